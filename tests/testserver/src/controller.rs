@@ -1,0 +1,1 @@
+//! The built-in workload controllers: Deployments, ReplicaSets, StatefulSets, DaemonSets.

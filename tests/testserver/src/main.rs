@@ -1,0 +1,3 @@
+//! `kz-testserver`: serves a generated cluster for benchmarks and demos.
+
+fn main() {}

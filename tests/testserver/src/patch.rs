@@ -1,0 +1,1 @@
+//! Patches: JSON merge patch, JSON patch, strategic merge patch and server-side apply.

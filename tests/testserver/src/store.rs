@@ -1,0 +1,533 @@
+//! Object storage with one global resourceVersion, like etcd behind kube-apiserver.
+//!
+//! The store knows nothing about kinds: it keeps JSON objects per group/resource and
+//! namespace/name, stamps system metadata on writes, and keeps a bounded history of changes
+//! so watches can resume from a resourceVersion (or get `410 Gone` when it is too old).
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
+
+use crate::status::ApiError;
+
+/// How many past changes a watch can resume from before it gets `410 Gone`.
+const HISTORY_LIMIT: usize = 50_000;
+
+/// Which collection an object lives in: group and plural resource name (versions share storage).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Collection {
+    pub group: String,
+    pub resource: String,
+}
+
+impl Collection {
+    pub fn new(group: &str, resource: &str) -> Self {
+        Collection {
+            group: group.to_string(),
+            resource: resource.to_string(),
+        }
+    }
+}
+
+/// One object's address: its collection, namespace ("" when cluster-scoped) and name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectKey {
+    pub collection: Collection,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjectKey {
+    pub fn new(group: &str, resource: &str, namespace: &str, name: &str) -> Self {
+        ObjectKey {
+            collection: Collection::new(group, resource),
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// A change to one object, as watches see it.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub kind: EventType,
+    pub resource_version: u64,
+    pub key: ObjectKey,
+    pub object: Arc<Value>,
+}
+
+/// What a watch starts from: the changes it missed, then a live feed.
+pub struct Subscription {
+    pub backlog: Vec<Arc<Change>>,
+    pub live: broadcast::Receiver<Arc<Change>>,
+}
+
+type Objects = BTreeMap<Collection, BTreeMap<(String, String), Arc<Value>>>;
+
+struct State {
+    resource_version: u64,
+    objects: Objects,
+    history: VecDeque<Arc<Change>>,
+    /// Changes at or below this version are no longer in `history`.
+    compacted: u64,
+}
+
+pub struct Store {
+    state: Mutex<State>,
+    changes: broadcast::Sender<Arc<Change>>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Store {
+    pub fn new() -> Self {
+        let (changes, _) = broadcast::channel(16_384);
+        Store {
+            state: Mutex::new(State {
+                resource_version: 100,
+                objects: BTreeMap::new(),
+                history: VecDeque::new(),
+                compacted: 100,
+            }),
+            changes,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves consistent data (writes are single inserts).
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The newest resourceVersion handed out.
+    pub fn resource_version(&self) -> u64 {
+        self.lock().resource_version
+    }
+
+    pub fn get(&self, key: &ObjectKey) -> Option<Arc<Value>> {
+        let state = self.lock();
+        state
+            .objects
+            .get(&key.collection)?
+            .get(&(key.namespace.clone(), key.name.clone()))
+            .cloned()
+    }
+
+    /// All objects of a collection (in one namespace, or all), in namespace/name order, and the
+    /// resourceVersion they are a snapshot at.
+    pub fn list(&self, collection: &Collection, namespace: Option<&str>) -> (Vec<Arc<Value>>, u64) {
+        let state = self.lock();
+        let items = match state.objects.get(collection) {
+            None => Vec::new(),
+            Some(objects) => match namespace {
+                None => objects.values().cloned().collect(),
+                Some(ns) => objects
+                    .range((ns.to_string(), String::new())..)
+                    .take_while(|((n, _), _)| n == ns)
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+            },
+        };
+        (items, state.resource_version)
+    }
+
+    /// Every stored object in every collection, for garbage collection and tests.
+    pub fn all(&self) -> Vec<(ObjectKey, Arc<Value>)> {
+        let state = self.lock();
+        let mut out = Vec::new();
+        for (collection, objects) in &state.objects {
+            for ((namespace, name), object) in objects {
+                out.push((
+                    ObjectKey {
+                        collection: collection.clone(),
+                        namespace: namespace.clone(),
+                        name: name.clone(),
+                    },
+                    object.clone(),
+                ));
+            }
+        }
+        out
+    }
+
+    /// Stores a new object. Fills uid, creationTimestamp, generation and resourceVersion.
+    pub fn create(&self, key: &ObjectKey, mut object: Value) -> Result<Arc<Value>, ApiError> {
+        let mut state = self.lock();
+        let slot = (key.namespace.clone(), key.name.clone());
+        if state
+            .objects
+            .get(&key.collection)
+            .is_some_and(|objects| objects.contains_key(&slot))
+        {
+            return Err(ApiError::already_exists(
+                &key.collection.group,
+                &key.collection.resource,
+                &key.name,
+            ));
+        }
+        let rv = state.resource_version + 1;
+        stamp_new(&mut object, key, rv);
+        let object = Arc::new(object);
+        state.resource_version = rv;
+        state
+            .objects
+            .entry(key.collection.clone())
+            .or_default()
+            .insert(slot, object.clone());
+        self.record(&mut state, EventType::Added, key, object.clone());
+        Ok(object)
+    }
+
+    /// Replaces a stored object. When `object` carries a resourceVersion it must be the stored
+    /// one (optimistic concurrency); system metadata is kept from the stored object, and the
+    /// generation moves when anything outside metadata and status changed.
+    pub fn update(&self, key: &ObjectKey, mut object: Value) -> Result<Arc<Value>, ApiError> {
+        let mut state = self.lock();
+        let slot = (key.namespace.clone(), key.name.clone());
+        let Some(current) = state
+            .objects
+            .get(&key.collection)
+            .and_then(|objects| objects.get(&slot))
+            .cloned()
+        else {
+            return Err(ApiError::not_found(
+                &key.collection.group,
+                &key.collection.resource,
+                &key.name,
+            ));
+        };
+        if let Some(expected) = object
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .filter(|rv| !rv.is_empty())
+            && current.pointer("/metadata/resourceVersion").and_then(Value::as_str)
+                != Some(expected)
+        {
+            return Err(ApiError::conflict(
+                &key.collection.group,
+                &key.collection.resource,
+                &key.name,
+            ));
+        }
+        if without_status_and_metadata(&current) == without_status_and_metadata(&object) {
+            // Only metadata or status changed: the generation stays.
+            copy_meta(&current, &mut object, "generation");
+        } else {
+            let generation = current
+                .pointer("/metadata/generation")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            object["metadata"]["generation"] = json!(generation + 1);
+        }
+        for field in ["uid", "creationTimestamp", "namespace", "name"] {
+            copy_meta(&current, &mut object, field);
+        }
+        if *current == object_with_rv(&object, &current) {
+            // Nothing changed: no new version, no event (like the real server's no-op writes).
+            return Ok(current);
+        }
+        let rv = state.resource_version + 1;
+        object["metadata"]["resourceVersion"] = json!(rv.to_string());
+        let object = Arc::new(object);
+        state.resource_version = rv;
+        state
+            .objects
+            .entry(key.collection.clone())
+            .or_default()
+            .insert(slot, object.clone());
+        self.record(&mut state, EventType::Modified, key, object.clone());
+        Ok(object)
+    }
+
+    /// Removes an object and answers it as it was last stored (with the deletion's version).
+    pub fn delete(&self, key: &ObjectKey) -> Result<Arc<Value>, ApiError> {
+        let mut state = self.lock();
+        let slot = (key.namespace.clone(), key.name.clone());
+        let removed = state
+            .objects
+            .get_mut(&key.collection)
+            .and_then(|objects| objects.remove(&slot));
+        let Some(removed) = removed else {
+            return Err(ApiError::not_found(
+                &key.collection.group,
+                &key.collection.resource,
+                &key.name,
+            ));
+        };
+        let rv = state.resource_version + 1;
+        state.resource_version = rv;
+        let mut last = (*removed).clone();
+        last["metadata"]["resourceVersion"] = json!(rv.to_string());
+        let last = Arc::new(last);
+        self.record(&mut state, EventType::Deleted, key, last.clone());
+        Ok(last)
+    }
+
+    /// Removes every object of a collection (when its CRD goes away). No events are sent.
+    pub fn drop_collection(&self, collection: &Collection) {
+        self.lock().objects.remove(collection);
+    }
+
+    /// Starts a watch: the changes after `since` (all history is checked, the caller filters)
+    /// and a live feed. `410 Gone` when `since` is older than the kept history.
+    pub fn subscribe(&self, since: u64) -> Result<Subscription, ApiError> {
+        let state = self.lock();
+        if since < state.compacted {
+            return Err(ApiError::new(
+                410,
+                "Expired",
+                format!(
+                    "too old resource version: {since} ({})",
+                    state.compacted + 1
+                ),
+            ));
+        }
+        let backlog = state
+            .history
+            .iter()
+            .filter(|c| c.resource_version > since)
+            .cloned()
+            .collect();
+        // Subscribing under the lock means no change falls between backlog and live feed.
+        let live = self.changes.subscribe();
+        Ok(Subscription { backlog, live })
+    }
+
+    /// Forgets all history up to now, so any watch from an older version gets `410 Gone`.
+    pub fn compact(&self) {
+        let mut state = self.lock();
+        state.history.clear();
+        state.compacted = state.resource_version;
+    }
+
+    /// The oldest resourceVersion a watch can still start from.
+    pub fn oldest_watchable(&self) -> u64 {
+        self.lock().compacted
+    }
+
+    fn record(&self, state: &mut State, kind: EventType, key: &ObjectKey, object: Arc<Value>) {
+        let change = Arc::new(Change {
+            kind,
+            resource_version: state.resource_version,
+            key: key.clone(),
+            object,
+        });
+        state.history.push_back(change.clone());
+        while state.history.len() > HISTORY_LIMIT {
+            if let Some(old) = state.history.pop_front() {
+                state.compacted = old.resource_version;
+            }
+        }
+        // No receivers is fine: nobody is watching.
+        let _ = self.changes.send(change);
+    }
+}
+
+fn stamp_new(object: &mut Value, key: &ObjectKey, rv: u64) {
+    if !object.get("metadata").is_some_and(Value::is_object) {
+        object["metadata"] = json!({});
+    }
+    let meta = &mut object["metadata"];
+    meta["name"] = json!(key.name);
+    if key.namespace.is_empty() {
+        if let Some(m) = meta.as_object_mut() {
+            m.remove("namespace");
+        }
+    } else {
+        meta["namespace"] = json!(key.namespace);
+    }
+    if meta.get("uid").and_then(Value::as_str).is_none_or(str::is_empty) {
+        meta["uid"] = json!(new_uid());
+    }
+    if meta
+        .get("creationTimestamp")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        meta["creationTimestamp"] = json!(now_rfc3339());
+    }
+    meta["resourceVersion"] = json!(rv.to_string());
+    if meta.get("generation").and_then(Value::as_i64).is_none() {
+        meta["generation"] = json!(1);
+    }
+}
+
+fn copy_meta(from: &Value, to: &mut Value, field: &str) {
+    match from.pointer(&format!("/metadata/{field}")) {
+        Some(v) => to["metadata"][field] = v.clone(),
+        None => {
+            if let Some(m) = to.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.remove(field);
+            }
+        }
+    }
+}
+
+fn without_status_and_metadata(object: &Value) -> Value {
+    let mut copy = object.clone();
+    if let Some(m) = copy.as_object_mut() {
+        m.remove("status");
+        m.remove("metadata");
+    }
+    copy
+}
+
+fn object_with_rv(object: &Value, current: &Value) -> Value {
+    let mut copy = object.clone();
+    copy_meta(current, &mut copy, "resourceVersion");
+    copy
+}
+
+/// A random RFC 4122 version-4 UUID.
+pub fn new_uid() -> String {
+    let a = fastrand::u64(..);
+    let b = fastrand::u64(..);
+    let bytes: Vec<u8> = a.to_be_bytes().into_iter().chain(b.to_be_bytes()).collect();
+    let hex: String = bytes
+        .iter()
+        .enumerate()
+        .map(|(i, byte)| match i {
+            6 => format!("{:02x}", (byte & 0x0f) | 0x40),
+            8 => format!("{:02x}", (byte & 0x3f) | 0x80),
+            _ => format!("{byte:02x}"),
+        })
+        .collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// Now, as Kubernetes writes timestamps: RFC 3339 in UTC, whole seconds.
+pub fn now_rfc3339() -> String {
+    format_time(jiff::Timestamp::now())
+}
+
+pub fn format_time(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(name: &str) -> ObjectKey {
+        ObjectKey::new("", "configmaps", "shop", name)
+    }
+
+    #[test]
+    fn create_stamps_system_metadata() {
+        let store = Store::new();
+        let obj = store
+            .create(&key("a"), json!({"kind": "ConfigMap", "data": {"x": "1"}}))
+            .expect("create");
+        assert_eq!(obj["metadata"]["name"], "a");
+        assert_eq!(obj["metadata"]["namespace"], "shop");
+        assert_eq!(obj["metadata"]["generation"], 1);
+        assert_eq!(obj["metadata"]["uid"].as_str().map(str::len), Some(36));
+        assert_eq!(
+            obj["metadata"]["resourceVersion"],
+            store.resource_version().to_string()
+        );
+        let again = store.create(&key("a"), json!({})).unwrap_err();
+        assert_eq!(again.code, 409);
+    }
+
+    #[test]
+    fn update_checks_resource_version_and_moves_generation_on_spec_only() {
+        let store = Store::new();
+        let created = store
+            .create(&key("a"), json!({"spec": {"replicas": 1}}))
+            .expect("create");
+        let mut stale = (*created).clone();
+        stale["metadata"]["resourceVersion"] = json!("1");
+        assert_eq!(store.update(&key("a"), stale).unwrap_err().code, 409);
+
+        let mut status_only = (*created).clone();
+        status_only["status"] = json!({"ready": 1});
+        let updated = store.update(&key("a"), status_only).expect("update");
+        assert_eq!(updated["metadata"]["generation"], 1);
+
+        let mut spec = (*updated).clone();
+        spec["spec"]["replicas"] = json!(3);
+        let updated = store.update(&key("a"), spec).expect("update");
+        assert_eq!(updated["metadata"]["generation"], 2);
+        assert_ne!(
+            updated["metadata"]["resourceVersion"],
+            created["metadata"]["resourceVersion"]
+        );
+    }
+
+    #[test]
+    fn no_op_update_keeps_the_version() {
+        let store = Store::new();
+        let created = store.create(&key("a"), json!({"data": {}})).expect("create");
+        let again = store.update(&key("a"), (*created).clone()).expect("update");
+        assert_eq!(
+            again["metadata"]["resourceVersion"],
+            created["metadata"]["resourceVersion"]
+        );
+    }
+
+    #[test]
+    fn list_is_scoped_to_the_namespace() {
+        let store = Store::new();
+        store.create(&key("b"), json!({})).expect("create");
+        store
+            .create(&ObjectKey::new("", "configmaps", "other", "a"), json!({}))
+            .expect("create");
+        store.create(&key("a"), json!({})).expect("create");
+        let (items, _) = store.list(&Collection::new("", "configmaps"), Some("shop"));
+        let names: Vec<_> = items.iter().map(|o| o["metadata"]["name"].clone()).collect();
+        assert_eq!(names, vec![json!("a"), json!("b")]);
+        let (all, _) = store.list(&Collection::new("", "configmaps"), None);
+        assert_eq!(all.len(), 3);
+    }
+
+    #[test]
+    fn subscribe_replays_history_and_expires_after_compaction() {
+        let store = Store::new();
+        let start = store.resource_version();
+        store.create(&key("a"), json!({})).expect("create");
+        store.delete(&key("a")).expect("delete");
+        let sub = store.subscribe(start).expect("subscribe");
+        let kinds: Vec<_> = sub.backlog.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, vec![EventType::Added, EventType::Deleted]);
+        store.compact();
+        let gone = store.subscribe(start).err().expect("410");
+        assert_eq!(gone.code, 410);
+    }
+
+    #[test]
+    fn uids_look_like_uuids() {
+        let uid = new_uid();
+        assert_eq!(uid.len(), 36);
+        assert_eq!(&uid[14..15], "4");
+    }
+}
