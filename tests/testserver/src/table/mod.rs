@@ -23,6 +23,9 @@ mod fields;
 mod networking;
 mod platform;
 
+#[cfg(test)]
+mod fixture_tests;
+
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
