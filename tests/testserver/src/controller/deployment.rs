@@ -1,0 +1,3 @@
+use super::Ctx;
+
+pub(super) fn reconcile(_ctx: &Ctx) {}
