@@ -307,3 +307,376 @@ fn replicaset_scale_down_removes_unready_pods_first() {
         json!({"replicas": 0, "observedGeneration": 4})
     );
 }
+
+// --- Deployments ------------------------------------------------------------------------------
+
+fn deployment(store: &Store, name: &str, replicas: i64, image: &str, extra: Value) -> Arc<Value> {
+    let mut spec = json!({
+        "replicas": replicas,
+        "selector": {"matchLabels": {"app": name}},
+        "template": template(name, image),
+    });
+    if let (Some(spec), Some(extra)) = (spec.as_object_mut(), extra.as_object()) {
+        spec.extend(extra.clone());
+    }
+    create(
+        store,
+        "apps",
+        "deployments",
+        name,
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "spec": spec}),
+    )
+}
+
+fn set_image(store: &Store, name: &str, image: &str) {
+    let mut d = (*get(store, "apps", "deployments", name)).clone();
+    d["spec"]["template"]["spec"]["containers"][0]["image"] = json!(image);
+    store
+        .update(&ObjectKey::new("apps", "deployments", NS, name), d)
+        .expect("update");
+}
+
+/// The Deployment's ReplicaSets, oldest first.
+fn replicasets_of(store: &Store, deployment: &str) -> Vec<Arc<Value>> {
+    let mut sets: Vec<_> = list(store, "apps", "replicasets")
+        .into_iter()
+        .filter(|rs| rs["metadata"]["ownerReferences"][0]["name"] == deployment)
+        .collect();
+    sets.sort_by_key(|rs| revision_of(rs));
+    sets
+}
+
+fn revision_of(object: &Value) -> i64 {
+    object["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
+        .as_str()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
+}
+
+fn condition<'a>(object: &'a Value, kind: &str) -> &'a Value {
+    object["status"]["conditions"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["type"] == kind))
+        .unwrap_or(&Value::Null)
+}
+
+#[test]
+fn deployment_rolls_out_to_available_like_a_real_one() {
+    let (store, controller) = setup();
+    deployment(&store, "frontend", 2, "httpd:2.4", json!({}));
+    controller.step(1);
+    let d = get(&store, "apps", "deployments", "frontend");
+    assert_eq!(d["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
+    assert_eq!(d["spec"]["revisionHistoryLimit"], 10);
+    assert_eq!(d["spec"]["progressDeadlineSeconds"], 600);
+    assert_eq!(
+        condition(&d, "Progressing")["reason"],
+        "NewReplicaSetCreated"
+    );
+
+    controller.step(5);
+    let sets = replicasets_of(&store, "frontend");
+    assert_eq!(sets.len(), 1);
+    let rs = &sets[0];
+    let rs_name = rs["metadata"]["name"].as_str().unwrap_or("");
+    let hash = rs["metadata"]["labels"]["pod-template-hash"]
+        .as_str()
+        .unwrap_or("");
+    assert_eq!(rs_name, format!("frontend-{hash}"));
+    assert_eq!(
+        rs["spec"]["selector"]["matchLabels"]["pod-template-hash"],
+        hash
+    );
+    assert_eq!(
+        rs["spec"]["template"]["metadata"]["labels"]["pod-template-hash"],
+        hash
+    );
+    assert_eq!(
+        rs["metadata"]["annotations"],
+        json!({
+            "deployment.kubernetes.io/desired-replicas": "2",
+            "deployment.kubernetes.io/max-replicas": "3",
+            "deployment.kubernetes.io/revision": "1",
+        })
+    );
+    for pod in pods(&store) {
+        assert_eq!(pod["metadata"]["labels"]["pod-template-hash"], hash);
+    }
+
+    let d = get(&store, "apps", "deployments", "frontend");
+    let real = fixture_item("045-list-deployments.json", "frontend");
+    assert_eq!(keys(&d["status"]), keys(&real["status"]));
+    assert_eq!(
+        d["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+        "1"
+    );
+    assert_eq!(
+        d["status"]["observedGeneration"],
+        d["metadata"]["generation"]
+    );
+    assert_eq!(d["status"]["replicas"], 2);
+    assert_eq!(d["status"]["updatedReplicas"], 2);
+    assert_eq!(d["status"]["availableReplicas"], 2);
+    let types: Vec<_> = d["status"]["conditions"]
+        .as_array()
+        .map(|c| c.iter().map(|c| c["type"].clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(types, [json!("Available"), json!("Progressing")]);
+    for (ours, theirs) in ["Available", "Progressing"]
+        .iter()
+        .map(|t| (condition(&d, t), condition(&real, t)))
+    {
+        assert_eq!(keys(ours), keys(theirs));
+        assert_eq!(ours["status"], "True");
+        assert_eq!(ours["reason"], theirs["reason"]);
+    }
+    assert_eq!(
+        condition(&d, "Progressing")["message"],
+        format!("ReplicaSet \"{rs_name}\" has successfully progressed.")
+    );
+    assert_eq!(
+        condition(&d, "Available")["message"],
+        "Deployment has minimum availability."
+    );
+    assert_eq!(
+        messages(&store, "frontend", "ScalingReplicaSet"),
+        [format!("Scaled up replica set {rs_name} from 0 to 2")]
+    );
+}
+
+#[test]
+fn template_change_rolls_surge_by_surge_and_undo_reuses_the_old_replicaset() {
+    let (store, controller) = setup();
+    deployment(&store, "web", 4, "httpd:2.4", json!({}));
+    controller.step(6);
+    let mut d = (*get(&store, "apps", "deployments", "web")).clone();
+    d["metadata"]["annotations"]["kubernetes.io/change-cause"] = json!("bump httpd");
+    d["spec"]["template"]["spec"]["containers"][0]["image"] = json!("httpd:2.4.62");
+    store
+        .update(&ObjectKey::new("apps", "deployments", NS, "web"), d)
+        .expect("update");
+
+    // (new RS replicas, old RS replicas) after every pass until the rollout is done.
+    let mut sequence = Vec::new();
+    for _ in 0..30 {
+        controller.step(1);
+        let sets = replicasets_of(&store, "web");
+        let sizes = |i: usize| {
+            sets.get(i)
+                .map_or(0, |rs| rs["spec"]["replicas"].as_i64().unwrap_or(0))
+        };
+        let pair = (sizes(1), sizes(0));
+        if sequence.last() != Some(&pair) {
+            sequence.push(pair);
+        }
+        // maxSurge 1 and maxUnavailable 1 of 4 are never exceeded.
+        assert!(pair.0 + pair.1 <= 5, "{sequence:?}");
+    }
+    assert_eq!(
+        sequence,
+        // Like the real controller, one sync creates the new ReplicaSet and, as availability
+        // allows, scales the old one down.
+        [(1, 3), (2, 3), (2, 2), (3, 2), (3, 1), (4, 1), (4, 0)]
+    );
+    let sets = replicasets_of(&store, "web");
+    let (old, new) = (&sets[0], &sets[1]);
+    let old_name = old["metadata"]["name"].as_str().unwrap_or("").to_string();
+    let new_name = new["metadata"]["name"].as_str().unwrap_or("").to_string();
+    assert_eq!(revision_of(new), 2);
+    assert_eq!(
+        new["metadata"]["annotations"]["kubernetes.io/change-cause"],
+        "bump httpd"
+    );
+    let d = get(&store, "apps", "deployments", "web");
+    assert_eq!(revision_of(&d), 2);
+    assert_eq!(
+        condition(&d, "Progressing")["reason"],
+        "NewReplicaSetAvailable"
+    );
+    let scaling = messages(&store, "web", "ScalingReplicaSet");
+    assert_eq!(
+        scaling[1],
+        format!("Scaled up replica set {new_name} from 0 to 1")
+    );
+    assert_eq!(
+        scaling[2],
+        format!("Scaled down replica set {old_name} from 4 to 3")
+    );
+    assert_eq!(
+        scaling.last().map(String::as_str),
+        Some(format!("Scaled down replica set {old_name} from 1 to 0").as_str())
+    );
+
+    // `kubectl rollout undo`: the template goes back to revision 1's.
+    set_image(&store, "web", "httpd:2.4");
+    controller.step(30);
+    let sets = replicasets_of(&store, "web");
+    assert_eq!(sets.len(), 2, "the old ReplicaSet is reused, not recreated");
+    let reused = &sets[1];
+    assert_eq!(reused["metadata"]["name"], json!(old_name));
+    assert_eq!(revision_of(reused), 3);
+    assert_eq!(
+        reused["metadata"]["annotations"]["deployment.kubernetes.io/revision-history"],
+        "1"
+    );
+    assert_eq!(reused["spec"]["replicas"], 4);
+    assert_eq!(sets[0]["spec"]["replicas"], 0);
+    let d = get(&store, "apps", "deployments", "web");
+    assert_eq!(revision_of(&d), 3);
+    assert_eq!(d["status"]["updatedReplicas"], 4);
+}
+
+#[test]
+fn broken_image_stalls_the_rollout_until_the_deadline() {
+    let (store, controller) = setup();
+    deployment(
+        &store,
+        "web",
+        2,
+        "httpd:2.4",
+        json!({"progressDeadlineSeconds": 1}),
+    );
+    controller.step(6);
+    set_image(&store, "web", "httpd:broken");
+    controller.step(8);
+    let d = get(&store, "apps", "deployments", "web");
+    assert_eq!(condition(&d, "Progressing")["status"], "True");
+    assert_eq!(d["status"]["updatedReplicas"], 1);
+    assert_eq!(d["status"]["replicas"], 3);
+    assert_eq!(d["status"]["availableReplicas"], 2);
+
+    controller.advance_clock(std::time::Duration::from_secs(2));
+    controller.step(1);
+    let d = get(&store, "apps", "deployments", "web");
+    let progressing = condition(&d, "Progressing");
+    assert_eq!(progressing["status"], "False");
+    assert_eq!(progressing["reason"], "ProgressDeadlineExceeded");
+    let new_rs = &replicasets_of(&store, "web")[1];
+    assert_eq!(
+        progressing["message"],
+        format!(
+            "ReplicaSet \"{}\" has timed out progressing.",
+            new_rs["metadata"]["name"].as_str().unwrap_or("")
+        )
+    );
+    // The old pods keep serving: availability never dropped below the minimum.
+    assert_eq!(condition(&d, "Available")["status"], "True");
+}
+
+#[test]
+fn deployment_scales_up_and_down() {
+    let (store, controller) = setup();
+    deployment(&store, "web", 2, "httpd:2.4", json!({}));
+    controller.step(6);
+    set_replicas(&store, "apps", "deployments", "web", 5);
+    controller.step(6);
+    let rs = &replicasets_of(&store, "web")[0];
+    let rs_name = rs["metadata"]["name"].as_str().unwrap_or("").to_string();
+    assert_eq!(rs["spec"]["replicas"], 5);
+    assert_eq!(
+        rs["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"],
+        "5"
+    );
+    assert_eq!(
+        rs["metadata"]["annotations"]["deployment.kubernetes.io/max-replicas"],
+        "7"
+    );
+    let d = get(&store, "apps", "deployments", "web");
+    assert_eq!(d["status"]["availableReplicas"], 5);
+    set_replicas(&store, "apps", "deployments", "web", 1);
+    controller.step(4);
+    assert_eq!(pods(&store).len(), 1);
+    assert_eq!(
+        messages(&store, "web", "ScalingReplicaSet")[1..],
+        [
+            format!("Scaled up replica set {rs_name} from 2 to 5"),
+            format!("Scaled down replica set {rs_name} from 5 to 1"),
+        ]
+    );
+}
+
+#[test]
+fn paused_deployment_scales_but_does_not_roll() {
+    let (store, controller) = setup();
+    deployment(&store, "web", 2, "httpd:2.4", json!({}));
+    controller.step(6);
+    let mut d = (*get(&store, "apps", "deployments", "web")).clone();
+    d["spec"]["paused"] = json!(true);
+    d["spec"]["replicas"] = json!(3);
+    d["spec"]["template"]["spec"]["containers"][0]["image"] = json!("httpd:2.5");
+    store
+        .update(&ObjectKey::new("apps", "deployments", NS, "web"), d)
+        .expect("update");
+    controller.step(4);
+    let sets = replicasets_of(&store, "web");
+    assert_eq!(sets.len(), 1);
+    assert_eq!(sets[0]["spec"]["replicas"], 3);
+    let d = get(&store, "apps", "deployments", "web");
+    assert_eq!(condition(&d, "Progressing")["reason"], "DeploymentPaused");
+    assert_eq!(condition(&d, "Progressing")["status"], "Unknown");
+
+    let mut d = (*d).clone();
+    d["spec"]["paused"] = json!(false);
+    store
+        .update(&ObjectKey::new("apps", "deployments", NS, "web"), d)
+        .expect("update");
+    controller.step(20);
+    let sets = replicasets_of(&store, "web");
+    assert_eq!(sets.len(), 2);
+    assert_eq!(sets[1]["spec"]["replicas"], 3);
+    let d = get(&store, "apps", "deployments", "web");
+    assert_eq!(
+        condition(&d, "Progressing")["reason"],
+        "NewReplicaSetAvailable"
+    );
+}
+
+#[test]
+fn recreate_scales_old_to_zero_before_creating_new() {
+    let (store, controller) = setup();
+    deployment(
+        &store,
+        "web",
+        2,
+        "httpd:2.4",
+        json!({"strategy": {"type": "Recreate"}}),
+    );
+    controller.step(6);
+    set_image(&store, "web", "httpd:2.5");
+    controller.step(1);
+    let sets = replicasets_of(&store, "web");
+    assert_eq!(sets.len(), 1, "no new ReplicaSet while old pods run");
+    assert_eq!(sets[0]["spec"]["replicas"], 0);
+    controller.step(10);
+    let sets = replicasets_of(&store, "web");
+    assert_eq!(sets.len(), 2);
+    assert_eq!(sets[1]["spec"]["replicas"], 2);
+    assert_eq!(
+        sets[1]["metadata"]["annotations"]["deployment.kubernetes.io/max-replicas"],
+        "2"
+    );
+    let d = get(&store, "apps", "deployments", "web");
+    assert_eq!(d["status"]["availableReplicas"], 2);
+}
+
+#[test]
+fn old_replicasets_beyond_the_history_limit_are_deleted() {
+    let (store, controller) = setup();
+    deployment(
+        &store,
+        "web",
+        1,
+        "httpd:1",
+        json!({"revisionHistoryLimit": 1}),
+    );
+    controller.step(6);
+    for image in ["httpd:2", "httpd:3"] {
+        set_image(&store, "web", image);
+        controller.step(12);
+    }
+    let revisions: Vec<_> = replicasets_of(&store, "web")
+        .iter()
+        .map(|rs| revision_of(rs))
+        .collect();
+    assert_eq!(revisions, [2, 3]);
+}

@@ -87,6 +87,18 @@ pub fn object_at<'a>(v: &'a mut Value, path: &[&str]) -> &'a mut Map<String, Val
     }
 }
 
+pub fn parse_time(v: &Value, pointer: &str) -> Option<Timestamp> {
+    str_at(v, pointer)?.parse().ok()
+}
+
+pub fn set_annotation(v: &mut Value, key: &str, value: &str) {
+    object_at(v, &["metadata", "annotations"]).insert(key.to_string(), json!(value));
+}
+
+pub fn annotation<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.pointer("/metadata/annotations")?.get(key)?.as_str()
+}
+
 /// A reference from a dependent to `owner`, as controllers set it.
 pub fn controller_ref(owner: &Value, api_version: &str, kind: &str) -> Value {
     json!({
@@ -427,6 +439,45 @@ fn qos_class(spec: &Value) -> &'static str {
     }
 }
 
+/// Resolves an int-or-percent field (maxSurge, maxUnavailable) against `total`.
+pub fn scaled_value(v: Option<&Value>, total: i64, round_up: bool, default: i64) -> i64 {
+    match v {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(default),
+        Some(Value::String(s)) => match s.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()) {
+            Some(pct) => {
+                let scaled = pct * total;
+                if round_up {
+                    (scaled + 99).div_euclid(100)
+                } else {
+                    scaled.div_euclid(100)
+                }
+            }
+            None => s.parse().unwrap_or(default),
+        },
+        _ => default,
+    }
+}
+
+/// Sets a status condition the way the apps controllers do: an unchanged status and reason
+/// leaves it alone; the same status keeps its lastTransitionTime; the new one goes last.
+pub fn set_condition(conditions: &mut Vec<Value>, mut new: Value) {
+    let kind = new.get("type").cloned();
+    let current = conditions.iter().find(|c| c.get("type") == kind.as_ref());
+    if let Some(current) = current {
+        if current.get("status") == new.get("status") && current.get("reason") == new.get("reason")
+        {
+            return;
+        }
+        if current.get("status") == new.get("status")
+            && let Some(t) = current.get("lastTransitionTime")
+        {
+            new["lastTransitionTime"] = t.clone();
+        }
+    }
+    conditions.retain(|c| c.get("type") != kind.as_ref());
+    conditions.push(new);
+}
+
 pub fn conditions(v: &Value) -> Vec<Value> {
     v.pointer("/status/conditions")
         .and_then(Value::as_array)
@@ -449,5 +500,28 @@ mod tests {
         assert_eq!(image_tag("httpd:2.4"), Some("2.4"));
         assert_eq!(image_tag("localhost:5000/app"), None);
         assert_eq!(image_tag("app@sha256:abc"), None);
+    }
+
+    #[test]
+    fn percentages_round_like_kubernetes() {
+        let pct = json!("25%");
+        assert_eq!(scaled_value(Some(&pct), 3, true, 0), 1);
+        assert_eq!(scaled_value(Some(&pct), 3, false, 0), 0);
+        assert_eq!(scaled_value(Some(&json!(2)), 3, false, 0), 2);
+        assert_eq!(scaled_value(None, 3, false, 7), 7);
+    }
+
+    #[test]
+    fn conditions_keep_transition_time_and_move_last() {
+        let mut conds = vec![
+            json!({"type": "A", "status": "True", "reason": "x", "lastTransitionTime": "t0"}),
+            json!({"type": "B", "status": "True", "reason": "y", "lastTransitionTime": "t0"}),
+        ];
+        set_condition(
+            &mut conds,
+            json!({"type": "A", "status": "True", "reason": "z", "lastTransitionTime": "t1"}),
+        );
+        assert_eq!(conds[1]["type"], "A");
+        assert_eq!(conds[1]["lastTransitionTime"], "t0");
     }
 }
