@@ -10,6 +10,7 @@ mod daemonset;
 mod deployment;
 mod gc;
 pub mod hash;
+mod history;
 mod job;
 mod namespace;
 mod pods;

@@ -680,3 +680,232 @@ fn old_replicasets_beyond_the_history_limit_are_deleted() {
         .collect();
     assert_eq!(revisions, [2, 3]);
 }
+
+// --- StatefulSets -----------------------------------------------------------------------------
+
+fn statefulset(store: &Store, name: &str, replicas: i64, image: &str) -> Arc<Value> {
+    let mut spec = template(name, image);
+    spec["spec"]["containers"][0]["name"] = json!("redis");
+    create(
+        store,
+        "apps",
+        "statefulsets",
+        name,
+        json!({
+            "apiVersion": "apps/v1", "kind": "StatefulSet",
+            "spec": {"replicas": replicas, "serviceName": name,
+                     "selector": {"matchLabels": {"app": name}}, "template": spec,
+                     "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}},
+        }),
+    )
+}
+
+fn pod_names(store: &Store) -> Vec<String> {
+    pods(store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn statefulset_creates_pods_in_order_and_removes_from_the_top() {
+    let (store, controller) = setup();
+    statefulset(&store, "cache", 3, "redis:7.2");
+    controller.step(1);
+    assert_eq!(pod_names(&store), ["cache-0"]);
+    controller.step(1);
+    assert_eq!(
+        pod_names(&store),
+        ["cache-0"],
+        "cache-1 waits for cache-0 to be ready"
+    );
+    controller.step(1);
+    assert_eq!(pod_names(&store), ["cache-0", "cache-1"]);
+    controller.step(4);
+    assert_eq!(pod_names(&store), ["cache-0", "cache-1", "cache-2"]);
+
+    let revisions = list(&store, "apps", "controllerrevisions");
+    assert_eq!(revisions.len(), 1);
+    let revision = &revisions[0];
+    let real = fixture_item("053-list-controllerrevisions.json", "cache-68d979c6b");
+    assert_eq!(revision["revision"], 1);
+    assert_eq!(
+        keys(&revision["data"]["spec"]["template"]),
+        keys(&real["data"]["spec"]["template"])
+    );
+    assert_eq!(revision["data"]["spec"]["template"]["$patch"], "replace");
+    let revision_name = revision["metadata"]["name"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+
+    let pod = get(&store, "", "pods", "cache-1");
+    let real_pod = fixture_item("029-list-pods.json", "cache-1");
+    assert_eq!(
+        keys(&pod["metadata"]["labels"]),
+        keys(&real_pod["metadata"]["labels"])
+    );
+    assert_eq!(
+        pod["metadata"]["labels"]["controller-revision-hash"],
+        json!(revision_name)
+    );
+    assert_eq!(
+        pod["metadata"]["labels"]["apps.kubernetes.io/pod-index"],
+        "1"
+    );
+    assert_eq!(pod["spec"]["hostname"], "cache-1");
+    assert_eq!(pod["spec"]["subdomain"], "cache");
+
+    controller.step(2);
+    let sts = get(&store, "apps", "statefulsets", "cache");
+    let real_sts = fixture_item("049-list-statefulsets.json", "cache");
+    assert_eq!(keys(&sts["status"]), keys(&real_sts["status"]));
+    assert_eq!(sts["status"]["readyReplicas"], 3);
+    assert_eq!(sts["status"]["currentRevision"], json!(revision_name));
+    assert_eq!(sts["status"]["updateRevision"], json!(revision_name));
+    assert_eq!(
+        messages(&store, "cache", "SuccessfulCreate"),
+        [0, 1, 2].map(|i| format!("create Pod cache-{i} in StatefulSet cache successful"))
+    );
+
+    set_replicas(&store, "apps", "statefulsets", "cache", 1);
+    controller.step(1);
+    assert_eq!(
+        messages(&store, "cache", "SuccessfulDelete"),
+        ["delete Pod cache-2 in StatefulSet cache successful"]
+    );
+    controller.step(3);
+    assert_eq!(pod_names(&store), ["cache-0"]);
+}
+
+#[test]
+fn statefulset_rolls_from_the_highest_ordinal_down_to_the_partition() {
+    let (store, controller) = setup();
+    statefulset(&store, "cache", 3, "redis:7.2");
+    controller.step(10);
+    let mut sts = (*get(&store, "apps", "statefulsets", "cache")).clone();
+    sts["spec"]["template"]["spec"]["containers"][0]["image"] = json!("redis:7.4");
+    sts["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = json!(1);
+    store
+        .update(&ObjectKey::new("apps", "statefulsets", NS, "cache"), sts)
+        .expect("update");
+    controller.step(1);
+    assert_eq!(
+        messages(&store, "cache", "SuccessfulDelete"),
+        ["delete Pod cache-2 in StatefulSet cache successful"]
+    );
+    controller.step(20);
+    let image = |n: &str| get(&store, "", "pods", n)["spec"]["containers"][0]["image"].clone();
+    assert_eq!(image("cache-2"), "redis:7.4");
+    assert_eq!(image("cache-1"), "redis:7.4");
+    assert_eq!(image("cache-0"), "redis:7.2", "below the partition");
+    let sts = get(&store, "apps", "statefulsets", "cache");
+    assert_eq!(sts["status"]["updatedReplicas"], 2);
+    assert_eq!(sts["status"]["currentReplicas"], 1);
+    assert_ne!(
+        sts["status"]["currentRevision"],
+        sts["status"]["updateRevision"]
+    );
+    let revisions: Vec<_> = list(&store, "apps", "controllerrevisions")
+        .iter()
+        .map(|r| r["revision"].clone())
+        .collect();
+    assert_eq!(revisions.len(), 2);
+}
+
+// --- DaemonSets -------------------------------------------------------------------------------
+
+fn daemonset(store: &Store, name: &str, image: &str, node_selector: Value) -> Arc<Value> {
+    let mut spec = template(name, image);
+    spec["spec"]["nodeSelector"] = node_selector;
+    create(
+        store,
+        "apps",
+        "daemonsets",
+        name,
+        json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
+               "spec": {"selector": {"matchLabels": {"app": name}}, "template": spec}}),
+    )
+}
+
+#[test]
+fn daemonset_runs_one_pod_per_node_and_rolls_node_by_node() {
+    let (store, controller) = setup();
+    daemonset(&store, "log-agent", "vector:0.40", json!({}));
+    controller.step(4);
+    let created = pods(&store);
+    assert_eq!(created.len(), 2);
+    let nodes: BTreeSet<_> = created
+        .iter()
+        .map(|p| p["spec"]["nodeName"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(nodes.len(), 2);
+    let real_pod = fixture_item("029-list-pods.json", "log-agent-dhfr8");
+    for pod in &created {
+        assert_eq!(
+            keys(&pod["metadata"]["labels"]),
+            keys(&real_pod["metadata"]["labels"])
+        );
+        assert_eq!(pod["spec"]["tolerations"], real_pod["spec"]["tolerations"]);
+        assert_eq!(
+            pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+                ["nodeSelectorTerms"][0]["matchFields"][0]["values"][0],
+            pod["spec"]["nodeName"]
+        );
+    }
+    let ds = get(&store, "apps", "daemonsets", "log-agent");
+    let real = fixture_item("051-list-daemonsets.json", "log-agent");
+    assert_eq!(keys(&ds["status"]), keys(&real["status"]));
+    assert_eq!(ds["status"]["numberReady"], 2);
+    assert_eq!(
+        ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"],
+        "1"
+    );
+    let revision = &list(&store, "apps", "controllerrevisions")[0];
+    let hash = created[0]["metadata"]["labels"]["controller-revision-hash"].clone();
+    assert_eq!(
+        revision["metadata"]["labels"]["controller-revision-hash"],
+        hash
+    );
+
+    let mut ds = (*ds).clone();
+    ds["spec"]["template"]["spec"]["containers"][0]["image"] = json!("vector:0.41");
+    store
+        .update(&ObjectKey::new("apps", "daemonsets", NS, "log-agent"), ds)
+        .expect("update");
+    controller.step(1);
+    assert_eq!(
+        messages(&store, "log-agent", "SuccessfulDelete").len(),
+        1,
+        "maxUnavailable 1"
+    );
+    controller.step(12);
+    let ds = get(&store, "apps", "daemonsets", "log-agent");
+    assert_eq!(ds["status"]["updatedNumberScheduled"], 2);
+    assert_eq!(ds["status"]["numberAvailable"], 2);
+    assert_eq!(
+        ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"],
+        "2"
+    );
+    for pod in pods(&store) {
+        assert_eq!(pod["spec"]["containers"][0]["image"], "vector:0.41");
+        assert_eq!(pod["metadata"]["labels"]["pod-template-generation"], "2");
+    }
+}
+
+#[test]
+fn daemonset_honours_the_node_selector() {
+    let (store, controller) = setup();
+    daemonset(
+        &store,
+        "one-node",
+        "busybox:1.36",
+        json!({"kubernetes.io/hostname": "fake-node-2"}),
+    );
+    controller.step(3);
+    let created = pods(&store);
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0]["spec"]["nodeName"], "fake-node-2");
+    let ds = get(&store, "apps", "daemonsets", "one-node");
+    assert_eq!(ds["status"]["desiredNumberScheduled"], 1);
+}
