@@ -909,3 +909,218 @@ fn daemonset_honours_the_node_selector() {
     let ds = get(&store, "apps", "daemonsets", "one-node");
     assert_eq!(ds["status"]["desiredNumberScheduled"], 1);
 }
+
+// --- Garbage collection and namespaces --------------------------------------------------------
+
+fn mark_deleted(store: &Store, group: &str, resource: &str, name: &str, finalizers: Value) {
+    let mut object = (*get(store, group, resource, name)).clone();
+    object["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+    object["metadata"]["finalizers"] = finalizers;
+    store
+        .update(&ObjectKey::new(group, resource, NS, name), object)
+        .expect("update");
+}
+
+#[test]
+fn background_deletion_collects_dependents_of_a_deleted_owner() {
+    let (store, controller) = setup();
+    deployment(&store, "web", 2, "httpd:2.4", json!({}));
+    controller.step(6);
+    assert_eq!(pods(&store).len(), 2);
+    store
+        .delete(&ObjectKey::new("apps", "deployments", NS, "web"))
+        .expect("delete");
+    controller.step(1);
+    assert!(list(&store, "apps", "replicasets").is_empty());
+    controller.step(3);
+    assert!(pods(&store).is_empty(), "{:?}", pod_names(&store));
+}
+
+#[test]
+fn foreground_deletion_removes_dependents_before_the_owner() {
+    let (store, controller) = setup();
+    deployment(&store, "web", 2, "httpd:2.4", json!({}));
+    controller.step(6);
+    mark_deleted(
+        &store,
+        "apps",
+        "deployments",
+        "web",
+        json!(["foregroundDeletion"]),
+    );
+    controller.step(1);
+    assert!(
+        store
+            .get(&ObjectKey::new("apps", "deployments", NS, "web"))
+            .is_some(),
+        "the owner waits for its dependents"
+    );
+    controller.step(8);
+    assert!(pods(&store).is_empty());
+    assert!(list(&store, "apps", "replicasets").is_empty());
+    assert!(
+        store
+            .get(&ObjectKey::new("apps", "deployments", NS, "web"))
+            .is_none()
+    );
+}
+
+#[test]
+fn orphan_deletion_frees_dependents() {
+    let (store, controller) = setup();
+    replicaset(&store, "web", 1);
+    controller.step(3);
+    mark_deleted(&store, "apps", "replicasets", "web", json!(["orphan"]));
+    controller.step(2);
+    assert!(
+        store
+            .get(&ObjectKey::new("apps", "replicasets", NS, "web"))
+            .is_none()
+    );
+    let remaining = pods(&store);
+    assert_eq!(remaining.len(), 1);
+    assert_eq!(remaining[0]["metadata"]["ownerReferences"], json!([]));
+}
+
+#[test]
+fn terminating_namespace_is_emptied_then_removed() {
+    let (store, controller) = setup();
+    let ns_key = ObjectKey::new("", "namespaces", "", NS);
+    store
+        .create(
+            &ns_key,
+            json!({"apiVersion": "v1", "kind": "Namespace", "status": {"phase": "Active"}}),
+        )
+        .expect("namespace");
+    deployment(&store, "web", 2, "httpd:2.4", json!({}));
+    create(
+        &store,
+        "",
+        "configmaps",
+        "settings",
+        json!({"data": {"a": "1"}}),
+    );
+    controller.step(6);
+    let mut ns = (*store.get(&ns_key).expect("namespace")).clone();
+    ns["status"]["phase"] = json!("Terminating");
+    store.update(&ns_key, ns).expect("update");
+    controller.step(1);
+    assert!(store.get(&ns_key).is_some(), "pods are still terminating");
+    controller.step(4);
+    assert!(store.get(&ns_key).is_none());
+    assert!(store.all().iter().all(|(key, _)| key.namespace != NS));
+}
+
+// --- Jobs -------------------------------------------------------------------------------------
+
+#[test]
+fn job_runs_its_pod_to_completion() {
+    let (store, controller) = setup();
+    let mut spec = template("migrate", "flyway:10");
+    spec["metadata"] = json!({});
+    spec["spec"]["restartPolicy"] = json!("Never");
+    create(
+        &store,
+        "batch",
+        "jobs",
+        "migrate",
+        json!({"apiVersion": "batch/v1", "kind": "Job", "spec": {"template": spec}}),
+    );
+    controller.step(1);
+    let job = get(&store, "batch", "jobs", "migrate");
+    assert_eq!(job["status"]["active"], 1);
+    let pod = &pods(&store)[0];
+    let pod_name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
+    assert!(pod_name.starts_with("migrate-") && pod_name.len() == "migrate-".len() + 5);
+    let real_pod = fixture_item("029-list-pods.json", "migrate-d7jlc");
+    assert_eq!(
+        keys(&pod["metadata"]["labels"]),
+        keys(&real_pod["metadata"]["labels"])
+    );
+    assert_eq!(pod["metadata"]["labels"]["job-name"], "migrate");
+
+    controller.step(5);
+    let pod = get(&store, "", "pods", &pod_name);
+    assert_eq!(pod["status"]["phase"], "Succeeded");
+    let terminated = &pod["status"]["containerStatuses"][0]["state"]["terminated"];
+    assert_eq!(terminated["reason"], "Completed");
+    assert_eq!(terminated["exitCode"], 0);
+    assert_eq!(
+        keys(&pod["status"]["containerStatuses"][0]),
+        keys(&real_pod["status"]["containerStatuses"][0])
+    );
+    let ready = condition(&pod, "Ready");
+    assert_eq!(ready["reason"], "PodCompleted");
+
+    let job = get(&store, "batch", "jobs", "migrate");
+    let real = fixture_item("055-list-jobs.json", "migrate");
+    assert_eq!(keys(&job["status"]), keys(&real["status"]));
+    assert_eq!(job["status"]["succeeded"], 1);
+    let types: Vec<_> = job["status"]["conditions"]
+        .as_array()
+        .map(|c| c.iter().map(|c| c["type"].clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(types, [json!("SuccessCriteriaMet"), json!("Complete")]);
+    assert_eq!(
+        keys(&job["status"]["conditions"][1]),
+        keys(&real["status"]["conditions"][1])
+    );
+    assert_eq!(condition(&job, "Complete")["reason"], "CompletionsReached");
+    assert_eq!(
+        messages(&store, "migrate", "SuccessfulCreate"),
+        [format!("Created pod: {pod_name}")]
+    );
+    assert_eq!(messages(&store, "migrate", "Completed"), ["Job completed"]);
+    controller.step(3);
+    assert_eq!(
+        messages(&store, "migrate", "Completed").len(),
+        1,
+        "a finished job is left alone"
+    );
+}
+
+#[test]
+fn job_gives_up_after_the_backoff_limit() {
+    let (store, controller) = setup();
+    let mut spec = template("flaky", "tool:broken");
+    spec["spec"]["restartPolicy"] = json!("Never");
+    create(
+        &store,
+        "batch",
+        "jobs",
+        "flaky",
+        json!({"spec": {"backoffLimit": 1, "template": spec}}),
+    );
+    controller.step(20);
+    let job = get(&store, "batch", "jobs", "flaky");
+    assert_eq!(job["status"]["failed"], 2);
+    assert_eq!(condition(&job, "Failed")["reason"], "BackoffLimitExceeded");
+    assert_eq!(condition(&job, "FailureTarget")["status"], "True");
+}
+
+// --- Running ----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn run_ticks_until_frozen() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Controller>();
+    let (store, controller) = setup();
+    let controller = Arc::new(controller);
+    controller.freeze();
+    let task = tokio::spawn(controller.clone().run(std::time::Duration::from_millis(2)));
+    replicaset(&store, "web", 1);
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    assert!(pods(&store).is_empty(), "no passes while frozen");
+    controller.step(1);
+    assert_eq!(pods(&store).len(), 1, "step works while frozen");
+    controller.resume();
+    assert!(!controller.is_frozen());
+    for _ in 0..100 {
+        if pods(&store)[0]["status"]["phase"] == "Running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(pods(&store)[0]["status"]["phase"], "Running");
+    task.abort();
+}
