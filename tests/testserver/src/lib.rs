@@ -2,6 +2,7 @@
 //! everything kz (and kubectl) use. See DESIGN.md, "The test API server".
 
 pub mod controller;
+pub mod events;
 pub mod patch;
 pub mod status;
 pub mod store;
