@@ -4,7 +4,11 @@ use clap::Parser;
 
 /// Parsed command line. Verbs arrive with their own issues; for now kz knows who it is.
 #[derive(Debug, Parser)]
-#[command(name = "kz", version, about = "A fast, friendly Kubernetes command-line client")]
+#[command(
+    name = "kz",
+    version,
+    about = "A fast, friendly Kubernetes command-line client"
+)]
 struct Cli {}
 
 fn main() {

@@ -273,7 +273,8 @@ impl<'a> Sync<'a> {
         let hash = pod_template_hash(&template, collision_count);
         let rs_name = format!("{}-{hash}", name(&self.d));
         let replicas = self.new_rs_replicas(0);
-        let rs = self.new_rs_object(&rs_name, &hash, template, replicas);
+        let mut rs = self.new_rs_object(&rs_name, &hash, template, replicas);
+        crate::admission::admit("apps", "replicasets", &mut rs, "kube-controller-manager");
         let key = ObjectKey::new("apps", "replicasets", namespace(&self.d), &rs_name);
         let created = match self.ctx.store.create(&key, rs) {
             Ok(created) => created,

@@ -85,6 +85,13 @@ pub fn ensure(ctx: &Ctx, data: &Value, new: NewRevision) -> Option<Arc<Value>> {
         namespace(new.owner),
         &revision_name,
     );
+    let mut revision = revision;
+    crate::admission::admit(
+        "apps",
+        "controllerrevisions",
+        &mut revision,
+        "kube-controller-manager",
+    );
     ctx.store.create(&key, revision).ok()
 }
 

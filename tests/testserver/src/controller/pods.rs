@@ -70,7 +70,7 @@ fn schedule(ctx: &Ctx, sim: &mut SimState, pod: &Value) -> Option<std::sync::Arc
         "lastProbeTime": null,
         "lastTransitionTime": time(ctx.now),
     }]);
-    let bound = util::write(ctx.store, &pod_key(pod), bound)?;
+    let bound = util::bind(ctx.store, &pod_key(pod), bound)?;
     events::record_scheduled(ctx.store, &bound, &node, ctx.now);
     Some(bound)
 }

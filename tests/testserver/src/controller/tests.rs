@@ -62,7 +62,9 @@ fn template(app: &str, image: &str) -> Value {
     })
 }
 
-fn create(store: &Store, group: &str, resource: &str, name: &str, object: Value) -> Arc<Value> {
+/// Creates an object as a client would: through the API server's admission.
+fn create(store: &Store, group: &str, resource: &str, name: &str, mut object: Value) -> Arc<Value> {
+    crate::admission::admit(group, resource, &mut object, "tests");
     store
         .create(&ObjectKey::new(group, resource, NS, name), object)
         .expect("create")

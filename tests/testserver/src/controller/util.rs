@@ -145,8 +145,40 @@ pub fn pod_key(pod: &Value) -> ObjectKey {
 }
 
 /// Writes an object back; a conflict or a vanished object is retried on the next pass.
-pub fn write(store: &Store, key: &ObjectKey, object: Value) -> Option<Arc<Value>> {
+/// The write is recorded in managedFields like the real component's: a status-only change as
+/// the `status` subresource (by the kubelet for pods), anything else as the controller manager.
+pub fn write(store: &Store, key: &ObjectKey, mut object: Value) -> Option<Arc<Value>> {
+    let current = store.get(key)?;
+    let without_status = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(m) = v.as_object_mut() {
+            m.remove("status");
+            m.remove("metadata");
+        }
+        v
+    };
+    let status_only = without_status(&current) == without_status(&object)
+        && current.get("metadata") == object.get("metadata");
+    let manager = if status_only && key.collection.resource == "pods" {
+        "fake-kubelet"
+    } else {
+        "kube-controller-manager"
+    };
+    let subresource = status_only.then_some("status");
+    crate::patch::managed::record_update(
+        Some(&current),
+        &mut object,
+        manager,
+        subresource,
+        &crate::store::now_rfc3339(),
+    );
     store.update(key, object).ok()
+}
+
+/// Binds a pod to a node: like the real `pods/binding` subresource, it moves no generation
+/// and leaves no managed fields.
+pub fn bind(store: &Store, key: &ObjectKey, object: Value) -> Option<Arc<Value>> {
+    store.update_keeping_generation(key, object).ok()
 }
 
 /// A five-character random suffix like the API server's generateName.
@@ -297,9 +329,6 @@ pub fn build_pod(spec: PodSpec) -> Value {
         "namespace": spec.namespace,
         "labels": labels,
         "ownerReferences": [spec.owner_ref],
-        // The store stamps generation 1 on create; binding moves it, so start one lower to end
-        // at 1 like a real pod (whose binding subresource does not touch the generation).
-        "generation": 0,
     });
     if let Some(generate_name) = spec.generate_name {
         metadata["generateName"] = json!(generate_name);
@@ -309,20 +338,19 @@ pub fn build_pod(spec: PodSpec) -> Value {
     {
         metadata["annotations"] = annotations.clone();
     }
-    let mut pod_spec = spec
+    let pod_spec = spec
         .template
         .get("spec")
         .cloned()
         .unwrap_or_else(|| json!({}));
-    default_pod_spec(&mut pod_spec);
-    let qos = qos_class(&pod_spec);
-    json!({
+    let mut pod = json!({
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": metadata,
         "spec": pod_spec,
-        "status": {"phase": "Pending", "qosClass": qos},
-    })
+    });
+    crate::admission::admit("", "pods", &mut pod, "kube-controller-manager");
+    pod
 }
 
 /// Creates a pod named `<prefix><random suffix>`, retrying on a name clash.
@@ -341,64 +369,6 @@ pub fn create_generated_pod(store: &Store, mut spec: PodSpec, prefix: &str) -> O
     None
 }
 
-fn default_pod_spec(spec: &mut Value) {
-    let Some(m) = spec.as_object_mut() else {
-        *spec = json!({});
-        return;
-    };
-    let defaults = [
-        ("restartPolicy", json!("Always")),
-        ("terminationGracePeriodSeconds", json!(30)),
-        ("dnsPolicy", json!("ClusterFirst")),
-        ("securityContext", json!({})),
-        ("schedulerName", json!("default-scheduler")),
-        ("serviceAccountName", json!("default")),
-        ("serviceAccount", json!("default")),
-        ("priority", json!(0)),
-        ("enableServiceLinks", json!(true)),
-        ("preemptionPolicy", json!("PreemptLowerPriority")),
-    ];
-    for (k, v) in defaults {
-        m.entry(k).or_insert(v);
-    }
-    let tolerations = m.entry("tolerations").or_insert_with(|| json!([]));
-    if let Some(list) = tolerations.as_array_mut() {
-        for key in [
-            "node.kubernetes.io/not-ready",
-            "node.kubernetes.io/unreachable",
-        ] {
-            if !list
-                .iter()
-                .any(|t| t.get("key").and_then(Value::as_str) == Some(key))
-            {
-                list.push(json!({
-                    "key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300
-                }));
-            }
-        }
-    }
-    if let Some(containers) = m.get_mut("containers").and_then(Value::as_array_mut) {
-        containers.iter_mut().for_each(default_container);
-    }
-}
-
-fn default_container(c: &mut Value) {
-    let image = c.get("image").and_then(Value::as_str).unwrap_or("");
-    let pull = if image_tag(image).is_none_or(|t| t == "latest") {
-        "Always"
-    } else {
-        "IfNotPresent"
-    };
-    if let Some(m) = c.as_object_mut() {
-        m.entry("resources").or_insert_with(|| json!({}));
-        m.entry("terminationMessagePath")
-            .or_insert_with(|| json!("/dev/termination-log"));
-        m.entry("terminationMessagePolicy")
-            .or_insert_with(|| json!("File"));
-        m.entry("imagePullPolicy").or_insert_with(|| json!(pull));
-    }
-}
-
 /// The tag of an image reference, if it has one (a digest counts as none).
 pub fn image_tag(image: &str) -> Option<&str> {
     let last = image.rsplit('/').next().unwrap_or(image);
@@ -406,37 +376,6 @@ pub fn image_tag(image: &str) -> Option<&str> {
         return None;
     }
     last.split_once(':').map(|(_, tag)| tag)
-}
-
-/// BestEffort without any requests or limits, Guaranteed when every container's limits equal
-/// its requests for cpu and memory, Burstable otherwise.
-fn qos_class(spec: &Value) -> &'static str {
-    let containers: Vec<&Value> = spec
-        .get("containers")
-        .and_then(Value::as_array)
-        .map(|c| c.iter().collect())
-        .unwrap_or_default();
-    let resources = |c: &Value, kind: &str| string_map(c, &format!("/resources/{kind}"));
-    let any = containers
-        .iter()
-        .any(|c| !resources(c, "requests").is_empty() || !resources(c, "limits").is_empty());
-    if !any {
-        return "BestEffort";
-    }
-    let guaranteed = containers.iter().all(|c| {
-        let limits = resources(c, "limits");
-        let requests = resources(c, "requests");
-        ["cpu", "memory"].iter().all(|r| {
-            limits
-                .get(*r)
-                .is_some_and(|l| requests.get(*r).is_none_or(|q| q == l))
-        })
-    });
-    if guaranteed {
-        "Guaranteed"
-    } else {
-        "Burstable"
-    }
 }
 
 /// Resolves an int-or-percent field (maxSurge, maxUnavailable) against `total`.
