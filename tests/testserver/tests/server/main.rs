@@ -3,4 +3,5 @@
 //! kubectl is installed, by the real kubectl.
 
 mod client;
+mod fidelity;
 mod http;
