@@ -281,10 +281,10 @@ fn list(
         meta["continue"] = json!("");
     }
     if let Some(version) = table_request(req) {
-        if meta["continue"] == "" {
-            if let Some(m) = meta.as_object_mut() {
-                m.remove("continue");
-            }
+        if meta["continue"] == ""
+            && let Some(m) = meta.as_object_mut()
+        {
+            m.remove("continue");
         }
         let include = IncludeObject::parse(req.param("includeObject"))?;
         let typed: Vec<Value> = page.iter().map(|o| with_type(rt, o)).collect();
