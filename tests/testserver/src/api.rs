@@ -357,6 +357,16 @@ fn write_without_type(out: &mut Vec<u8>, object: &Value) {
 }
 
 fn parse_body(req: &ApiRequest) -> Result<Value, ApiError> {
+    if req
+        .content_type
+        .starts_with("application/vnd.kubernetes.protobuf")
+    {
+        return Err(ApiError::new(
+            415,
+            "UnsupportedMediaType",
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this test server does not decode protobuf)",
+        ));
+    }
     let text = std::str::from_utf8(&req.body)
         .map_err(|_| ApiError::bad_request("the request body is not UTF-8"))?;
     let value: Value = if req.content_type.contains("yaml") {
