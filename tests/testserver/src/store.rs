@@ -222,7 +222,9 @@ impl Store {
             .pointer("/metadata/resourceVersion")
             .and_then(Value::as_str)
             .filter(|rv| !rv.is_empty())
-            && current.pointer("/metadata/resourceVersion").and_then(Value::as_str)
+            && current
+                .pointer("/metadata/resourceVersion")
+                .and_then(Value::as_str)
                 != Some(expected)
         {
             return Err(ApiError::conflict(
@@ -358,7 +360,11 @@ fn stamp_new(object: &mut Value, key: &ObjectKey, rv: u64) {
     } else {
         meta["namespace"] = json!(key.namespace);
     }
-    if meta.get("uid").and_then(Value::as_str).is_none_or(str::is_empty) {
+    if meta
+        .get("uid")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
         meta["uid"] = json!(new_uid());
     }
     if meta
@@ -487,7 +493,9 @@ mod tests {
     #[test]
     fn no_op_update_keeps_the_version() {
         let store = Store::new();
-        let created = store.create(&key("a"), json!({"data": {}})).expect("create");
+        let created = store
+            .create(&key("a"), json!({"data": {}}))
+            .expect("create");
         let again = store.update(&key("a"), (*created).clone()).expect("update");
         assert_eq!(
             again["metadata"]["resourceVersion"],
@@ -504,7 +512,10 @@ mod tests {
             .expect("create");
         store.create(&key("a"), json!({})).expect("create");
         let (items, _) = store.list(&Collection::new("", "configmaps"), Some("shop"));
-        let names: Vec<_> = items.iter().map(|o| o["metadata"]["name"].clone()).collect();
+        let names: Vec<_> = items
+            .iter()
+            .map(|o| o["metadata"]["name"].clone())
+            .collect();
         assert_eq!(names, vec![json!("a"), json!("b")]);
         let (all, _) = store.list(&Collection::new("", "configmaps"), None);
         assert_eq!(all.len(), 3);
