@@ -172,7 +172,8 @@ impl Store {
         out
     }
 
-    /// Stores a new object. Fills uid, creationTimestamp, generation and resourceVersion.
+    /// Stores a new object. Fills uid, creationTimestamp and resourceVersion; kinds that track
+    /// a generation come with `metadata.generation` set, and the store moves it on spec changes.
     pub fn create(&self, key: &ObjectKey, mut object: Value) -> Result<Arc<Value>, ApiError> {
         let mut state = self.lock();
         let slot = (key.namespace.clone(), key.name.clone());
@@ -203,7 +204,26 @@ impl Store {
     /// Replaces a stored object. When `object` carries a resourceVersion it must be the stored
     /// one (optimistic concurrency); system metadata is kept from the stored object, and the
     /// generation moves when anything outside metadata and status changed.
-    pub fn update(&self, key: &ObjectKey, mut object: Value) -> Result<Arc<Value>, ApiError> {
+    pub fn update(&self, key: &ObjectKey, object: Value) -> Result<Arc<Value>, ApiError> {
+        self.write(key, object, true)
+    }
+
+    /// Like `update`, but the generation never moves: for writes through subresources whose
+    /// strategy does not track it (a pod's binding to a node).
+    pub fn update_keeping_generation(
+        &self,
+        key: &ObjectKey,
+        object: Value,
+    ) -> Result<Arc<Value>, ApiError> {
+        self.write(key, object, false)
+    }
+
+    fn write(
+        &self,
+        key: &ObjectKey,
+        mut object: Value,
+        may_move_generation: bool,
+    ) -> Result<Arc<Value>, ApiError> {
         let mut state = self.lock();
         let slot = (key.namespace.clone(), key.name.clone());
         let Some(current) = state
@@ -233,8 +253,12 @@ impl Store {
                 &key.name,
             ));
         }
-        if without_status_and_metadata(&current) == without_status_and_metadata(&object) {
-            // Only metadata or status changed: the generation stays.
+        let tracks_generation = current.pointer("/metadata/generation").is_some();
+        if !tracks_generation
+            || !may_move_generation
+            || without_status_and_metadata(&current) == without_status_and_metadata(&object)
+        {
+            // Not a kind that tracks it, or only metadata or status changed: it stays.
             copy_meta(&current, &mut object, "generation");
         } else {
             let generation = current
@@ -375,9 +399,6 @@ fn stamp_new(object: &mut Value, key: &ObjectKey, rv: u64) {
         meta["creationTimestamp"] = json!(now_rfc3339());
     }
     meta["resourceVersion"] = json!(rv.to_string());
-    if meta.get("generation").and_then(Value::as_i64).is_none() {
-        meta["generation"] = json!(1);
-    }
 }
 
 fn copy_meta(from: &Value, to: &mut Value, field: &str) {
@@ -451,7 +472,10 @@ mod tests {
     fn create_stamps_system_metadata() {
         let store = Store::new();
         let obj = store
-            .create(&key("a"), json!({"kind": "ConfigMap", "data": {"x": "1"}}))
+            .create(
+                &key("a"),
+                json!({"kind": "ConfigMap", "data": {"x": "1"}, "metadata": {"generation": 1}}),
+            )
             .expect("create");
         assert_eq!(obj["metadata"]["name"], "a");
         assert_eq!(obj["metadata"]["namespace"], "shop");
@@ -469,7 +493,10 @@ mod tests {
     fn update_checks_resource_version_and_moves_generation_on_spec_only() {
         let store = Store::new();
         let created = store
-            .create(&key("a"), json!({"spec": {"replicas": 1}}))
+            .create(
+                &key("a"),
+                json!({"spec": {"replicas": 1}, "metadata": {"generation": 1}}),
+            )
             .expect("create");
         let mut stale = (*created).clone();
         stale["metadata"]["resourceVersion"] = json!("1");
@@ -488,6 +515,18 @@ mod tests {
             updated["metadata"]["resourceVersion"],
             created["metadata"]["resourceVersion"]
         );
+    }
+
+    #[test]
+    fn untracked_kinds_get_no_generation() {
+        let store = Store::new();
+        let created = store
+            .create(&key("a"), json!({"data": {"x": "1"}}))
+            .expect("create");
+        let mut changed = (*created).clone();
+        changed["data"]["x"] = json!("2");
+        let updated = store.update(&key("a"), changed).expect("update");
+        assert!(updated.pointer("/metadata/generation").is_none());
     }
 
     #[test]

@@ -1,1 +1,0 @@
-//! The built-in workload controllers: Deployments, ReplicaSets, StatefulSets, DaemonSets.

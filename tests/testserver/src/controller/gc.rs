@@ -1,0 +1,162 @@
+//! The garbage collector: deletes dependents whose owners are gone (background propagation),
+//! deletes an owner's dependents before the owner (foreground propagation), lets dependents go
+//! free (orphan propagation), and finally removes objects marked for deletion once their
+//! finalizers are gone. Pods are left to the kubelet and namespaces to the namespace
+//! controller, which finish those deletions themselves.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::Ctx;
+use super::util::{self, is_deleting, uid};
+use crate::store::ObjectKey;
+
+const FOREGROUND: &str = "foregroundDeletion";
+const ORPHAN: &str = "orphan";
+
+pub(super) fn reconcile(ctx: &Ctx) {
+    let all = ctx.store.all();
+    let uids: HashSet<&str> = all.iter().map(|(_, o)| uid(o)).collect();
+    for (key, object) in &all {
+        if is_deleting(object) {
+            finish_deletion(ctx, key, object, &all);
+        } else {
+            collect_if_orphaned(ctx, key, object, &uids);
+        }
+    }
+}
+
+fn owner_uids(object: &Value) -> Vec<&str> {
+    object
+        .pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .map(|refs| refs.iter().filter_map(|r| r.get("uid")?.as_str()).collect())
+        .unwrap_or_default()
+}
+
+fn finalizers(object: &Value) -> Vec<String> {
+    object
+        .pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .map(|f| {
+            f.iter()
+                .filter_map(|f| f.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn is_pod(key: &ObjectKey) -> bool {
+    key.collection.group.is_empty() && key.collection.resource == "pods"
+}
+
+/// Deletes an object whose owners are all gone; drops references to owners that are gone
+/// when others remain.
+fn collect_if_orphaned(ctx: &Ctx, key: &ObjectKey, object: &Value, uids: &HashSet<&str>) {
+    let owners = owner_uids(object);
+    if owners.is_empty() {
+        return;
+    }
+    let dangling = owners.iter().filter(|o| !uids.contains(**o)).count();
+    if dangling == owners.len() {
+        delete(ctx, key, object);
+    } else if dangling > 0 {
+        let mut trimmed = object.clone();
+        if let Some(refs) = trimmed
+            .pointer_mut("/metadata/ownerReferences")
+            .and_then(Value::as_array_mut)
+        {
+            refs.retain(|r| {
+                r.get("uid")
+                    .and_then(Value::as_str)
+                    .is_some_and(|u| uids.contains(u))
+            });
+        }
+        util::write(ctx.store, key, trimmed);
+    }
+}
+
+/// Deletes an object the way its kind wants: pods gracefully through the kubelet, anything
+/// else at once.
+fn delete(ctx: &Ctx, key: &ObjectKey, object: &Value) {
+    if is_pod(key) {
+        util::delete_pod(ctx.store, object, ctx.now);
+    } else {
+        let _ = ctx.store.delete(key);
+    }
+}
+
+fn finish_deletion(ctx: &Ctx, key: &ObjectKey, object: &Value, all: &[(ObjectKey, Arc<Value>)]) {
+    let is_namespace = key.collection.group.is_empty() && key.collection.resource == "namespaces";
+    if is_namespace {
+        return;
+    }
+    let owner = uid(object);
+    let dependents: Vec<&(ObjectKey, Arc<Value>)> = all
+        .iter()
+        .filter(|(_, o)| owner_uids(o).contains(&owner))
+        .collect();
+    let mut remaining = finalizers(object);
+    if remaining.iter().any(|f| f == FOREGROUND) {
+        if dependents.is_empty() {
+            remaining.retain(|f| f != FOREGROUND);
+        } else {
+            for (dep_key, dependent) in &dependents {
+                if !is_deleting(dependent) {
+                    delete_in_foreground(ctx, dep_key, dependent, all);
+                }
+            }
+        }
+    }
+    if remaining.iter().any(|f| f == ORPHAN) {
+        for (dep_key, dependent) in &dependents {
+            orphan(ctx, dep_key, dependent, owner);
+        }
+        remaining.retain(|f| f != ORPHAN);
+    }
+    if remaining != finalizers(object) {
+        let mut updated = object.clone();
+        updated["metadata"]["finalizers"] = json!(remaining);
+        if util::write(ctx.store, key, updated).is_none() {
+            return;
+        }
+    }
+    if remaining.is_empty() && !is_pod(key) {
+        let _ = ctx.store.delete(key);
+    }
+}
+
+/// A dependent of a foreground deletion: its own dependents go first when it has any.
+fn delete_in_foreground(
+    ctx: &Ctx,
+    key: &ObjectKey,
+    object: &Value,
+    all: &[(ObjectKey, Arc<Value>)],
+) {
+    let has_dependents = all
+        .iter()
+        .any(|(_, o)| owner_uids(o).contains(&uid(object)));
+    if !has_dependents {
+        delete(ctx, key, object);
+        return;
+    }
+    let mut marked = object.clone();
+    marked["metadata"]["deletionTimestamp"] = util::time(ctx.now);
+    let mut list = finalizers(object);
+    list.push(FOREGROUND.to_string());
+    marked["metadata"]["finalizers"] = json!(list);
+    util::write(ctx.store, key, marked);
+}
+
+fn orphan(ctx: &Ctx, key: &ObjectKey, dependent: &Value, owner: &str) {
+    let mut freed = dependent.clone();
+    if let Some(refs) = freed
+        .pointer_mut("/metadata/ownerReferences")
+        .and_then(Value::as_array_mut)
+    {
+        refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(owner));
+    }
+    util::write(ctx.store, key, freed);
+}

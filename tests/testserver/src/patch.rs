@@ -1,1 +1,0 @@
-//! Patches: JSON merge patch, JSON patch, strategic merge patch and server-side apply.

@@ -1,0 +1,256 @@
+//! What a new server holds: the recorded fixture cluster (namespace `shop` and friends), or a
+//! generated cluster of N pods for benchmarks, or nothing.
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+
+use crate::api::create_object;
+use crate::registry;
+use crate::server::Shared;
+use crate::store::{ObjectKey, format_time};
+
+const BASE_MANIFEST: &str = include_str!("../../fixtures/manifests/01-base.yaml");
+const SHOP_MANIFEST: &str = include_str!("../../fixtures/manifests/02-shop.yaml");
+const NODES: &str = include_str!("../../fixtures/http/069-list-api-v1-nodes.json");
+
+/// The namespaces every cluster has.
+const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/// Creates every document of a multi-document YAML manifest, as `kubectl create -f` would.
+pub fn create_manifest(shared: &Shared, yaml: &str) -> Result<Vec<Value>> {
+    let docs: Vec<Value> = serde_saphyr::from_multiple(yaml).context("parsing the manifest")?;
+    let mut created = Vec::new();
+    for doc in docs.into_iter().filter(|d| d.is_object()) {
+        created.push(create_document(shared, doc)?);
+    }
+    Ok(created)
+}
+
+fn create_document(shared: &Shared, doc: Value) -> Result<Value> {
+    let api_version = doc["apiVersion"].as_str().unwrap_or_default().to_string();
+    let kind = doc["kind"].as_str().unwrap_or_default().to_string();
+    let Some(rt) = registry::by_kind(&shared.store, &api_version, &kind) else {
+        bail!("no resource type serves {kind} in {api_version}");
+    };
+    let namespace = rt.namespaced.then(|| {
+        doc["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("default")
+            .to_string()
+    });
+    let name = doc["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    create_object(
+        shared,
+        &rt,
+        namespace.as_deref(),
+        doc,
+        Some("kubectl-create"),
+        false,
+    )
+    .map_err(|e| anyhow::anyhow!("creating {kind} {name}: {e}"))
+}
+
+/// Namespaces, nodes and default service accounts: what a fresh cluster has before anyone uses it.
+pub fn create_system(shared: &Shared) -> Result<()> {
+    for ns in SYSTEM_NAMESPACES {
+        create_namespace(shared, ns)?;
+    }
+    let nodes: Value = serde_json::from_str(NODES).context("parsing the recorded nodes")?;
+    for node in nodes["items"].as_array().into_iter().flatten() {
+        let mut node = node.clone();
+        if let Some(meta) = node["metadata"].as_object_mut() {
+            for volatile in [
+                "uid",
+                "resourceVersion",
+                "managedFields",
+                "creationTimestamp",
+            ] {
+                meta.remove(volatile);
+            }
+        }
+        let name = node["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        node["kind"] = json!("Node");
+        node["apiVersion"] = json!("v1");
+        shared
+            .store
+            .create(&ObjectKey::new("", "nodes", "", &name), node)
+            .map_err(|e| anyhow::anyhow!("creating node {name}: {e}"))?;
+    }
+    Ok(())
+}
+
+pub fn create_namespace(shared: &Shared, name: &str) -> Result<()> {
+    create_document(
+        shared,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}),
+    )?;
+    Ok(())
+}
+
+/// Creates a document the way `kubectl apply` creates it: with the last-applied annotation
+/// and `kubectl-client-side-apply` as the field manager, so later applies behave as on a real
+/// cluster built with kubectl.
+pub fn apply_document(shared: &Shared, mut doc: Value) -> Result<Value> {
+    let api_version = doc["apiVersion"].as_str().unwrap_or_default().to_string();
+    let kind = doc["kind"].as_str().unwrap_or_default().to_string();
+    let Some(rt) = registry::by_kind(&shared.store, &api_version, &kind) else {
+        bail!("no resource type serves {kind} in {api_version}");
+    };
+    let namespace = rt.namespaced.then(|| {
+        doc["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("default")
+            .to_string()
+    });
+    let mut applied = doc.clone();
+    if let Some(ns) = &namespace {
+        applied["metadata"]["namespace"] = json!(ns);
+    }
+    if applied["metadata"].get("annotations").is_none() {
+        applied["metadata"]["annotations"] = json!({});
+    }
+    doc["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] =
+        json!(format!("{applied}\n"));
+    let name = doc["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    create_object(
+        shared,
+        &rt,
+        namespace.as_deref(),
+        doc,
+        Some("kubectl-client-side-apply"),
+        false,
+    )
+    .map_err(|e| anyhow::anyhow!("applying {kind} {name}: {e}"))
+}
+
+/// The cluster the fixtures were recorded from: system objects plus the two shop manifests.
+pub fn create_fixture_cluster(shared: &Shared) -> Result<()> {
+    create_system(shared)?;
+    for manifest in [BASE_MANIFEST, SHOP_MANIFEST] {
+        let docs: Vec<Value> =
+            serde_saphyr::from_multiple(manifest).context("parsing a fixture manifest")?;
+        for doc in docs.into_iter().filter(|d| d.is_object()) {
+            apply_document(shared, doc)?;
+        }
+    }
+    Ok(())
+}
+
+/// What to generate for a benchmark cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generated {
+    pub pods: usize,
+    pub namespaces: usize,
+    pub crds: usize,
+}
+
+/// A large cluster written straight to the store: Running pods shaped like real ones (with
+/// managed fields, so their size is realistic), spread over namespaces, and CRDs.
+pub fn create_generated_cluster(shared: &Shared, spec: Generated) -> Result<()> {
+    create_system(shared)?;
+    let namespaces: Vec<String> = (0..spec.namespaces.max(1))
+        .map(|i| format!("bench-{i}"))
+        .collect();
+    for ns in &namespaces {
+        create_namespace(shared, ns)?;
+    }
+    let started = format_time(jiff::Timestamp::now());
+    for i in 0..spec.pods {
+        let ns = &namespaces[i % namespaces.len()];
+        let name = format!("app-{}-{:05}", i % 50, i);
+        let pod = generated_pod(ns, &name, i, &started);
+        shared
+            .store
+            .create(&ObjectKey::new("", "pods", ns, &name), pod)
+            .map_err(|e| anyhow::anyhow!("creating pod {name}: {e}"))?;
+    }
+    for i in 0..spec.crds {
+        let crd = generated_crd(i);
+        let name = crd["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        create_document(shared, crd).with_context(|| format!("creating CRD {name}"))?;
+    }
+    Ok(())
+}
+
+fn generated_pod(ns: &str, name: &str, i: usize, started: &str) -> Value {
+    let node = if i.is_multiple_of(2) {
+        "fake-node-1"
+    } else {
+        "fake-node-2"
+    };
+    let app = format!("app-{}", i % 50);
+    json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": name,
+            "namespace": ns,
+            "labels": {"app": app, "pod-template-hash": "5d8f7c9b6d"},
+            "managedFields": [{
+                "manager": "kubelet", "operation": "Update", "apiVersion": "v1", "time": started,
+                "fieldsType": "FieldsV1", "subresource": "status",
+                "fieldsV1": {"f:status": {"f:conditions": {}, "f:containerStatuses": {}, "f:hostIP": {},
+                    "f:phase": {}, "f:podIP": {}, "f:startTime": {}}}
+            }]
+        },
+        "spec": {
+            "containers": [{
+                "name": "main", "image": "registry.example.org/app:1.2.3",
+                "ports": [{"containerPort": 8080, "protocol": "TCP"}],
+                "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
+                "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
+                "imagePullPolicy": "IfNotPresent"
+            }],
+            "restartPolicy": "Always", "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst",
+            "nodeName": node, "securityContext": {}, "schedulerName": "default-scheduler"
+        },
+        "status": {
+            "phase": "Running",
+            "conditions": [
+                {"type": "Initialized", "status": "True", "lastTransitionTime": started},
+                {"type": "Ready", "status": "True", "lastTransitionTime": started},
+                {"type": "ContainersReady", "status": "True", "lastTransitionTime": started},
+                {"type": "PodScheduled", "status": "True", "lastTransitionTime": started}
+            ],
+            "hostIP": "172.18.0.2",
+            "podIP": format!("10.244.{}.{}", (i / 250) % 250, i % 250 + 1),
+            "startTime": started,
+            "containerStatuses": [{
+                "name": "main", "state": {"running": {"startedAt": started}}, "lastState": {},
+                "ready": true, "restartCount": 0, "image": "registry.example.org/app:1.2.3",
+                "imageID": "registry.example.org/app@sha256:0123456789abcdef",
+                "containerID": format!("containerd://{:064x}", i), "started": true
+            }],
+            "qosClass": "Burstable"
+        }
+    })
+}
+
+fn generated_crd(i: usize) -> Value {
+    let plural = format!("widgets{i}");
+    json!({
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": format!("{plural}.bench{}.example.org", i % 20)},
+        "spec": {
+            "group": format!("bench{}.example.org", i % 20),
+            "names": {"kind": format!("Widget{i}"), "listKind": format!("Widget{i}List"),
+                      "plural": plural, "singular": format!("widget{i}")},
+            "scope": "Namespaced",
+            "versions": [{"name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]
+        }
+    })
+}

@@ -1,0 +1,326 @@
+//! HTTP(S) plumbing: accept connections, terminate TLS, read requests, apply faults,
+//! authenticate, hand the request to the router, and record what happened.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
+
+use crate::auth::{Auth, Identity};
+use crate::controller::Controller;
+use crate::faults::{FaultAction, Faults, injected_error};
+use crate::logs::Logs;
+use crate::requestlog::{RecordedRequest, RequestLog};
+use crate::router;
+use crate::status::ApiError;
+use crate::store::Store;
+
+pub type Body = BoxBody<Bytes, Infallible>;
+
+/// Everything a request handler can reach.
+pub struct Shared {
+    pub store: Arc<Store>,
+    pub auth: Auth,
+    pub faults: Faults,
+    pub requests: RequestLog,
+    pub logs: Logs,
+    pub controller: Arc<Controller>,
+    /// Accept connections and close them at once (a server that is "down").
+    pub refuse_connections: AtomicBool,
+    /// The CA certificate, published in every namespace's `kube-root-ca.crt`.
+    pub ca_pem: String,
+}
+
+/// One parsed request, as handlers see it.
+pub struct ApiRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub accept: String,
+    pub content_type: String,
+    pub user_agent: String,
+    pub body: Bytes,
+    pub user: Identity,
+    /// From an injected `CutStreamAfter` fault.
+    pub cut_stream_after: Option<usize>,
+}
+
+impl ApiRequest {
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(self.param(name), Some("true" | "1"))
+    }
+}
+
+pub fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into()).boxed()
+}
+
+pub fn json_response(code: u16, value: &Value) -> Response<Body> {
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    response(code, "application/json", body)
+}
+
+pub fn response(code: u16, content_type: &str, body: impl Into<Bytes>) -> Response<Body> {
+    let mut resp = Response::new(full(body));
+    *resp.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Ok(value) = content_type.parse() {
+        resp.headers_mut()
+            .insert(hyper::header::CONTENT_TYPE, value);
+    }
+    resp
+}
+
+pub fn error_response(err: &ApiError) -> Response<Body> {
+    json_response(err.code, &err.to_status())
+}
+
+/// Serves until `shutdown` changes.
+pub async fn serve(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.changed() => return,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        if shared.refuse_connections.load(Ordering::SeqCst) {
+            drop(stream);
+            continue;
+        }
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let tls = tls.clone();
+        let mut conn_shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            match tls {
+                Some(acceptor) => {
+                    let Ok(stream) = acceptor.accept(stream).await else {
+                        return;
+                    };
+                    let peer = stream
+                        .get_ref()
+                        .1
+                        .peer_certificates()
+                        .and_then(|certs| certs.first())
+                        .map(|c| Arc::new(c.as_ref().to_vec()));
+                    serve_connection(TokioIo::new(stream), shared, peer, &mut conn_shutdown).await;
+                }
+                None => {
+                    serve_connection(TokioIo::new(stream), shared, None, &mut conn_shutdown).await;
+                }
+            }
+        });
+    }
+}
+
+async fn serve_connection<I>(
+    io: I,
+    shared: Arc<Shared>,
+    peer: Option<Arc<Vec<u8>>>,
+    shutdown: &mut watch::Receiver<bool>,
+) where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| {
+        let shared = shared.clone();
+        let peer = peer.clone();
+        async move { handle(req, shared, peer).await }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(io, service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = shutdown.changed() => {}
+    }
+}
+
+/// The error that makes hyper close the connection without an answer.
+#[derive(Debug)]
+struct DroppedByFault;
+
+impl std::fmt::Display for DroppedByFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DroppedByFault {}
+
+fn header(req: &Request<Incoming>, name: hyper::header::HeaderName) -> String {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn handle(
+    req: Request<Incoming>,
+    shared: Arc<Shared>,
+    peer: Option<Arc<Vec<u8>>>,
+) -> Result<Response<Body>, DroppedByFault> {
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let raw_query = req.uri().query().unwrap_or_default().to_string();
+    let accept = header(&req, hyper::header::ACCEPT);
+    let content_type = header(&req, hyper::header::CONTENT_TYPE);
+    let user_agent = header(&req, hyper::header::USER_AGENT);
+    let authorization = req
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let impersonate_user = req
+        .headers()
+        .get("impersonate-user")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let impersonate_groups: Vec<String> = req
+        .headers()
+        .get_all("impersonate-group")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(String::from))
+        .collect();
+    let body = match req.into_body().collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+
+    let mut record = RecordedRequest {
+        method: method.clone(),
+        path: path.clone(),
+        query: raw_query.clone(),
+        accept: accept.clone(),
+        content_type: content_type.clone(),
+        user_agent: user_agent.clone(),
+        authorization_present: authorization.is_some(),
+        user: None,
+        body: if method == "GET" {
+            String::new()
+        } else {
+            String::from_utf8_lossy(&body).into_owned()
+        },
+        status: 0,
+    };
+
+    let path_and_query = if raw_query.is_empty() {
+        path.clone()
+    } else {
+        format!("{path}?{raw_query}")
+    };
+    let mut cut_stream_after = None;
+    for action in shared.faults.take(&method, &path_and_query) {
+        match action {
+            FaultAction::Delay(delay) => tokio::time::sleep(delay).await,
+            FaultAction::DropConnection => {
+                shared.requests.record(record);
+                return Err(DroppedByFault);
+            }
+            FaultAction::Status(code) => {
+                record.status = code;
+                shared.requests.record(record);
+                return Ok(error_response(&injected_error(code)));
+            }
+            FaultAction::RetryAfter { status, seconds } => {
+                record.status = status;
+                shared.requests.record(record);
+                let mut resp = error_response(&injected_error(status));
+                if let Ok(value) = seconds.to_string().parse() {
+                    resp.headers_mut().insert(hyper::header::RETRY_AFTER, value);
+                }
+                return Ok(resp);
+            }
+            FaultAction::CutStreamAfter(n) => cut_stream_after = Some(n),
+        }
+    }
+
+    let identity = shared
+        .auth
+        .authenticate(authorization.as_deref(), peer.as_deref().map(Vec::as_slice))
+        .and_then(|who| {
+            shared
+                .auth
+                .impersonate(who, impersonate_user.as_deref(), impersonate_groups)
+        });
+    let response = match identity {
+        Err(err) => error_response(&err),
+        Ok(user) => {
+            record.user = Some(user.name.clone());
+            let request = ApiRequest {
+                method,
+                path,
+                query: parse_query(&raw_query),
+                accept,
+                content_type,
+                user_agent,
+                body,
+                user,
+                cut_stream_after,
+            };
+            router::route(&shared, request).await
+        }
+    };
+    record.status = response.status().as_u16();
+    shared.requests.record(record);
+    Ok(response)
+}
+
+/// `a=1&b=x%20y` → pairs, decoded like Go's url.ParseQuery.
+pub fn parse_query(raw: &str) -> Vec<(String, String)> {
+    raw.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let spaced = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_decode_like_go() {
+        assert_eq!(
+            parse_query("labelSelector=app%3Dfrontend&limit=500&x=a+b&flag"),
+            vec![
+                ("labelSelector".to_string(), "app=frontend".to_string()),
+                ("limit".to_string(), "500".to_string()),
+                ("x".to_string(), "a b".to_string()),
+                ("flag".to_string(), String::new()),
+            ]
+        );
+    }
+}

@@ -1,0 +1,240 @@
+//! Transport, authentication, authorization, faults and the request log, over real HTTPS.
+
+use std::time::{Duration, Instant};
+
+use kz_testserver::{Fault, TestServer};
+use serde_json::{Value, json};
+
+use crate::client::Client;
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/../fixtures/http/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
+}
+
+#[test]
+fn tokens_and_client_certificates_authenticate_over_tls() {
+    let server = TestServer::builder().empty().start();
+    assert!(server.url().starts_with("https://127.0.0.1:"));
+    let admin = Client::admin(&server);
+    assert_eq!(admin.get("/api/v1/namespaces").status, 200);
+    let cert = Client::with_certificate(&server, "alice", &["devs"]);
+    assert_eq!(cert.get("/api/v1/namespaces/default").status, 200);
+    let users: Vec<Option<String>> = server.requests().into_iter().map(|r| r.user).collect();
+    assert_eq!(
+        users,
+        vec![Some("admin".to_string()), Some("alice".to_string())]
+    );
+}
+
+#[test]
+fn unknown_or_missing_credentials_get_the_real_401() {
+    let server = TestServer::builder().empty().start();
+    for token in [None, Some("not-a-token".to_string())] {
+        let answer = Client::with_token(&server, token).get("/api/v1/namespaces/shop/pods");
+        assert_eq!(answer.status, 401);
+        assert_eq!(answer.json(), fixture("105-list-pods-unauthorized.json"));
+    }
+    let token = server.token_for("bob");
+    let bob = Client::with_token(&server, Some(token.clone()));
+    assert_eq!(bob.get("/api/v1/namespaces").status, 200);
+    server.revoke_token(&token);
+    assert_eq!(
+        bob.get("/api/v1/namespaces").status,
+        401,
+        "revoked tokens expire"
+    );
+}
+
+#[test]
+fn deny_rules_answer_the_real_403() {
+    let server = TestServer::start();
+    server.deny("viewer", "list", "pods");
+    let viewer = Client::with_token(&server, Some(server.token_for("viewer")));
+    let answer = viewer.get("/api/v1/namespaces/shop/pods");
+    assert_eq!(answer.status, 403);
+    assert_eq!(
+        answer.json(),
+        fixture("104-list-pods-forbidden-viewer.json")
+    );
+    assert_eq!(viewer.get("/api/v1/namespaces/shop/services").status, 200);
+}
+
+#[test]
+fn admins_may_impersonate_and_the_impersonated_user_is_authorized() {
+    let server = TestServer::builder().empty().start();
+    server.deny("viewer", "*", "*");
+    let admin = Client::admin(&server);
+    let answer = admin.send(
+        "GET",
+        "/api/v1/namespaces",
+        &[
+            ("Accept", "application/json"),
+            ("Impersonate-User", "viewer"),
+        ],
+        "",
+    );
+    assert_eq!(answer.status, 403);
+    assert!(
+        answer
+            .body
+            .contains("User \\\"viewer\\\" cannot list resource \\\"namespaces\\\""),
+        "{}",
+        answer.body
+    );
+}
+
+#[test]
+fn faults_fail_delay_and_drop_requests() {
+    let server = TestServer::builder().empty().start();
+    let admin = Client::admin(&server);
+    server.inject(
+        Fault::status(500)
+            .path_contains("/api/v1/namespaces")
+            .times(1),
+    );
+    let failed = admin.get("/api/v1/namespaces");
+    assert_eq!(failed.status, 500);
+    assert_eq!(failed.json()["reason"], "InternalError");
+    assert_eq!(
+        admin.get("/api/v1/namespaces").status,
+        200,
+        "counted fault used up"
+    );
+
+    server.inject(Fault::retry_after(429, 1).times(1));
+    let throttled = admin.send(
+        "GET",
+        "/api/v1/namespaces",
+        &[("Accept", "application/json")],
+        "",
+    );
+    assert_eq!(throttled.status, 429);
+
+    server.inject(Fault::delay(Duration::from_millis(300)).times(1));
+    let started = Instant::now();
+    assert_eq!(admin.get("/version").status, 200);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+
+    server.inject(Fault::drop_connection().times(1));
+    assert!(
+        admin.try_get("/version").is_err(),
+        "connection dropped without an answer"
+    );
+    assert_eq!(admin.try_get("/version"), Ok(200));
+}
+
+#[test]
+fn the_request_log_records_what_clients_sent() {
+    let server = TestServer::builder().empty().start();
+    let admin = Client::admin(&server);
+    admin.send(
+        "POST",
+        "/api/v1/namespaces/default/configmaps?fieldManager=tests",
+        &[
+            ("Content-Type", "application/json"),
+            ("User-Agent", "kz/0.1.0"),
+        ],
+        &json!({"metadata": {"name": "c"}, "data": {"a": "1"}}).to_string(),
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let r = &requests[0];
+    assert_eq!(
+        (r.method.as_str(), r.path.as_str()),
+        ("POST", "/api/v1/namespaces/default/configmaps")
+    );
+    assert_eq!(r.query, "fieldManager=tests");
+    assert_eq!(r.user_agent, "kz/0.1.0");
+    assert!(r.authorization_present && r.is_write());
+    assert_eq!(r.status, 201);
+    assert!(r.body.contains("\"name\":\"c\""));
+    server.clear_requests();
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn plain_http_serves_too() {
+    let server = TestServer::builder().plain_http().empty().start();
+    assert!(server.url().starts_with("http://"));
+    assert_eq!(Client::admin(&server).get("/version").status, 200);
+}
+
+#[test]
+fn refused_connections_and_shutdown() {
+    let server = TestServer::builder().empty().start();
+    let admin = Client::admin(&server);
+    server.refuse_connections(true);
+    assert!(admin.try_get("/version").is_err());
+    server.refuse_connections(false);
+    assert_eq!(admin.try_get("/version"), Ok(200));
+    drop(server);
+    assert!(admin.try_get("/version").is_err(), "stopped on drop");
+}
+
+#[test]
+fn aggregated_discovery_answers_with_its_media_type() {
+    let server = TestServer::start();
+    let admin = Client::admin(&server);
+    let accept =
+        "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+    let answer = admin.send("GET", "/apis", &[("Accept", accept)], "");
+    assert_eq!(
+        answer.content_type,
+        "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+    );
+    let groups: Vec<String> = answer.json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|g| g["metadata"]["name"].as_str().map(String::from))
+        .collect();
+    assert!(
+        groups.contains(&"example.org".to_string()),
+        "the seeded CRD's group"
+    );
+    assert_eq!(admin.get("/apis").content_type, "application/json");
+}
+
+#[test]
+fn watches_stream_changes_and_expire_old_versions() {
+    let server = TestServer::builder().empty().start();
+    let admin = Client::admin(&server);
+    let rv =
+        admin.get("/api/v1/namespaces/default/configmaps").json()["metadata"]["resourceVersion"]
+            .as_str()
+            .expect("rv")
+            .to_string();
+    server
+        .create("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched, namespace: default}\n")
+        .expect("create");
+    let lines = admin.stream_lines(
+        &format!("/api/v1/namespaces/default/configmaps?watch=1&resourceVersion={rv}"),
+        &[("Accept", "application/json")],
+        1,
+    );
+    let event: Value = serde_json::from_str(&lines[0]).expect("event");
+    assert_eq!(event["type"], "ADDED");
+    assert_eq!(event["object"]["metadata"]["name"], "watched");
+    assert_eq!(event["object"]["kind"], "ConfigMap");
+
+    let ended = admin.stream_to_end(
+        "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=0&timeoutSeconds=1",
+        &[("Accept", "application/json")],
+    );
+    assert_eq!(
+        ended.lines().count(),
+        2,
+        "kube-root-ca.crt and watched, then the timeout: {ended}"
+    );
+
+    server.expire_history();
+    let gone = admin.stream_to_end(
+        &format!("/api/v1/namespaces/default/configmaps?watch=1&resourceVersion={rv}"),
+        &[("Accept", "application/json")],
+    );
+    let error: Value = serde_json::from_str(gone.trim()).expect("one event");
+    assert_eq!(error["type"], "ERROR");
+    assert_eq!(error["object"]["code"], 410);
+    assert_eq!(error["object"]["reason"], "Expired");
+}
