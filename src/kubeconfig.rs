@@ -467,13 +467,35 @@ fn read_file(path: &Path, must_exist: bool) -> Result<Option<Kubeconfig>> {
 /// Parses one kubeconfig file (which may hold several YAML documents).
 pub fn parse(text: &str) -> Result<Kubeconfig> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let documents: Vec<Kubeconfig> = crate::yaml::from_multiple(text)?;
+    let documents: Vec<Value> = crate::yaml::from_multiple(text)?;
+    let documents = documents
+        .into_iter()
+        .map(|mut document| {
+            fill_required_fields(&mut document);
+            serde_json::from_value::<Kubeconfig>(document)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut merged = merge(documents)?;
     // Empty strings mean "not set" to kubectl.
     if merged.current_context.as_deref() == Some("") {
         merged.current_context = None;
     }
     Ok(merged)
+}
+
+/// kube's types require a context's `cluster`, which kubectl treats as optional (and writes as
+/// `""` when unset): fill it in so that every kubeconfig kubectl reads, kz reads too.
+fn fill_required_fields(document: &mut Value) {
+    let Some(contexts) = document.get_mut("contexts").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for entry in contexts {
+        if let Some(context) = entry.get_mut("context").and_then(Value::as_object_mut) {
+            context
+                .entry("cluster")
+                .or_insert_with(|| Value::String(String::new()));
+        }
+    }
 }
 
 fn merge(configs: impl IntoIterator<Item = Kubeconfig>) -> Result<Kubeconfig> {
@@ -537,7 +559,8 @@ pub fn upsert_context(
     let change = if has_named(list, name) {
         Change::Modified
     } else {
-        list.push(serde_json::json!({ "name": name, "context": {} }));
+        // kubectl writes unset references as empty strings.
+        list.push(serde_json::json!({ "name": name, "context": {"cluster": "", "user": ""} }));
         Change::Created
     };
     let entry = list
@@ -780,6 +803,12 @@ users:
         let second = parse("current-context: prod\n").unwrap();
         let merged = merge([first, second]).unwrap();
         assert_eq!(merged.current_context.as_deref(), Some("prod"));
+    }
+
+    #[test]
+    fn contexts_without_a_cluster_are_accepted() {
+        let config = parse("contexts:\n- name: bare\n  context:\n    namespace: x\n").unwrap();
+        assert_eq!(config.contexts[0].context.as_ref().unwrap().cluster, "");
     }
 
     #[test]
@@ -1056,7 +1085,7 @@ users:
         );
         assert_eq!(
             doc["contexts"],
-            serde_json::json!([{"name": "new", "context": {"namespace": "shop", "cluster": "k"}}])
+            serde_json::json!([{"name": "new", "context": {"namespace": "shop", "cluster": "k", "user": ""}}])
         );
     }
 

@@ -86,11 +86,15 @@ pub fn view_document(
     options: &ViewOptions,
     context_flag: Option<&str>,
 ) -> Result<ViewDocument> {
-    let config = if options.minify {
+    let mut config = if options.minify {
         minify(config, context_flag)?
     } else {
         config.clone()
     };
+    // kubectl keeps these as maps, so it prints them sorted by name.
+    config.clusters.sort_by(|a, b| a.name.cmp(&b.name));
+    config.auth_infos.sort_by(|a, b| a.name.cmp(&b.name));
+    config.contexts.sort_by(|a, b| a.name.cmp(&b.name));
     let entries = |items: Vec<(String, &'static str, Value)>| -> Option<Vec<NamedEntry>> {
         if items.is_empty() {
             return None;
