@@ -69,40 +69,40 @@ impl Context {
 
     /// The kubeconfig files (`--kubeconfig`, `KUBECONFIG` or `~/.kube/config`), loaded once.
     pub fn kubeconfigs(&mut self) -> Result<&Kubeconfigs> {
-        if self.kubeconfigs.is_none() {
-            let rules = LoadingRules::new(
-                self.global.kubeconfig.clone(),
-                self.env.kubeconfig.as_deref(),
-                self.env.home.as_deref(),
-            );
-            let loaded = Kubeconfigs::load(rules)?;
-            if self.global.verbosity >= 6 {
-                for file in loaded.files().iter().filter(|file| file.config.is_some()) {
-                    eprintln!("Config loaded from file: {}", file.path.display());
-                }
-            }
-            self.kubeconfigs = Some(loaded);
+        if let Some(loaded) = self.kubeconfigs.take() {
+            return Ok(self.kubeconfigs.insert(loaded));
         }
-        Ok(self.kubeconfigs.as_ref().expect("loaded above"))
+        let rules = LoadingRules::new(
+            self.global.kubeconfig.clone(),
+            self.env.kubeconfig.as_deref(),
+            self.env.home.as_deref(),
+        );
+        let loaded = Kubeconfigs::load(rules)?;
+        if self.global.verbosity >= 6 {
+            for file in loaded.files().iter().filter(|file| file.config.is_some()) {
+                eprintln!("Config loaded from file: {}", file.path.display());
+            }
+        }
+        Ok(self.kubeconfigs.insert(loaded))
     }
 
     /// The cluster, user and namespace in effect: the kubeconfig with flags applied, or the
     /// pod's service account when there is no kubeconfig at all.
     pub fn selection(&mut self) -> Result<&Selection> {
-        if self.selection.is_none() {
-            let use_in_cluster = self.env.in_cluster
-                && self.global.server.is_none()
-                && self.global.context.is_none()
-                && self.kubeconfigs()?.is_empty();
-            let selection = if use_in_cluster {
-                Selection::in_cluster(&self.global)?
-            } else {
-                let global = self.global.clone();
-                self.kubeconfigs()?.select(&global)?
-            };
-            self.selection = Some(selection);
+        if let Some(selection) = self.selection.take() {
+            return Ok(self.selection.insert(selection));
         }
-        Ok(self.selection.as_ref().expect("selected above"))
+        let use_in_cluster = self.env.in_cluster
+            && self.global.server.is_none()
+            && self.global.context.is_none()
+            && self.kubeconfigs()?.is_empty();
+        let selection = if use_in_cluster {
+            Selection::in_cluster(&self.global)?
+        } else {
+            let global = self.global.clone();
+            self.kubeconfigs()?.select(&global)?
+        };
+        Ok(self.selection.insert(selection))
     }
 
     /// The namespace commands default to: `-n` > the context's namespace > `default`.
@@ -148,13 +148,66 @@ impl Context {
     }
 
     fn runtime(&mut self) -> Result<&tokio::runtime::Runtime> {
-        if self.runtime.is_none() {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .context("starting the async runtime")?;
-            self.runtime = Some(runtime);
+        if let Some(runtime) = self.runtime.take() {
+            return Ok(self.runtime.insert(runtime));
         }
-        Ok(self.runtime.as_ref().expect("built above"))
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        Ok(self.runtime.insert(runtime))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context_for(kubeconfig: &std::path::Path, global: GlobalArgs) -> Context {
+        let env = Environment {
+            kubeconfig: Some(kubeconfig.as_os_str().to_owned()),
+            home: None,
+            cache_root: None,
+            in_cluster: false,
+        };
+        Context::new(global, env, Box::new(std::io::sink()))
+    }
+
+    #[test]
+    fn namespace_comes_from_the_flag_then_the_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(
+            &path,
+            "current-context: c\nclusters:\n- name: k\n  cluster: {server: 'http://127.0.0.1:1'}\ncontexts:\n- name: c\n  context: {cluster: k, namespace: shop}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            context_for(&path, GlobalArgs::default())
+                .namespace()
+                .unwrap(),
+            "shop"
+        );
+        let flagged = GlobalArgs {
+            namespace: Some("kube-system".into()),
+            ..GlobalArgs::default()
+        };
+        assert_eq!(
+            context_for(&path, flagged).namespace().unwrap(),
+            "kube-system"
+        );
+    }
+
+    #[test]
+    fn nothing_is_loaded_until_asked_for() {
+        let mut ctx = context_for(
+            std::path::Path::new("/nonexistent/kubeconfig"),
+            GlobalArgs::default(),
+        );
+        assert!(ctx.kubeconfigs.is_none() && ctx.runtime.is_none());
+        // A missing KUBECONFIG entry is skipped, like kubectl; nothing to select then.
+        let err = format!("{:#}", ctx.namespace().unwrap_err());
+        assert!(err.starts_with("no kubeconfig found"), "{err}");
+        assert!(ctx.runtime.is_none());
     }
 }

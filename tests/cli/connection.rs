@@ -307,3 +307,67 @@ fn plain_http_servers_work() {
             .ends_with("Server Version: v1.33.5\n")
     );
 }
+
+#[test]
+fn an_unknown_host_is_a_dns_failure() {
+    let sandbox = Sandbox::new();
+    let out = run(
+        sandbox.kz(),
+        &[
+            "api-versions",
+            "--server",
+            "https://kz-test.invalid:6443",
+            "--token",
+            "x",
+        ],
+    );
+    let stderr = out.failure();
+    assert!(
+        stderr.starts_with(
+            "Unable to connect to the server https://kz-test.invalid:6443: no such host ("
+        ),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn exec_credential_plugins_and_token_files_authenticate() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let token = kubeconfig_token(&sandbox);
+
+    // An exec plugin, referenced relative to the kubeconfig's directory.
+    let plugin = sandbox.kubeconfig.with_file_name("credential-plugin");
+    fs::write(
+        &plugin,
+        format!(
+            "#!/bin/sh\necho '{{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{token}\"}}}}'\n"
+        ),
+    )
+    .expect("write plugin");
+    fs::set_permissions(&plugin, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let text = fs::read_to_string(&sandbox.kubeconfig).expect("read");
+    let token_line = format!("    token: {token}\n");
+    let with_exec = text.replace(
+        &token_line,
+        "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./credential-plugin\n      interactiveMode: Never\n",
+    );
+    assert_ne!(with_exec, text);
+    fs::write(&sandbox.kubeconfig, &with_exec).expect("write");
+    run(sandbox.kz(), &["version"]).success();
+
+    // A token file, also relative to the kubeconfig.
+    fs::write(sandbox.kubeconfig.with_file_name("token"), &token).expect("write token");
+    fs::write(
+        &sandbox.kubeconfig,
+        text.replace(&token_line, "    tokenFile: token\n"),
+    )
+    .expect("write");
+    run(sandbox.kz(), &["version"]).success();
+
+    let users: Vec<Option<String>> = server.requests().into_iter().map(|r| r.user).collect();
+    assert_eq!(users, [Some("admin".to_owned()), Some("admin".to_owned())]);
+}
