@@ -36,7 +36,26 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
         }
         ("", "persistentvolumeclaims") => {
             set_default(&mut object["spec"], "volumeMode", json!("Filesystem"));
+            add_finalizer(object, "kubernetes.io/pvc-protection");
             object["status"] = json!({"phase": "Pending"});
+        }
+        ("", "persistentvolumes") => {
+            set_default(&mut object["spec"], "volumeMode", json!("Filesystem"));
+            set_default(
+                &mut object["spec"],
+                "persistentVolumeReclaimPolicy",
+                json!("Retain"),
+            );
+            add_finalizer(object, "kubernetes.io/pv-protection");
+            object["status"] = json!({"phase": "Available"});
+        }
+        ("networking.k8s.io", "ingresses") => object["status"] = json!({"loadBalancer": {}}),
+        ("networking.k8s.io", "networkpolicies") => {
+            let mut types = vec![json!("Ingress")];
+            if object["spec"].get("egress").is_some() {
+                types.push(json!("Egress"));
+            }
+            set_default(&mut object["spec"], "policyTypes", json!(types));
         }
         ("apps", "deployments") => {
             let spec = &mut object["spec"];
@@ -88,9 +107,20 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
             set_default(spec, "suspend", json!(false));
             set_default(spec, "successfulJobsHistoryLimit", json!(3));
             set_default(spec, "failedJobsHistoryLimit", json!(1));
+            set_default(
+                &mut spec["jobTemplate"]["metadata"],
+                "creationTimestamp",
+                Value::Null,
+            );
             default_template(&mut spec["jobTemplate"]["spec"], "OnFailure");
         }
-        ("apiextensions.k8s.io", "customresourcedefinitions") => default_crd(object),
+        ("apiextensions.k8s.io", "customresourcedefinitions") => {
+            set_default(
+                &mut object["spec"],
+                "conversion",
+                json!({"strategy": "None"}),
+            );
+        }
         _ => {}
     }
 }
@@ -210,6 +240,17 @@ fn admit_pod(spec: &mut Value) {
     set_default(spec, "priority", json!(0));
     set_default(spec, "enableServiceLinks", json!(true));
     set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
+}
+
+fn add_finalizer(object: &mut Value, finalizer: &str) {
+    let mut finalizers = object["metadata"]["finalizers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if !finalizers.iter().any(|f| f == finalizer) {
+        finalizers.push(json!(finalizer));
+    }
+    object["metadata"]["finalizers"] = json!(finalizers);
 }
 
 fn set_default(target: &mut Value, key: &str, value: Value) {
@@ -345,6 +386,7 @@ fn default_job(object: &mut Value) {
     set_default(spec, "completionMode", json!("NonIndexed"));
     set_default(spec, "suspend", json!(false));
     set_default(spec, "podReplacementPolicy", json!("TerminatingOrFailed"));
+    set_default(spec, "manualSelector", json!(false));
     let manual = spec["manualSelector"].as_bool().unwrap_or(false);
     if !manual {
         spec["selector"] = json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
@@ -357,9 +399,18 @@ fn default_job(object: &mut Value) {
         }
     }
     default_template(spec, "Never");
+    let generated = object["spec"]["template"]["metadata"]["labels"].clone();
+    if object["metadata"]["labels"]
+        .as_object()
+        .is_none_or(|l| l.is_empty())
+        && !manual
+    {
+        object["metadata"]["labels"] = generated;
+    }
 }
 
-fn default_crd(object: &mut Value) {
+/// The status the apiextensions server gives a CRD whose names it accepted.
+pub fn establish_crd(object: &mut Value) {
     let names = object["spec"]["names"].clone();
     let mut accepted = names.clone();
     if let Some(kind) = names["kind"].as_str() {

@@ -281,7 +281,12 @@ fn list(
         meta["continue"] = json!("");
     }
     if let Some(version) = table_request(req) {
-        let include = IncludeObject::from_query(req.param("includeObject"));
+        if meta["continue"] == ""
+            && let Some(m) = meta.as_object_mut()
+        {
+            m.remove("continue");
+        }
+        let include = IncludeObject::parse(req.param("includeObject"))?;
         let typed: Vec<Value> = page.iter().map(|o| with_type(rt, o)).collect();
         let refs: Vec<&Value> = typed.iter().collect();
         let mut t = table::table(
@@ -352,6 +357,16 @@ fn write_without_type(out: &mut Vec<u8>, object: &Value) {
 }
 
 fn parse_body(req: &ApiRequest) -> Result<Value, ApiError> {
+    if req
+        .content_type
+        .starts_with("application/vnd.kubernetes.protobuf")
+    {
+        return Err(ApiError::new(
+            415,
+            "UnsupportedMediaType",
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this test server does not decode protobuf)",
+        ));
+    }
     let text = std::str::from_utf8(&req.body)
         .map_err(|_| ApiError::bad_request("the request body is not UTF-8"))?;
     let value: Value = if req.content_type.contains("yaml") {
@@ -489,7 +504,28 @@ pub fn create_object(
     if rt.group.is_empty() && rt.resource == "namespaces" {
         populate_namespace(shared, &name);
     }
+    if rt.group == "apiextensions.k8s.io" && rt.resource == "customresourcedefinitions" {
+        return Ok(with_type(rt, &establish_crd(shared, &key, &created)));
+    }
     Ok(with_type(rt, &created))
+}
+
+/// The apiextensions server accepts a new CRD's names and marks it established through the
+/// status subresource, as its own field manager.
+fn establish_crd(shared: &Shared, key: &ObjectKey, created: &Arc<Value>) -> Arc<Value> {
+    let mut established = (**created).clone();
+    admission::establish_crd(&mut established);
+    patch::managed::record_update(
+        Some(created),
+        &mut established,
+        "kube-apiserver",
+        Some("status"),
+        &now_rfc3339(),
+    );
+    shared
+        .store
+        .update(key, established)
+        .unwrap_or_else(|_| created.clone())
 }
 
 /// What the service-account and root-CA publisher controllers put in every new namespace.

@@ -137,6 +137,12 @@ fn base_event(involved: &Value, field_path: Option<&str>) -> Value {
 /// two events land on the same name.
 fn create_named(store: &Store, involved: &Value, mut event: Value, now: Timestamp) {
     let ns = event_namespace(involved);
+    let manager = match event["reportingComponent"].as_str() {
+        Some("default-scheduler") => "kube-scheduler",
+        Some("kubelet") => "fake-kubelet",
+        _ => "kube-controller-manager",
+    };
+    crate::admission::admit("", "events", &mut event, manager);
     let base = u64::try_from(now.as_nanosecond()).unwrap_or_default();
     for bump in 0..16 {
         let name = format!(

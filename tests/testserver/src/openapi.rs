@@ -5,6 +5,8 @@ use serde_json::{Value, json};
 
 /// Group-version documents by their path under `/openapi/v3/`.
 const DOCUMENTS: &[(&str, &str)] = &[
+    (".well-known/openid-configuration", OIDC_DOCUMENT),
+    ("openid/v1/jwks", OIDC_DOCUMENT),
     (
         ".well-known/openid-configuration",
         include_str!("../../fixtures/openapi/v3/.well-known_openid-configuration.json"),
@@ -180,6 +182,10 @@ const DOCUMENTS: &[(&str, &str)] = &[
         include_str!("../../fixtures/openapi/v3/version.json"),
     ),
 ];
+
+/// The OpenAPI document of the service-account issuer discovery endpoints (which kz never
+/// reads): valid, with no paths.
+const OIDC_DOCUMENT: &str = r#"{"openapi":"3.0.0","info":{"title":"Kubernetes","version":"v1.33.5"},"paths":{},"components":{}}"#;
 
 /// A stable stand-in for the real server's content hash of a document.
 fn hash(text: &str) -> String {

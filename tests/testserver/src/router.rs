@@ -112,7 +112,11 @@ pub async fn route(shared: &Shared, request: ApiRequest) -> Response<Body> {
                 None => error_response(&ApiError::unknown_path()),
             }
         }
-        Endpoint::OpenApiIndex => json_response(200, &openapi::index()),
+        Endpoint::OpenApiIndex => {
+            // The real server labels this JSON document as text.
+            let body = serde_json::to_vec(&openapi::index()).unwrap_or_default();
+            response(200, "text/plain; charset=utf-8", body)
+        }
         Endpoint::OpenApiDocument(path) => match openapi::document(&path) {
             Some(doc) => response(200, "application/json", doc),
             None => error_response(&ApiError::unknown_path()),

@@ -58,16 +58,12 @@ pub fn create_system(shared: &Shared) -> Result<()> {
     for ns in SYSTEM_NAMESPACES {
         create_namespace(shared, ns)?;
     }
+    create_api_service(shared)?;
     let nodes: Value = serde_json::from_str(NODES).context("parsing the recorded nodes")?;
     for node in nodes["items"].as_array().into_iter().flatten() {
         let mut node = node.clone();
         if let Some(meta) = node["metadata"].as_object_mut() {
-            for volatile in [
-                "uid",
-                "resourceVersion",
-                "managedFields",
-                "creationTimestamp",
-            ] {
+            for volatile in ["uid", "resourceVersion", "creationTimestamp"] {
                 meta.remove(volatile);
             }
         }
@@ -81,6 +77,52 @@ pub fn create_system(shared: &Shared) -> Result<()> {
             .store
             .create(&ObjectKey::new("", "nodes", "", &name), node)
             .map_err(|e| anyhow::anyhow!("creating node {name}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The `kubernetes` Service in `default` and its endpoints: the API server itself.
+fn create_api_service(shared: &Shared) -> Result<()> {
+    let port = json!({"name": "https", "port": 6443, "protocol": "TCP"});
+    for doc in [
+        json!({"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"clusterIP": "10.96.0.1", "type": "ClusterIP",
+                     "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}}),
+        json!({"apiVersion": "v1", "kind": "Endpoints",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+            "subsets": [{"addresses": [{"ip": "127.0.0.1"}], "ports": [port.clone()]}]}),
+        json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"kubernetes.io/service-name": "kubernetes"}},
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": ["127.0.0.1"], "conditions": {"ready": true}}],
+            "ports": [port]}),
+    ] {
+        let mut doc = doc;
+        let (api_version, kind) = (doc["apiVersion"].clone(), doc["kind"].clone());
+        let rt = registry::by_kind(
+            &shared.store,
+            api_version.as_str().unwrap_or_default(),
+            kind.as_str().unwrap_or_default(),
+        )
+        .context("built-in type")?;
+        let name = doc["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        doc["metadata"]["namespace"] = json!("default");
+        create_object(
+            shared,
+            &rt,
+            Some("default"),
+            doc,
+            Some("kube-apiserver"),
+            false,
+        )
+        .map_err(|e| anyhow::anyhow!("creating {kind} {name}: {e}"))?;
     }
     Ok(())
 }

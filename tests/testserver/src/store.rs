@@ -341,10 +341,12 @@ impl Store {
         Ok(Subscription { backlog, live })
     }
 
-    /// Forgets all history up to now, so any watch from an older version gets `410 Gone`.
+    /// Forgets all history up to now, so every resourceVersion handed out so far (watch
+    /// positions, continue tokens) is too old: `410 Gone`.
     pub fn compact(&self) {
         let mut state = self.lock();
         state.history.clear();
+        state.resource_version += 1;
         state.compacted = state.resource_version;
     }
 

@@ -19,8 +19,8 @@ use crate::status::ApiError;
 use crate::store::{Change, Collection};
 use crate::table::{self, IncludeObject};
 
-/// How often an idle watch that allows bookmarks gets one.
-const BOOKMARK_INTERVAL: Duration = Duration::from_secs(1);
+/// How often a watch that allows bookmarks gets one (the real server: about once a minute).
+const BOOKMARK_INTERVAL: Duration = Duration::from_secs(60);
 
 /// What a watch sends, fixed when it starts.
 struct WatchPlan {
@@ -196,9 +196,6 @@ fn start(
             let remaining =
                 deadline.map(|d| d.saturating_duration_since(tokio::time::Instant::now()));
             if remaining.is_some_and(|r| r.is_zero()) {
-                if plan.bookmarks {
-                    let _ = sender.send_data(plan.bookmark(last_rv, false)).await;
-                }
                 return;
             }
             let wait = remaining
@@ -206,12 +203,13 @@ fn start(
                 .min(BOOKMARK_INTERVAL);
             let next = tokio::time::timeout(wait, subscription.live.recv()).await;
             match next {
-                Err(_) => {
+                Err(_) if remaining.is_none_or(|r| r >= BOOKMARK_INTERVAL) => {
                     if plan.bookmarks {
                         last_rv = last_rv.max(store.resource_version());
                         send!(plan.bookmark(last_rv, false));
                     }
                 }
+                Err(_) => {}
                 Ok(Ok(change)) => {
                     if change.resource_version > last_rv && plan.wants(&change) {
                         last_rv = change.resource_version;

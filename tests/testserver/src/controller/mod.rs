@@ -2,12 +2,13 @@
 //! to stored objects, simulated one reconcile pass at a time.
 //!
 //! Every pass runs each controller once, in a fixed order (garbage collector, namespace,
-//! deployment, replicaset, statefulset, daemonset, job, then scheduler and kubelet). A
+//! deployment, replicaset, statefulset, daemonset, job, scheduler and kubelet, then endpoints). A
 //! controller reads the store, decides one step the way the real one would, and writes the
 //! result back with optimistic concurrency; a conflicting write is simply retried next pass.
 
 mod daemonset;
 mod deployment;
+mod endpoints;
 mod gc;
 pub mod hash;
 mod history;
@@ -90,6 +91,7 @@ impl Controller {
         daemonset::reconcile(&ctx);
         job::reconcile(&ctx);
         pods::reconcile(&ctx, &mut sim);
+        endpoints::reconcile(&ctx);
     }
 
     /// Runs passes every `tick` until the task is dropped or aborted, skipping passes while

@@ -2,5 +2,8 @@
 //! its fidelity to kube-apiserver, so it is checked against the recorded fixtures and, when
 //! kubectl is installed, by the real kubectl.
 
+mod api;
 mod client;
+mod fidelity;
 mod http;
+mod kubectl;
