@@ -1,3 +1,10 @@
-//! End-to-end tests: the real `kz` binary against the in-process test API server.
+//! End-to-end tests: the real `kz` binary against the in-process test API server, each test in
+//! its own sandbox (HOME, KUBECONFIG, discovery cache), compared with the real kubectl when it
+//! is installed.
 
+mod api_resources;
 mod basics;
+mod config;
+mod connection;
+mod support;
+mod version;

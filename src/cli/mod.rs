@@ -1,0 +1,433 @@
+//! The command line: global connection flags (kubectl's names and formats) and one Args struct
+//! per verb. Parsing only; commands turn these into validated options.
+
+mod values;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
+
+/// A fast, friendly Kubernetes command-line client.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kz",
+    version,
+    about = "A fast, friendly Kubernetes command-line client",
+    arg_required_else_help = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every verb accepts, before or after the verb, exactly as kubectl spells them.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// Path to the kubeconfig file to use (instead of KUBECONFIG or ~/.kube/config).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The name of the kubeconfig context to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// The name of the kubeconfig cluster to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub cluster: Option<String>,
+
+    /// The name of the kubeconfig user to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// The namespace scope for this request.
+    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// The address and port of the Kubernetes API server.
+    #[arg(short = 's', long, global = true, value_name = "URL")]
+    pub server: Option<String>,
+
+    /// Bearer token for authentication to the API server.
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// Path to a certificate file for the certificate authority.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub certificate_authority: Option<PathBuf>,
+
+    /// Path to a client certificate file for TLS.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_certificate: Option<PathBuf>,
+
+    /// Path to a client key file for TLS.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_key: Option<PathBuf>,
+
+    /// If true, the server's certificate will not be checked for validity (insecure).
+    #[arg(
+        long,
+        global = true,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = parse_go_bool,
+    )]
+    pub insecure_skip_tls_verify: bool,
+
+    /// Server name to use for server certificate validation.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub tls_server_name: Option<String>,
+
+    /// How long to wait for a single server request: seconds (30) or a duration (30s, 1m, 2h).
+    /// 0 waits forever.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        default_value = "0",
+        value_parser = parse_request_timeout,
+    )]
+    pub request_timeout: Duration,
+
+    /// Log verbosity: 6 traces requests, 7 adds request headers, 8 adds response bodies.
+    /// Credentials are always redacted.
+    #[arg(
+        short = 'v',
+        long = "v",
+        global = true,
+        value_name = "LEVEL",
+        default_value_t = 0
+    )]
+    pub verbosity: u8,
+
+    /// Username to impersonate for the operation.
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub impersonate: Option<String>,
+
+    /// Group to impersonate for the operation; repeat for several groups.
+    #[arg(long = "as-group", global = true, value_name = "GROUP")]
+    pub impersonate_groups: Vec<String>,
+}
+
+impl GlobalArgs {
+    /// `--request-timeout`, where zero means none.
+    pub fn request_timeout(&self) -> Option<Duration> {
+        Some(self.request_timeout).filter(|timeout| !timeout.is_zero())
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the client and server version information.
+    Version(VersionArgs),
+
+    /// Print the supported API resources on the server.
+    ApiResources(ApiResourcesArgs),
+
+    /// Print the supported API versions on the server, in the form of "group/version".
+    ApiVersions,
+
+    /// Modify kubeconfig files.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StructuredOutput {
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// If true, shows client version only (no server required).
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = parse_go_bool,
+    )]
+    pub client: bool,
+
+    /// One of 'yaml' or 'json'.
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<StructuredOutput>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApiResourcesOutput {
+    Wide,
+    Name,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApiResourcesSort {
+    Name,
+    Kind,
+}
+
+#[derive(Debug, Args)]
+pub struct ApiResourcesArgs {
+    /// Output format: wide or name.
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<ApiResourcesOutput>,
+
+    /// Only show namespaced (true) or cluster-scoped (false) resources.
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = parse_go_bool,
+    )]
+    pub namespaced: Option<bool>,
+
+    /// Limit to resources in the specified API group ("" for the core group).
+    #[arg(long, value_name = "GROUP")]
+    pub api_group: Option<String>,
+
+    /// Limit to resources that support the specified verbs (comma-separated).
+    #[arg(long, value_name = "VERBS", value_delimiter = ',')]
+    pub verbs: Vec<String>,
+
+    /// Limit to resources that belong to the specified categories (comma-separated).
+    #[arg(long, value_name = "CATEGORIES", value_delimiter = ',')]
+    pub categories: Vec<String>,
+
+    /// Sort by a field: name or kind.
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub sort_by: Option<ApiResourcesSort>,
+
+    /// Don't print headers.
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = parse_go_bool,
+    )]
+    pub no_headers: bool,
+
+    /// Use the cached discovery even when it is older than its 6-hour lifetime.
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = parse_go_bool,
+    )]
+    pub cached: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Display merged kubeconfig settings or a specified kubeconfig file.
+    View(ConfigViewArgs),
+
+    /// Display the current-context.
+    CurrentContext,
+
+    /// Describe one or many contexts.
+    GetContexts(GetContextsArgs),
+
+    /// Set the current-context in a kubeconfig file.
+    UseContext(UseContextArgs),
+
+    /// Set a context entry in kubeconfig: `kz config set-context NAME --namespace=NS
+    /// [--cluster=NAME] [--user=NAME]` (the global --namespace, --cluster and --user flags give
+    /// the values to store).
+    SetContext(SetContextArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigViewArgs {
+    /// Display raw byte data and sensitive data.
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = parse_go_bool,
+    )]
+    pub raw: bool,
+
+    /// Remove all information not used by the current-context from the output.
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = parse_go_bool,
+    )]
+    pub minify: bool,
+
+    /// One of 'yaml' (default) or 'json'.
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<StructuredOutput>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NameOutput {
+    Name,
+}
+
+#[derive(Debug, Args)]
+pub struct GetContextsArgs {
+    /// Only these contexts.
+    pub names: Vec<String>,
+
+    /// Output format: name.
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<NameOutput>,
+
+    /// Don't print headers.
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = parse_go_bool,
+    )]
+    pub no_headers: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UseContextArgs {
+    /// The context to make current.
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SetContextArgs {
+    /// The context to create or modify.
+    pub name: Option<String>,
+
+    /// Modify the current context.
+    #[arg(long)]
+    pub current: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("kz").chain(args.iter().copied()))
+            .unwrap_or_else(|err| panic!("{args:?}: {err}"))
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_before_and_after_the_verb() {
+        let before = parse(&["-n", "shop", "--context", "prod", "api-resources"]);
+        let after = parse(&["api-resources", "-n", "shop", "--context=prod"]);
+        for cli in [before, after] {
+            assert_eq!(cli.global.namespace.as_deref(), Some("shop"));
+            assert_eq!(cli.global.context.as_deref(), Some("prod"));
+        }
+    }
+
+    #[test]
+    fn verbosity_accepts_kubectl_spellings() {
+        for args in [
+            &["-v", "8", "api-versions"][..],
+            &["-v=8", "api-versions"],
+            &["--v=8", "api-versions"],
+            &["api-versions", "-v8"],
+        ] {
+            assert_eq!(parse(args).global.verbosity, 8, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn request_timeout_formats() {
+        let cli = parse(&["--request-timeout=1m", "api-versions"]);
+        assert_eq!(cli.global.request_timeout(), Some(Duration::from_secs(60)));
+        let cli = parse(&["--request-timeout", "30", "api-versions"]);
+        assert_eq!(cli.global.request_timeout(), Some(Duration::from_secs(30)));
+        let cli = parse(&["api-versions"]);
+        assert_eq!(cli.global.request_timeout(), None);
+        assert!(Cli::try_parse_from(["kz", "--request-timeout=soon", "api-versions"]).is_err());
+    }
+
+    #[test]
+    fn go_style_booleans() {
+        let cli = parse(&["api-resources", "--namespaced=false", "--no-headers"]);
+        let Command::ApiResources(args) = cli.command else {
+            panic!("wrong command")
+        };
+        assert_eq!(args.namespaced, Some(false));
+        assert!(args.no_headers);
+
+        let cli = parse(&["--insecure-skip-tls-verify", "api-versions"]);
+        assert!(cli.global.insecure_skip_tls_verify);
+    }
+
+    #[test]
+    fn impersonation_and_credentials() {
+        let cli = parse(&[
+            "--as=alice",
+            "--as-group=devs",
+            "--as-group",
+            "ops",
+            "--token=abc",
+            "-s",
+            "https://k:6443",
+            "api-versions",
+        ]);
+        assert_eq!(cli.global.impersonate.as_deref(), Some("alice"));
+        assert_eq!(cli.global.impersonate_groups, ["devs", "ops"]);
+        assert_eq!(cli.global.token.as_deref(), Some("abc"));
+        assert_eq!(cli.global.server.as_deref(), Some("https://k:6443"));
+    }
+
+    #[test]
+    fn api_resources_lists() {
+        let cli = parse(&["api-resources", "--verbs=list,watch", "--api-group="]);
+        let Command::ApiResources(args) = cli.command else {
+            panic!("wrong command")
+        };
+        assert_eq!(args.verbs, ["list", "watch"]);
+        assert_eq!(args.api_group.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn set_context_takes_values_from_the_global_flags() {
+        let cli = parse(&["config", "set-context", "--current", "--namespace=shop"]);
+        assert_eq!(cli.global.namespace.as_deref(), Some("shop"));
+        let Command::Config(ConfigCommand::SetContext(args)) = cli.command else {
+            panic!("wrong command")
+        };
+        assert!(args.current);
+        assert_eq!(args.name, None);
+    }
+}

@@ -1,0 +1,359 @@
+//! The HTTP client every command uses: kube's client (TLS, bearer tokens, token files, client
+//! certificates, exec plugins, proxies) plus kz's `--request-timeout`, `-v` request tracing with
+//! credentials redacted, and kubectl-style errors (`ServerError`, `ConnectError`).
+
+use std::io::Write as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use http::{Request, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ConnectCause, ConnectError, ServerError, Status};
+
+/// A response with a success status and its whole body.
+#[derive(Debug, Clone)]
+pub struct ApiResponse {
+    pub status: StatusCode,
+    pub content_type: Option<String>,
+    pub body: Bytes,
+}
+
+impl ApiResponse {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body).context("decoding the server's JSON response")
+    }
+}
+
+/// A connection to one API server. Cheap to clone.
+#[derive(Clone)]
+pub struct ApiClient {
+    client: kube::Client,
+    server: String,
+    timeout: Option<Duration>,
+    trace: Arc<Trace>,
+}
+
+impl ApiClient {
+    /// Builds the client. Must run inside a tokio runtime (kube spawns its connection worker).
+    pub fn new(config: kube::Config, timeout: Option<Duration>, verbosity: u8) -> Result<Self> {
+        let server = config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_owned();
+        let trace = Arc::new(Trace::new(verbosity, &config.auth_info));
+        let client = kube::Client::try_from(config)
+            .with_context(|| format!("setting up the connection to {server}"))?;
+        Ok(ApiClient {
+            client,
+            server,
+            timeout,
+            trace,
+        })
+    }
+
+    /// The server URL, e.g. `https://127.0.0.1:6443` (no trailing slash).
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// `GET path` (path and query, relative to the server URL) with the given `Accept`.
+    pub async fn get(&self, path: &str, accept: &str) -> Result<ApiResponse> {
+        let request = Request::get(path)
+            .header(ACCEPT, accept)
+            .body(Vec::new())
+            .with_context(|| format!("building the request for {path}"))?;
+        self.send(request).await
+    }
+
+    /// Sends `request` and reads the whole answer. A non-success status becomes a
+    /// `ServerError`; no answer (refused, DNS, TLS, timeout) becomes a `ConnectError`.
+    pub async fn send(&self, mut request: Request<Vec<u8>>) -> Result<ApiResponse> {
+        request
+            .headers_mut()
+            .entry(USER_AGENT)
+            .or_insert_with(|| HeaderValue::from_static(user_agent()));
+        let method = request.method().clone();
+        let url = format!("{}{}", self.server, request.uri());
+        self.trace.request(&method, &url, request.headers());
+
+        let started = Instant::now();
+        let exchange = async {
+            let response = self
+                .client
+                .send(request.map(kube::client::Body::from))
+                .await
+                .map_err(|err| self.transport_error(err))?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response
+                .into_body()
+                .collect_bytes()
+                .await
+                .map_err(|err| self.transport_error(err))?;
+            Ok::<_, anyhow::Error>((status, headers, body))
+        };
+        let outcome = match self.timeout {
+            Some(limit) => match tokio::time::timeout(limit, exchange).await {
+                Ok(outcome) => outcome,
+                Err(_elapsed) => Err(ConnectError {
+                    server: self.server.clone(),
+                    cause: ConnectCause::Timeout(limit),
+                }
+                .into()),
+            },
+            None => exchange.await,
+        };
+        let elapsed = started.elapsed();
+        let (status, headers, body) = match outcome {
+            Ok(parts) => parts,
+            Err(err) => {
+                self.trace.failure(&method, &url, elapsed, &err);
+                return Err(err);
+            }
+        };
+        self.trace
+            .response(&method, &url, status, elapsed, &headers, &body);
+        if !status.is_success() {
+            return Err(ServerError {
+                status: Status::from_response(status.as_u16(), &body),
+            }
+            .into());
+        }
+        let content_type = headers
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        Ok(ApiResponse {
+            status,
+            content_type,
+            body,
+        })
+    }
+
+    fn transport_error(&self, err: kube::Error) -> anyhow::Error {
+        match err {
+            // Exec plugins, token files and OIDC refreshes fail locally, not on the wire.
+            kube::Error::Auth(auth) => {
+                anyhow::Error::new(auth).context(format!("getting credentials for {}", self.server))
+            }
+            other => ConnectError {
+                server: self.server.clone(),
+                cause: ConnectCause::classify(&other),
+            }
+            .into(),
+        }
+    }
+}
+
+/// `kz/0.1.0 (linux/amd64)`, in the shape kubectl's user agent has.
+fn user_agent() -> &'static str {
+    static AGENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    AGENT.get_or_init(|| {
+        let arch = match std::env::consts::ARCH {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            other => other,
+        };
+        format!(
+            "kz/{} ({}/{arch})",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS
+        )
+    })
+}
+
+/// `-v` request tracing on stderr. Credentials never appear: `Authorization` values are
+/// redacted, and the headers kube adds later (auth, impersonation) are shown as they will be.
+struct Trace {
+    verbosity: u8,
+    added_headers: Vec<(String, String)>,
+}
+
+const BODY_LIMIT: usize = 10 * 1024;
+
+impl Trace {
+    fn new(verbosity: u8, auth: &kube::config::AuthInfo) -> Self {
+        let mut added_headers = Vec::new();
+        if auth.token.is_some()
+            || auth.token_file.is_some()
+            || auth.exec.is_some()
+            || auth.auth_provider.is_some()
+        {
+            added_headers.push(("Authorization".to_owned(), "Bearer <redacted>".to_owned()));
+        } else if auth.username.is_some() || auth.password.is_some() {
+            added_headers.push(("Authorization".to_owned(), "Basic <redacted>".to_owned()));
+        }
+        if let Some(user) = &auth.impersonate {
+            added_headers.push(("Impersonate-User".to_owned(), user.clone()));
+        }
+        for group in auth.impersonate_groups.iter().flatten() {
+            added_headers.push(("Impersonate-Group".to_owned(), group.clone()));
+        }
+        Trace {
+            verbosity,
+            added_headers,
+        }
+    }
+
+    fn request(&self, method: &http::Method, url: &str, headers: &HeaderMap) {
+        if self.verbosity < 7 {
+            return;
+        }
+        let mut lines = format!("{method} {url}\nRequest Headers:\n");
+        for (name, value) in headers {
+            lines.push_str(&format!(
+                "    {}: {}\n",
+                title_case(name.as_str()),
+                redact(name.as_str(), value)
+            ));
+        }
+        for (name, value) in &self.added_headers {
+            lines.push_str(&format!("    {name}: {value}\n"));
+        }
+        emit(&lines);
+    }
+
+    fn response(
+        &self,
+        method: &http::Method,
+        url: &str,
+        status: StatusCode,
+        elapsed: Duration,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) {
+        if self.verbosity < 6 {
+            return;
+        }
+        let mut lines = format!(
+            "{method} {url} {status} in {} milliseconds\n",
+            elapsed.as_millis()
+        );
+        if self.verbosity >= 8 {
+            lines.push_str("Response Headers:\n");
+            for (name, value) in headers {
+                lines.push_str(&format!(
+                    "    {}: {}\n",
+                    title_case(name.as_str()),
+                    redact(name.as_str(), value)
+                ));
+            }
+            let text = String::from_utf8_lossy(body);
+            if self.verbosity < 9 && text.len() > BODY_LIMIT {
+                let cut = (0..=BODY_LIMIT)
+                    .rev()
+                    .find(|i| text.is_char_boundary(*i))
+                    .unwrap_or(0);
+                lines.push_str(&format!(
+                    "Response Body: {} [truncated {} chars]\n",
+                    &text[..cut],
+                    text.len() - cut
+                ));
+            } else {
+                lines.push_str(&format!("Response Body: {text}\n"));
+            }
+        }
+        emit(&lines);
+    }
+
+    fn failure(&self, method: &http::Method, url: &str, elapsed: Duration, error: &anyhow::Error) {
+        if self.verbosity >= 6 {
+            emit(&format!(
+                "{method} {url} failed after {} milliseconds: {error:#}\n",
+                elapsed.as_millis()
+            ));
+        }
+    }
+}
+
+fn redact(name: &str, value: &HeaderValue) -> String {
+    let text = String::from_utf8_lossy(value.as_bytes());
+    if name.eq_ignore_ascii_case("authorization")
+        || name.eq_ignore_ascii_case("proxy-authorization")
+    {
+        match text.split_once(' ') {
+            Some((scheme, _)) => format!("{scheme} <redacted>"),
+            None => "<redacted>".to_owned(),
+        }
+    } else {
+        text.into_owned()
+    }
+}
+
+/// `content-type` → `Content-Type`, as Go prints header names.
+fn title_case(name: &str) -> String {
+    name.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn emit(lines: &str) {
+    // Tracing is best effort: a closed stderr must not fail the command.
+    let _ = std::io::stderr().lock().write_all(lines.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorization_is_redacted() {
+        let bearer = HeaderValue::from_static("Bearer secret-token");
+        assert_eq!(redact("authorization", &bearer), "Bearer <redacted>");
+        assert_eq!(
+            redact("Authorization", &HeaderValue::from_static("opaque")),
+            "<redacted>"
+        );
+        assert_eq!(
+            redact("accept", &HeaderValue::from_static("application/json")),
+            "application/json"
+        );
+    }
+
+    #[test]
+    fn trace_shows_the_auth_kube_will_add_without_the_secret() {
+        let auth = kube::config::AuthInfo {
+            token: Some("secret-token".to_owned().into()),
+            impersonate: Some("alice".into()),
+            impersonate_groups: Some(vec!["devs".into()]),
+            ..Default::default()
+        };
+        let trace = Trace::new(7, &auth);
+        let rendered = format!("{:?}", trace.added_headers);
+        assert!(!rendered.contains("secret-token"));
+        assert_eq!(
+            trace.added_headers,
+            [
+                ("Authorization".to_owned(), "Bearer <redacted>".to_owned()),
+                ("Impersonate-User".to_owned(), "alice".to_owned()),
+                ("Impersonate-Group".to_owned(), "devs".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn header_names_are_title_cased() {
+        assert_eq!(title_case("content-type"), "Content-Type");
+        assert_eq!(
+            title_case("x-kubernetes-pf-flowschema-uid"),
+            "X-Kubernetes-Pf-Flowschema-Uid"
+        );
+    }
+
+    #[test]
+    fn user_agent_looks_like_kubectls() {
+        assert!(user_agent().starts_with(&format!("kz/{} (", env!("CARGO_PKG_VERSION"))));
+    }
+}

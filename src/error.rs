@@ -1,0 +1,471 @@
+//! One place that turns errors into kubectl-style lines and exit codes.
+//!
+//! Commands return `anyhow::Result`. Errors that kubectl prints in a special way are typed
+//! (`ServerError`, `ConnectError`, `UnknownResourceType`) so `report` can find them anywhere in
+//! the cause chain; everything else is a local error printed as `error: <chain>`.
+
+use std::fmt;
+use std::io;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Exit code for every failure kubectl reports with `error: …` or `Error from server …`.
+pub const EXIT_FAILURE: u8 = 1;
+
+/// The parts of a meta/v1 `Status` that kz prints.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Status {
+    pub kind: String,
+    pub message: String,
+    pub reason: String,
+    pub code: u16,
+}
+
+impl Status {
+    /// The `Status` the server sent in `body`, or one made up from the HTTP status code the way
+    /// client-go does when the body is not a `Status` (a proxy's HTML page, an empty 500 …).
+    pub fn from_response(code: u16, body: &[u8]) -> Status {
+        if let Ok(status) = serde_json::from_slice::<Status>(body)
+            && status.kind == "Status"
+        {
+            return Status {
+                code: if status.code == 0 { code } else { status.code },
+                ..status
+            };
+        }
+        let (reason, message) = generic_reason(code, body);
+        Status {
+            kind: "Status".to_owned(),
+            message,
+            reason: reason.to_owned(),
+            code,
+        }
+    }
+}
+
+/// client-go's `NewGenericServerResponse`: a reason and message for a bare HTTP status.
+fn generic_reason(code: u16, body: &[u8]) -> (&'static str, String) {
+    let fixed = |reason: &'static str, message: &str| (reason, message.to_owned());
+    match code {
+        400 => fixed(
+            "BadRequest",
+            "the server rejected our request for an unknown reason",
+        ),
+        401 => fixed(
+            "Unauthorized",
+            "the server has asked for the client to provide credentials",
+        ),
+        403 => fixed(
+            "Forbidden",
+            "the server does not allow access to the requested resource",
+        ),
+        404 => fixed(
+            "NotFound",
+            "the server could not find the requested resource",
+        ),
+        405 => fixed(
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
+        ),
+        409 => fixed("Conflict", "the server reported a conflict"),
+        410 => fixed(
+            "Gone",
+            "the server has asked for the client to try again later",
+        ),
+        422 => fixed(
+            "Invalid",
+            "the server rejected our request due to an error in our request",
+        ),
+        429 => fixed(
+            "TooManyRequests",
+            "the server has received too many requests and has asked us to try again later",
+        ),
+        503 => fixed(
+            "ServiceUnavailable",
+            "the server is currently unable to handle the request",
+        ),
+        504 => fixed(
+            "Timeout",
+            "the server was unable to return a response in the time allotted, but may still be processing the request",
+        ),
+        500..=599 => {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            let message = if text.is_empty() {
+                "an error on the server has prevented the request from succeeding".to_owned()
+            } else {
+                format!(
+                    "an error on the server ({text:?}) has prevented the request from succeeding"
+                )
+            };
+            ("InternalError", message)
+        }
+        _ => (
+            "Unknown",
+            format!(
+                "the server responded with the status code {code} but did not return more information"
+            ),
+        ),
+    }
+}
+
+/// The API server answered a request with an error status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.status.message)]
+pub struct ServerError {
+    pub status: Status,
+}
+
+impl ServerError {
+    /// kubectl's line for this error (`cmdutil.StandardErrorMessage`).
+    pub fn kubectl_line(&self) -> String {
+        let Status {
+            message, reason, ..
+        } = &self.status;
+        match reason.as_str() {
+            "Unauthorized" => format!("error: You must be logged in to the server ({message})"),
+            "" => format!("Error from server: {message}"),
+            reason => format!("Error from server ({reason}): {message}"),
+        }
+    }
+}
+
+/// Why a request never got an answer from the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectCause {
+    Refused,
+    /// The host name does not resolve.
+    Dns(String),
+    /// The server's certificate is not signed by a trusted authority (or does not match).
+    UntrustedCertificate(String),
+    /// No answer within `--request-timeout`.
+    Timeout(Duration),
+    Other(String),
+}
+
+/// The server could not be reached, or did not answer in time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConnectError {
+    /// The server URL as configured, e.g. `https://127.0.0.1:6443`.
+    pub server: String,
+    pub cause: ConnectCause,
+}
+
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let server = &self.server;
+        match &self.cause {
+            ConnectCause::Refused => write!(
+                f,
+                "The connection to the server {} was refused - did you specify the right host or port?",
+                host_port(server)
+            ),
+            ConnectCause::Dns(detail) => write!(
+                f,
+                "Unable to connect to the server {server}: no such host ({detail})"
+            ),
+            ConnectCause::UntrustedCertificate(detail) => write!(
+                f,
+                "Unable to connect to the server {server}: TLS certificate not trusted ({detail})"
+            ),
+            ConnectCause::Timeout(limit) => write!(
+                f,
+                "Unable to connect to the server {server}: no answer within the request timeout of {}",
+                format_duration(*limit)
+            ),
+            ConnectCause::Other(detail) => {
+                write!(f, "Unable to connect to the server {server}: {detail}")
+            }
+        }
+    }
+}
+
+impl ConnectCause {
+    /// Sorts a transport error (hyper, rustls, io, DNS) by looking at its whole cause chain.
+    pub fn classify(error: &(dyn std::error::Error + 'static)) -> ConnectCause {
+        let chain = chain_messages(error);
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        while let Some(err) = source {
+            if let Some(io) = err.downcast_ref::<io::Error>() {
+                match io.kind() {
+                    io::ErrorKind::ConnectionRefused => return ConnectCause::Refused,
+                    io::ErrorKind::TimedOut => return ConnectCause::Other(chain),
+                    _ => {}
+                }
+            }
+            source = err.source();
+        }
+        let lower = chain.to_ascii_lowercase();
+        if lower.contains("connection refused") {
+            ConnectCause::Refused
+        } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
+            ConnectCause::Dns(innermost_message(error))
+        } else if lower.contains("invalid peer certificate")
+            || lower.contains("unknownissuer")
+            || lower.contains("certificate")
+        {
+            ConnectCause::UntrustedCertificate(innermost_message(error))
+        } else {
+            ConnectCause::Other(chain)
+        }
+    }
+}
+
+/// `https://host:port/path` → `host:port`, as kubectl names the server in "connection refused".
+fn host_port(server: &str) -> &str {
+    let without_scheme = server.split_once("://").map_or(server, |(_, rest)| rest);
+    without_scheme.split('/').next().unwrap_or(without_scheme)
+}
+
+/// `1s`, `1m30s`, `1.5s`, `250ms` — Go's duration style, which kubectl users know.
+pub fn format_duration(duration: Duration) -> String {
+    let millis = duration.as_millis();
+    if millis < 1000 {
+        return format!("{millis}ms");
+    }
+    let secs = duration.as_secs();
+    let sub_millis = duration.subsec_millis();
+    let (hours, minutes, seconds) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    let seconds = if sub_millis == 0 {
+        format!("{seconds}s")
+    } else {
+        let fraction = format!("{:03}", sub_millis);
+        format!("{seconds}.{}s", fraction.trim_end_matches('0'))
+    };
+    match (hours, minutes) {
+        (0, 0) => seconds,
+        (0, m) => format!("{m}m{seconds}"),
+        (h, m) => format!("{h}h{m}m{seconds}"),
+    }
+}
+
+fn chain_messages(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source = Some(error);
+    while let Some(err) = source {
+        let text = err.to_string();
+        // hyper and kube often repeat the inner message in the outer one.
+        if !parts.last().is_some_and(|last| last.contains(&text)) {
+            parts.push(text);
+        }
+        source = err.source();
+    }
+    parts.join(": ")
+}
+
+fn innermost_message(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}
+
+/// `kz get flurbs`: nothing in discovery matches the name, even after a refresh.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the server doesn't have a resource type \"{0}\"")]
+pub struct UnknownResourceType(pub String);
+
+/// The line(s) kz prints on stderr for `error`, kubectl-style.
+pub fn message(error: &anyhow::Error) -> String {
+    for cause in error.chain() {
+        if let Some(server) = cause.downcast_ref::<ServerError>() {
+            return server.kubectl_line();
+        }
+        if let Some(connect) = cause.downcast_ref::<ConnectError>() {
+            return connect.to_string();
+        }
+        if let Some(kube::Error::Api(status)) = cause.downcast_ref::<kube::Error>() {
+            let status = Status {
+                kind: "Status".to_owned(),
+                message: status.message.clone(),
+                reason: status.reason.clone(),
+                code: status.code,
+            };
+            return ServerError { status }.kubectl_line();
+        }
+    }
+    format!("error: {}", describe_chain(error))
+}
+
+/// `outer: inner: innermost`, leaving out causes whose text the previous message already
+/// includes (kube and hyper errors often repeat their source in their own message).
+pub fn describe_chain(error: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || parts.last().is_some_and(|last| last.contains(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ")
+}
+
+/// Whether the error only says that stdout was closed early (`kz … | head`): not a failure.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_found_status_prints_like_kubectl() {
+        let body = br#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
+            "message":"deployments.apps \"web\" not found","reason":"NotFound",
+            "details":{"name":"web","group":"apps","kind":"deployments"},"code":404}"#;
+        let error = anyhow::Error::new(ServerError {
+            status: Status::from_response(404, body),
+        });
+        assert_eq!(
+            message(&error),
+            r#"Error from server (NotFound): deployments.apps "web" not found"#
+        );
+    }
+
+    #[test]
+    fn forbidden_status_keeps_the_server_message() {
+        let body = br#"{"kind":"Status","status":"Failure","message":"pods is forbidden: User \"viewer\" cannot list resource \"pods\" in API group \"\" in the namespace \"shop\"","reason":"Forbidden","code":403}"#;
+        let error = anyhow::Error::new(ServerError {
+            status: Status::from_response(403, body),
+        })
+        .context("listing pods");
+        assert_eq!(
+            message(&error),
+            r#"Error from server (Forbidden): pods is forbidden: User "viewer" cannot list resource "pods" in API group "" in the namespace "shop""#
+        );
+    }
+
+    #[test]
+    fn unauthorized_asks_to_log_in() {
+        let body = br#"{"kind":"Status","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#;
+        let error = anyhow::Error::new(ServerError {
+            status: Status::from_response(401, body),
+        });
+        assert_eq!(
+            message(&error),
+            "error: You must be logged in to the server (Unauthorized)"
+        );
+    }
+
+    #[test]
+    fn bodies_that_are_not_status_get_generic_reasons() {
+        let status = Status::from_response(500, b"oops");
+        assert_eq!(status.reason, "InternalError");
+        assert_eq!(
+            status.message,
+            r#"an error on the server ("oops") has prevented the request from succeeding"#
+        );
+        assert_eq!(Status::from_response(404, b"").reason, "NotFound");
+        assert_eq!(Status::from_response(418, b"").reason, "Unknown");
+    }
+
+    #[test]
+    fn status_without_reason_has_no_parentheses() {
+        let error = anyhow::Error::new(ServerError {
+            status: Status {
+                kind: "Status".into(),
+                message: "boom".into(),
+                reason: String::new(),
+                code: 500,
+            },
+        });
+        assert_eq!(message(&error), "Error from server: boom");
+    }
+
+    #[test]
+    fn local_errors_print_their_cause_chain() {
+        let error = anyhow::anyhow!("mapping values are not allowed at line 3 column 9")
+            .context("parsing kubeconfig /home/u/.kube/config");
+        assert_eq!(
+            message(&error),
+            "error: parsing kubeconfig /home/u/.kube/config: mapping values are not allowed at line 3 column 9"
+        );
+    }
+
+    #[test]
+    fn repeated_causes_are_printed_once() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("failed to load client certificate: {0}")]
+        struct Repeats(#[source] io::Error);
+        let error = anyhow::Error::new(Repeats(io::Error::other("no base64 data or file")))
+            .context("setting up the connection to https://k");
+        assert_eq!(
+            message(&error),
+            "error: setting up the connection to https://k: failed to load client certificate: no base64 data or file"
+        );
+    }
+
+    #[test]
+    fn unknown_type_matches_kubectl() {
+        let error = anyhow::Error::new(UnknownResourceType("flurbs".into()));
+        assert_eq!(
+            message(&error),
+            r#"error: the server doesn't have a resource type "flurbs""#
+        );
+    }
+
+    #[test]
+    fn connection_errors_name_the_server() {
+        let refused = ConnectError {
+            server: "https://127.0.0.1:1".into(),
+            cause: ConnectCause::Refused,
+        };
+        assert_eq!(
+            refused.to_string(),
+            "The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?"
+        );
+        let timeout = ConnectError {
+            server: "https://10.0.0.1:6443".into(),
+            cause: ConnectCause::Timeout(Duration::from_secs(90)),
+        };
+        assert_eq!(
+            timeout.to_string(),
+            "Unable to connect to the server https://10.0.0.1:6443: no answer within the request timeout of 1m30s"
+        );
+    }
+
+    #[test]
+    fn classify_finds_refused_connections_in_the_chain() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("client error (Connect)")]
+        struct Outer(#[source] io::Error);
+        let error = Outer(io::Error::from(io::ErrorKind::ConnectionRefused));
+        assert_eq!(ConnectCause::classify(&error), ConnectCause::Refused);
+    }
+
+    #[test]
+    fn classify_recognises_dns_and_tls_failures() {
+        let dns = io::Error::other("dns error: failed to lookup address information");
+        assert!(matches!(ConnectCause::classify(&dns), ConnectCause::Dns(_)));
+        let tls = io::Error::other("invalid peer certificate: UnknownIssuer");
+        assert!(matches!(
+            ConnectCause::classify(&tls),
+            ConnectCause::UntrustedCertificate(_)
+        ));
+    }
+
+    #[test]
+    fn durations_read_like_go() {
+        assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
+        assert_eq!(format_duration(Duration::from_secs(1)), "1s");
+        assert_eq!(format_duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(format_duration(Duration::from_secs(3600)), "1h0m0s");
+    }
+
+    #[test]
+    fn broken_pipe_is_detected_through_context() {
+        let error = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe))
+            .context("writing output");
+        assert!(is_broken_pipe(&error));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("other")));
+    }
+}

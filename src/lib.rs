@@ -1,0 +1,21 @@
+//! kz: a fast, friendly Kubernetes command-line client.
+//!
+//! The library is the spine every verb stands on; `main.rs` only wires it together:
+//!
+//! - `cli`: the clap definition (global kubectl flags, one Args struct per verb).
+//! - `kubeconfig`: loading and merging kubeconfig files like kubectl, flags on top, writes.
+//! - `context`: the seam commands get — kubeconfig, namespace, client, discovery, output.
+//! - `client`: the API client (timeouts, `-v` tracing with secrets redacted, typed errors).
+//! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
+//! - `error`: kubectl-style error lines and exit codes.
+//! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.
+
+pub mod cli;
+pub mod client;
+pub mod cmd;
+pub mod context;
+pub mod discovery;
+pub mod error;
+pub mod kubeconfig;
+pub mod print;
+pub mod yaml;

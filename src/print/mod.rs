@@ -1,0 +1,42 @@
+//! Printers. They write to `&mut impl Write` and never fetch.
+
+pub mod table;
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+pub use table::write_table;
+
+/// JSON with `indent` spaces per level and a final newline (kubectl uses 4 for objects and
+/// kubeconfig, 2 for `version`).
+pub fn write_json<W: Write, T: Serialize>(out: &mut W, value: &T, indent: usize) -> Result<()> {
+    let indent = vec![b' '; indent];
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(&indent);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, formatter);
+    value.serialize(&mut serializer)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// YAML in kubectl's style (sorted keys when `value` is a `serde_json::Value`).
+pub fn write_yaml<W: Write, T: Serialize>(out: &mut W, value: &T) -> Result<()> {
+    out.write_all(crate::yaml::to_string(value)?.as_bytes())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_indentation_is_configurable() {
+        let mut out = Vec::new();
+        write_json(&mut out, &serde_json::json!({"a": [1]}), 4).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\n    \"a\": [\n        1\n    ]\n}\n"
+        );
+    }
+}

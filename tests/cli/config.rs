@@ -1,0 +1,297 @@
+use std::fs;
+
+use kz_testserver::{TestServer, User};
+
+use crate::support::{Sandbox, run};
+
+/// The server's kubeconfig plus two more contexts, one of them in a second file.
+fn two_file_sandbox(server: &TestServer) -> (Sandbox, std::path::PathBuf) {
+    let sandbox = Sandbox::for_server(server, &User::admin());
+    let mut first = fs::read_to_string(&sandbox.kubeconfig).expect("kubeconfig");
+    first = first.replace(
+        "contexts:\n",
+        "contexts:\n- name: staging\n  context:\n    cluster: kz-test\n    user: admin\n    namespace: shop\n",
+    );
+    fs::write(&sandbox.kubeconfig, first).expect("write kubeconfig");
+    let second = sandbox.path("second.yaml");
+    fs::write(
+        &second,
+        "apiVersion: v1\nkind: Config\ncontexts:\n- name: other\n  context:\n    cluster: kz-test\n    user: admin\n- name: staging\n  context:\n    cluster: ignored\n    user: ignored\ncurrent-context: other\n",
+    )
+    .expect("write second kubeconfig");
+    (sandbox, second)
+}
+
+fn kubeconfig_env(sandbox: &Sandbox, second: &std::path::Path) -> String {
+    format!("{}:{}", sandbox.kubeconfig.display(), second.display())
+}
+
+#[test]
+fn get_contexts_matches_kubectl() {
+    let server = TestServer::start();
+    let (sandbox, second) = two_file_sandbox(&server);
+    let env = kubeconfig_env(&sandbox, &second);
+    let mut kz = sandbox.kz();
+    kz.env("KUBECONFIG", &env);
+    let out = run(kz, &["config", "get-contexts"]);
+    assert_eq!(
+        out.success(),
+        "CURRENT   NAME      CLUSTER   AUTHINFO   NAMESPACE\n\
+         *         kz-test   kz-test   admin      default\n          \
+         other     kz-test   admin      \n          \
+         staging   kz-test   admin      shop\n"
+    );
+    for args in [
+        &["config", "get-contexts"][..],
+        &["config", "get-contexts", "-o", "name"],
+        &["config", "get-contexts", "staging", "--no-headers"],
+        &["config", "current-context"],
+        &["config", "view"],
+        &["config", "view", "--minify"],
+        &["config", "view", "--raw"],
+        &[
+            "config",
+            "view",
+            "--minify",
+            "--context",
+            "staging",
+            "--raw",
+        ],
+    ] {
+        let Some(mut kubectl) = sandbox.kubectl() else {
+            return;
+        };
+        kubectl.env("KUBECONFIG", &env);
+        let mut kz = sandbox.kz();
+        kz.env("KUBECONFIG", &env);
+        let expected = run(kubectl, args);
+        let actual = run(kz, args);
+        assert_eq!(actual, expected, "{args:?}");
+    }
+}
+
+#[test]
+fn view_as_json_has_the_same_content_as_kubectl() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::cert_admin());
+    let kz = run(sandbox.kz(), &["config", "view", "-o", "json"]);
+    let kz: serde_json::Value = serde_json::from_str(kz.success()).expect("JSON");
+    assert_eq!(kz["users"][0]["user"]["client-key-data"], "DATA+OMITTED");
+    assert_eq!(
+        kz["clusters"][0]["cluster"]["certificate-authority-data"],
+        "DATA+OMITTED"
+    );
+    let Some(kubectl) = sandbox.kubectl() else {
+        return;
+    };
+    let kubectl: serde_json::Value =
+        serde_json::from_str(&run(kubectl, &["config", "view", "-o", "json"]).stdout)
+            .expect("JSON");
+    assert_eq!(kz, kubectl);
+}
+
+#[test]
+fn get_contexts_reports_unknown_names_after_the_known_ones() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let out = run(
+        sandbox.kz(),
+        &["config", "get-contexts", "kz-test", "nope", "-o", "name"],
+    );
+    assert_eq!(out.code, Some(1));
+    assert_eq!(out.stdout, "kz-test\n");
+    assert_eq!(out.stderr, "error: context nope not found\n");
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+}
+
+#[test]
+fn use_context_writes_the_file_that_sets_current_context() {
+    let server = TestServer::start();
+    let (sandbox, second) = two_file_sandbox(&server);
+    let env = kubeconfig_env(&sandbox, &second);
+    let first_before = fs::read_to_string(&sandbox.kubeconfig).expect("read");
+    let mut kz = sandbox.kz();
+    kz.env("KUBECONFIG", &env);
+    assert_eq!(
+        run(kz, &["config", "use-context", "staging"]).success(),
+        "Switched to context \"staging\".\n"
+    );
+    // The first file sets current-context, so it is the one that changed.
+    let first_after = fs::read_to_string(&sandbox.kubeconfig).expect("read");
+    assert!(
+        first_after.contains("current-context: staging"),
+        "{first_after}"
+    );
+    assert!(
+        fs::read_to_string(&second)
+            .expect("read")
+            .contains("current-context: other")
+    );
+    // Everything else in the file is still there (tokens are not redacted on disk).
+    let token_line = first_before
+        .lines()
+        .find(|l| l.contains("token:"))
+        .expect("token");
+    assert!(first_after.contains(token_line.trim()), "{first_after}");
+    #[cfg(unix)]
+    assert_eq!(mode(&sandbox.kubeconfig), 0o600);
+
+    // kz and kubectl both read the result.
+    let mut kz = sandbox.kz();
+    kz.env("KUBECONFIG", &env);
+    assert_eq!(
+        run(kz, &["config", "current-context"]).success(),
+        "staging\n"
+    );
+    if let Some(mut kubectl) = sandbox.kubectl() {
+        kubectl.env("KUBECONFIG", &env);
+        assert_eq!(
+            run(kubectl, &["config", "current-context"]).stdout,
+            "staging\n"
+        );
+    }
+}
+
+#[test]
+fn use_context_rejects_unknown_contexts_without_writing() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let before = fs::read(&sandbox.kubeconfig).expect("read");
+    let out = run(sandbox.kz(), &["config", "use-context", "nope"]);
+    assert_eq!(
+        out.failure(),
+        "error: no context exists with the name: \"nope\"\n"
+    );
+    assert_eq!(fs::read(&sandbox.kubeconfig).expect("read"), before);
+}
+
+#[test]
+fn set_context_modifies_the_defining_file() {
+    let server = TestServer::start();
+    let (sandbox, second) = two_file_sandbox(&server);
+    let env = kubeconfig_env(&sandbox, &second);
+    let kz = || {
+        let mut kz = sandbox.kz();
+        kz.env("KUBECONFIG", &env);
+        kz
+    };
+    assert_eq!(
+        run(
+            kz(),
+            &["config", "set-context", "other", "--namespace=shop"]
+        )
+        .success(),
+        "Context \"other\" modified.\n"
+    );
+    let second_text = fs::read_to_string(&second).expect("read");
+    assert!(second_text.contains("namespace: shop"), "{second_text}");
+    assert!(
+        !fs::read_to_string(&sandbox.kubeconfig)
+            .expect("read")
+            .contains("name: other")
+    );
+
+    assert_eq!(
+        run(
+            kz(),
+            &[
+                "config",
+                "set-context",
+                "fresh",
+                "--cluster=kz-test",
+                "--user=admin"
+            ]
+        )
+        .success(),
+        "Context \"fresh\" created.\n"
+    );
+    assert!(
+        fs::read_to_string(&sandbox.kubeconfig)
+            .expect("read")
+            .contains("name: fresh")
+    );
+
+    assert_eq!(
+        run(
+            kz(),
+            &[
+                "config",
+                "set-context",
+                "--current",
+                "--namespace",
+                "kube-system"
+            ]
+        )
+        .success(),
+        "Context \"kz-test\" modified.\n"
+    );
+    let out = run(
+        kz(),
+        &[
+            "config",
+            "get-contexts",
+            "kz-test",
+            "fresh",
+            "other",
+            "--no-headers",
+        ],
+    );
+    assert_eq!(
+        out.success(),
+        "      fresh     kz-test   admin   \n\
+         *     kz-test   kz-test   admin   kube-system\n      \
+         other     kz-test   admin   shop\n"
+    );
+    if let Some(mut kubectl) = sandbox.kubectl() {
+        kubectl.env("KUBECONFIG", &env);
+        let expected = run(
+            kubectl,
+            &[
+                "config",
+                "get-contexts",
+                "kz-test",
+                "fresh",
+                "other",
+                "--no-headers",
+            ],
+        );
+        assert_eq!(expected.stdout, out.stdout);
+    }
+}
+
+#[test]
+fn set_context_needs_a_name_or_current() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox.kz(), &["config", "set-context", "--namespace=x"]);
+    assert_eq!(
+        out.failure(),
+        "error: you must specify a non-empty context name or --current\n"
+    );
+}
+
+#[test]
+fn set_context_creates_a_private_kubeconfig_when_there_is_none() {
+    let sandbox = Sandbox::new();
+    let out = run(
+        sandbox.kz(),
+        &["config", "set-context", "dev", "--namespace=team"],
+    );
+    assert_eq!(out.success(), "Context \"dev\" created.\n");
+    #[cfg(unix)]
+    assert_eq!(mode(&sandbox.kubeconfig), 0o600);
+    let out = run(sandbox.kz(), &["config", "get-contexts", "-o", "name"]);
+    assert_eq!(out.success(), "dev\n");
+}
+
+#[test]
+fn current_context_unset_is_an_error() {
+    let sandbox = Sandbox::new();
+    fs::write(&sandbox.kubeconfig, "apiVersion: v1\nkind: Config\n").expect("write");
+    let out = run(sandbox.kz(), &["config", "current-context"]);
+    assert_eq!(out.failure(), "error: current-context is not set\n");
+}

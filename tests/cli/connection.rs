@@ -1,0 +1,373 @@
+//! Connecting: kubeconfig problems, credentials and TLS flags, and what kz says when the server
+//! cannot be reached or refuses.
+
+use std::fs;
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use kz_testserver::{Fault, TestServer, User};
+
+use crate::support::{Sandbox, discovery_requests, run};
+
+fn kubeconfig_token(sandbox: &Sandbox) -> String {
+    let text = fs::read_to_string(&sandbox.kubeconfig).expect("kubeconfig");
+    text.lines()
+        .find_map(|line| line.trim().strip_prefix("token: "))
+        .expect("token line")
+        .to_owned()
+}
+
+#[test]
+fn a_missing_kubeconfig_file_is_named() {
+    let sandbox = Sandbox::new();
+    let missing = sandbox.path("nowhere.yaml");
+    let out = run(
+        sandbox.kz(),
+        &[
+            "api-versions",
+            "--kubeconfig",
+            missing.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(
+        out.failure(),
+        format!(
+            "error: reading kubeconfig {}: No such file or directory (os error 2)\n",
+            missing.display()
+        )
+    );
+}
+
+#[test]
+fn no_kubeconfig_at_all_says_what_to_do() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox.kz(), &["api-resources"]);
+    let stderr = out.failure();
+    assert!(
+        stderr.starts_with("error: no kubeconfig found ("),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pass --server"), "{stderr}");
+}
+
+#[test]
+fn malformed_yaml_names_the_file_and_line() {
+    let sandbox = Sandbox::new();
+    fs::write(&sandbox.kubeconfig, "apiVersion: v1\nclusters: [\n").expect("write");
+    let out = run(sandbox.kz(), &["config", "view"]);
+    assert_eq!(
+        out.failure(),
+        format!(
+            "error: invalid kubeconfig {}: unclosed bracket '[' at line 2, column 11\n",
+            sandbox.kubeconfig.display()
+        )
+    );
+}
+
+#[test]
+fn unknown_contexts_clusters_and_users_are_named() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let mut text = fs::read_to_string(&sandbox.kubeconfig).expect("read");
+    text = text.replace(
+        "contexts:\n",
+        "contexts:\n- name: lost-cluster\n  context: {cluster: gone, user: admin}\n- name: lost-user\n  context: {cluster: kz-test, user: ghost}\n",
+    );
+    fs::write(&sandbox.kubeconfig, text).expect("write");
+
+    let out = run(sandbox.kz(), &["api-versions", "--context", "nope"]);
+    assert_eq!(
+        out.failure(),
+        format!(
+            "error: context \"nope\" not found in kubeconfig ({})\n",
+            sandbox.kubeconfig.display()
+        )
+    );
+    let out = run(sandbox.kz(), &["api-versions", "--context=lost-cluster"]);
+    assert_eq!(
+        out.failure(),
+        "error: cluster \"gone\" (used by context \"lost-cluster\") not found in kubeconfig\n"
+    );
+    let out = run(sandbox.kz(), &["api-versions", "--context=lost-user"]);
+    assert_eq!(
+        out.failure(),
+        "error: user \"ghost\" (used by context \"lost-user\") not found in kubeconfig\n"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_refused_connection_names_the_server() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let sandbox = Sandbox::new();
+    let server = format!("http://127.0.0.1:{port}");
+    let out = run(sandbox.kz(), &["api-versions", "--server", &server]);
+    assert_eq!(
+        out.failure(),
+        format!(
+            "The connection to the server 127.0.0.1:{port} was refused - did you specify the right host or port?\n"
+        )
+    );
+    if let Some(kubectl) = sandbox.kubectl() {
+        let kubectl = run(kubectl, &["version", "--server", &server]);
+        let kz = run(sandbox.kz(), &["version", "--server", &server]);
+        assert_eq!(kz.stderr.lines().last(), kubectl.stderr.lines().last());
+    }
+}
+
+#[test]
+fn an_untrusted_certificate_is_explained() {
+    let server = TestServer::start();
+    let other = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let other_ca = sandbox.path("other-ca.pem");
+    fs::write(&other_ca, other.ca_pem()).expect("write CA");
+    let out = run(
+        sandbox.kz(),
+        &[
+            "api-versions",
+            "--certificate-authority",
+            other_ca.to_str().expect("utf-8"),
+        ],
+    );
+    let stderr = out.failure();
+    assert!(
+        stderr.starts_with(&format!(
+            "Unable to connect to the server {}: TLS certificate not trusted (",
+            server.url()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("invalid peer certificate"), "{stderr}");
+}
+
+#[test]
+fn a_revoked_token_is_unauthorized() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    server.revoke_token(&kubeconfig_token(&sandbox));
+    let out = run(sandbox.kz(), &["api-resources"]);
+    assert_eq!(
+        out.failure(),
+        "error: You must be logged in to the server (Unauthorized)\n"
+    );
+}
+
+#[test]
+fn impersonation_is_sent_and_refusals_are_forbidden() {
+    let server = TestServer::start();
+    let admin = Sandbox::for_server(&server, &User::admin());
+    run(admin.kz(), &["version", "--as=viewer", "--as-group=devs"]).success();
+    let users: Vec<Option<String>> = server.requests().into_iter().map(|r| r.user).collect();
+    assert_eq!(users, [Some("viewer".to_owned())]);
+
+    let viewer = Sandbox::for_server(&server, &User::named("viewer"));
+    let out = run(viewer.kz(), &["version", "--as", "root"]);
+    assert_eq!(out.code, Some(1));
+    assert_eq!(
+        out.stderr,
+        "Error from server (Forbidden): users \"root\" is forbidden: User \"viewer\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope\n"
+    );
+}
+
+#[test]
+fn request_timeout_gives_up_in_time() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    server.inject(Fault::delay(Duration::from_secs(5)));
+    let started = Instant::now();
+    let out = run(sandbox.kz(), &["api-resources", "--request-timeout=1s"]);
+    let elapsed = started.elapsed();
+    assert_eq!(
+        out.failure(),
+        format!(
+            "Unable to connect to the server {}: no answer within the request timeout of 1s\n",
+            server.url()
+        )
+    );
+    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
+}
+
+#[test]
+fn verbose_tracing_redacts_credentials() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let token = kubeconfig_token(&sandbox);
+    let out = run(sandbox.kz(), &["api-versions", "-v=8"]);
+    assert_eq!(out.code, Some(0));
+    let url = server.url();
+    assert!(
+        out.stderr.contains(&format!("GET {url}/api\n")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("GET {url}/apis 200 OK in ")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("    Authorization: Bearer <redacted>\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("Response Body: {"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains(&token),
+        "the token leaked: {}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("apps/v1\n"));
+}
+
+#[test]
+fn flags_alone_are_enough_to_connect() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::new();
+    let ca = sandbox.path("ca.pem");
+    fs::write(&ca, server.ca_pem()).expect("write CA");
+    let token = server.token_for("admin");
+    let out = run(
+        sandbox.kz(),
+        &[
+            "api-versions",
+            "--server",
+            &server.url(),
+            "--certificate-authority",
+            ca.to_str().expect("utf-8"),
+            "--token",
+            &token,
+        ],
+    );
+    assert!(out.success().ends_with("storage.k8s.io/v1\nv1\n"));
+    assert_eq!(discovery_requests(&server).len(), 2);
+}
+
+#[test]
+fn the_token_flag_replaces_the_kubeconfig_token() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    server.revoke_token(&kubeconfig_token(&sandbox));
+    let fresh = server.token_for("someone");
+    run(sandbox.kz(), &["version", "--token", &fresh]).success();
+    let users: Vec<Option<String>> = server.requests().into_iter().map(|r| r.user).collect();
+    assert_eq!(users.last(), Some(&Some("someone".to_owned())));
+}
+
+#[test]
+fn insecure_skip_tls_verify_needs_no_ca() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::new();
+    let token = server.token_for("admin");
+    let url = server.url();
+    let without_ca = run(
+        sandbox.kz(),
+        &["api-versions", "-s", &url, "--token", &token],
+    );
+    assert!(
+        without_ca.failure().contains("TLS certificate not trusted"),
+        "{without_ca:?}"
+    );
+    let insecure = run(
+        sandbox.kz(),
+        &[
+            "version",
+            "-s",
+            &url,
+            "--token",
+            &token,
+            "--insecure-skip-tls-verify",
+        ],
+    );
+    assert!(insecure.success().contains("Server Version: v1.33.5"));
+}
+
+#[test]
+fn client_certificates_authenticate() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::cert_admin());
+    run(sandbox.kz(), &["version"]).success();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(!requests[0].authorization_present);
+    assert_eq!(requests[0].user.as_deref(), Some("kubernetes-admin"));
+}
+
+#[test]
+fn plain_http_servers_work() {
+    let server = TestServer::builder().plain_http().start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    assert!(
+        run(sandbox.kz(), &["version"])
+            .success()
+            .ends_with("Server Version: v1.33.5\n")
+    );
+}
+
+#[test]
+fn an_unknown_host_is_a_dns_failure() {
+    let sandbox = Sandbox::new();
+    let out = run(
+        sandbox.kz(),
+        &[
+            "api-versions",
+            "--server",
+            "https://kz-test.invalid:6443",
+            "--token",
+            "x",
+        ],
+    );
+    let stderr = out.failure();
+    assert!(
+        stderr.starts_with(
+            "Unable to connect to the server https://kz-test.invalid:6443: no such host ("
+        ),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn exec_credential_plugins_and_token_files_authenticate() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let token = kubeconfig_token(&sandbox);
+
+    // An exec plugin, referenced relative to the kubeconfig's directory.
+    let plugin = sandbox.kubeconfig.with_file_name("credential-plugin");
+    fs::write(
+        &plugin,
+        format!(
+            "#!/bin/sh\necho '{{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{token}\"}}}}'\n"
+        ),
+    )
+    .expect("write plugin");
+    fs::set_permissions(&plugin, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let text = fs::read_to_string(&sandbox.kubeconfig).expect("read");
+    let token_line = format!("    token: {token}\n");
+    let with_exec = text.replace(
+        &token_line,
+        "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./credential-plugin\n      interactiveMode: Never\n",
+    );
+    assert_ne!(with_exec, text);
+    fs::write(&sandbox.kubeconfig, &with_exec).expect("write");
+    run(sandbox.kz(), &["version"]).success();
+
+    // A token file, also relative to the kubeconfig.
+    fs::write(sandbox.kubeconfig.with_file_name("token"), &token).expect("write token");
+    fs::write(
+        &sandbox.kubeconfig,
+        text.replace(&token_line, "    tokenFile: token\n"),
+    )
+    .expect("write");
+    run(sandbox.kz(), &["version"]).success();
+
+    let users: Vec<Option<String>> = server.requests().into_iter().map(|r| r.user).collect();
+    assert_eq!(users, [Some("admin".to_owned()), Some("admin".to_owned())]);
+}
