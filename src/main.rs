@@ -43,6 +43,20 @@ fn parse_args() -> Cli {
     if invoked_as == "kubectl-kz" {
         command = command.bin_name("kubectl kz");
     }
-    let matches = command.get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+    let parsed = command
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    parsed.unwrap_or_else(|err| exit_for_usage(err))
+}
+
+/// Help and version go to stdout with success; usage errors to stderr with exit code 1, as
+/// kubectl does (clap's own default is 2).
+fn exit_for_usage(err: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    let _ = err.print();
+    let code = match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
+        _ => 1,
+    };
+    std::process::exit(code)
 }

@@ -43,8 +43,13 @@ impl Options {
 
 pub fn run(args: ApiResourcesArgs, ctx: &mut Context) -> Result<()> {
     let options = Options::from_args(args);
+    // Like kubectl: always fresh, unless the user asks for the cached list.
     let mut discovery = ctx.discovery()?.accept_stale(options.cached);
-    let catalog = ctx.block_on(async { discovery.catalog().await.cloned() })??;
+    let catalog = if options.cached {
+        ctx.block_on(async { discovery.catalog().await.cloned() })??
+    } else {
+        ctx.block_on(async { discovery.refresh().await.cloned() })??
+    };
     let resources = select(&catalog, &options);
     print(&mut ctx.out, &resources, &options)?;
     if !catalog.unavailable.is_empty() {

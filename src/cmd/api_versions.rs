@@ -9,7 +9,8 @@ use crate::discovery::Catalog;
 
 pub fn run(ctx: &mut Context) -> Result<()> {
     let mut discovery = ctx.discovery()?;
-    let catalog = ctx.block_on(async { discovery.catalog().await.cloned() })??;
+    // Like kubectl: always fresh, so a new API group shows at once.
+    let catalog = ctx.block_on(async { discovery.refresh().await.cloned() })??;
     print(&mut ctx.out, &catalog)
 }
 

@@ -41,7 +41,7 @@ fn every_format_and_filter_matches_kubectl() {
 }
 
 #[test]
-fn a_cold_run_makes_two_requests_and_a_warm_run_none() {
+fn a_run_makes_two_requests_and_a_cached_run_none() {
     let server = TestServer::start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     run(sandbox.kz(), &["api-resources"]).success();
@@ -68,9 +68,25 @@ fn a_cold_run_makes_two_requests_and_a_warm_run_none() {
     );
 
     server.clear_requests();
-    run(sandbox.kz(), &["api-resources", "-o", "wide"]).success();
-    run(sandbox.kz(), &["api-versions"]).success();
+    run(sandbox.kz(), &["api-resources", "--cached", "-o", "wide"]).success();
     assert!(server.requests().is_empty(), "{:?}", server.requests());
+
+    // Without --cached kz refreshes like kubectl, so a CRD installed since shows at once.
+    server
+        .create("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.acme.io}\nspec:\n  group: acme.io\n  scope: Namespaced\n  names: {kind: Widget, plural: widgets}\n  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}]\n")
+        .expect("crd");
+    let fresh = run(
+        sandbox.kz(),
+        &["api-resources", "--api-group", "acme.io", "-o", "name"],
+    );
+    assert_eq!(fresh.success(), "widgets.acme.io\n");
+    let versions = run(sandbox.kz(), &["api-versions"]);
+    assert!(versions.success().contains("acme.io/v1\n"));
+    assert_eq!(
+        discovery_requests(&server).len(),
+        4,
+        "two refreshes of two requests"
+    );
 }
 
 #[test]
@@ -125,6 +141,6 @@ fn output_to_a_closed_pipe_exits_quietly() {
 fn unknown_output_formats_are_usage_errors() {
     let sandbox = Sandbox::new();
     let out = run(sandbox.kz(), &["api-resources", "-o", "yaml"]);
-    assert_eq!(out.code, Some(2));
+    assert_eq!(out.code, Some(1), "kubectl exits 1 on usage errors");
     assert!(out.stderr.contains("invalid value 'yaml'"), "{out:?}");
 }

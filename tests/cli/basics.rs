@@ -13,8 +13,8 @@ fn version_flag_prints_package_version() {
 }
 
 #[test]
-fn unknown_flag_fails_with_usage() {
+fn unknown_flag_fails_with_usage_and_kubectls_exit_code() {
     let out = kz().arg("--no-such-flag").output().expect("run kz");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--no-such-flag"));
 }
