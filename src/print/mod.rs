@@ -1,0 +1,3 @@
+pub mod custom_columns;
+pub mod go_template;
+pub mod jsonpath;
