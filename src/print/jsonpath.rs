@@ -566,7 +566,7 @@ fn split_comparison(text: &str) -> Option<(&str, &str, &str)> {
 }
 
 /// client-go's `UnquoteExtend`: Go's `strconv.Unquote` for `"…"` and `'…'` strings.
-fn unquote(text: &str) -> Option<Vec<u8>> {
+pub(super) fn unquote(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
     let quote = *bytes.first()?;
     if bytes.len() < 2 || bytes[bytes.len() - 1] != quote || !matches!(quote, b'"' | b'\'') {
