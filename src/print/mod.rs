@@ -1,5 +1,8 @@
 //! Printers. They write to `&mut impl Write` and never fetch.
 
+pub mod custom_columns;
+pub mod go_template;
+pub mod jsonpath;
 pub mod table;
 
 use std::io::Write;
