@@ -135,6 +135,57 @@ impl ApiClient {
         })
     }
 
+    /// Opens a streaming `GET` (a watch, a followed log): the status is checked, then the body
+    /// is read as it arrives. `--request-timeout` bounds only the wait for the answer's head.
+    pub async fn stream(&self, path: &str, accept: &str) -> Result<BodyStream> {
+        let mut request = Request::get(path)
+            .header(ACCEPT, accept)
+            .body(Vec::new())
+            .with_context(|| format!("building the request for {path}"))?;
+        request
+            .headers_mut()
+            .entry(USER_AGENT)
+            .or_insert_with(|| HeaderValue::from_static(user_agent()));
+        let method = request.method().clone();
+        let url = format!("{}{}", self.server, request.uri());
+        self.trace.request(&method, &url, request.headers());
+        let started = Instant::now();
+        let sent = self.client.send(request.map(kube::client::Body::from));
+        let response = match self.timeout {
+            Some(limit) => tokio::time::timeout(limit, sent).await.map_err(|_| {
+                anyhow::Error::from(ConnectError {
+                    server: self.server.clone(),
+                    cause: ConnectCause::Timeout(limit),
+                })
+            })?,
+            None => sent.await,
+        }
+        .map_err(|err| self.transport_error(err))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        if !status.is_success() {
+            let body = response
+                .into_body()
+                .collect_bytes()
+                .await
+                .map_err(|err| self.transport_error(err))?;
+            self.trace
+                .response(&method, &url, status, started.elapsed(), &headers, &body);
+            return Err(ServerError {
+                status: Status::from_response(status.as_u16(), &body),
+            }
+            .into());
+        }
+        self.trace
+            .response(&method, &url, status, started.elapsed(), &headers, b"");
+        Ok(BodyStream {
+            body: response.into_body(),
+            pending: Vec::new(),
+            ended: false,
+            server: self.server.clone(),
+        })
+    }
+
     fn transport_error(&self, err: kube::Error) -> anyhow::Error {
         match err {
             // Exec plugins, token files and OIDC refreshes fail locally, not on the wire.
@@ -146,6 +197,65 @@ impl ApiClient {
                 cause: ConnectCause::classify(&other),
             }
             .into(),
+        }
+    }
+}
+
+/// A response body read as it arrives.
+pub struct BodyStream {
+    body: kube::client::Body,
+    pending: Vec<u8>,
+    ended: bool,
+    server: String,
+}
+
+impl BodyStream {
+    /// The next piece of the body as the server sent it; `None` at its end.
+    pub async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
+        if !self.pending.is_empty() {
+            return Ok(Some(Bytes::from(std::mem::take(&mut self.pending))));
+        }
+        self.read_frame().await
+    }
+
+    async fn read_frame(&mut self) -> Result<Option<Bytes>> {
+        use http_body_util::BodyExt as _;
+        while !self.ended {
+            match self.body.frame().await {
+                None => self.ended = true,
+                Some(Err(err)) => {
+                    self.ended = true;
+                    return Err(ConnectError {
+                        server: self.server.clone(),
+                        cause: ConnectCause::Other(err.to_string()),
+                    }
+                    .into());
+                }
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data()
+                        && !data.is_empty()
+                    {
+                        return Ok(Some(data));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The next line without its newline; a last line without one too; `None` at the end.
+    pub async fn next_line(&mut self) -> Result<Option<Vec<u8>>> {
+        loop {
+            if let Some(end) = self.pending.iter().position(|b| *b == b'\n') {
+                let mut line: Vec<u8> = self.pending.drain(..=end).collect();
+                line.pop();
+                return Ok(Some(line));
+            }
+            match self.read_frame().await? {
+                Some(data) => self.pending.extend_from_slice(&data),
+                None if self.pending.is_empty() => return Ok(None),
+                None => return Ok(Some(std::mem::take(&mut self.pending))),
+            }
         }
     }
 }

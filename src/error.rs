@@ -271,6 +271,9 @@ pub struct UnknownResourceType(pub String);
 /// The line(s) kz prints on stderr for `error`, kubectl-style.
 pub fn message(error: &anyhow::Error) -> String {
     for cause in error.chain() {
+        if let Some(usage) = cause.downcast_ref::<crate::resource::UsageError>() {
+            return usage.0.clone();
+        }
         if let Some(server) = cause.downcast_ref::<ServerError>() {
             return server.kubectl_line();
         }
@@ -302,6 +305,16 @@ pub fn describe_chain(error: &anyhow::Error) -> String {
         parts.push(text);
     }
     parts.join(": ")
+}
+
+/// A failure whose lines the command already printed on stderr (several objects not found,
+/// say): exit 1 and print nothing more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("errors were reported")]
+pub struct AlreadyReported;
+
+pub fn is_already_reported(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| cause.is::<AlreadyReported>())
 }
 
 /// Whether the error only says that stdout was closed early (`kz … | head`): not a failure.

@@ -18,4 +18,5 @@ pub mod discovery;
 pub mod error;
 pub mod kubeconfig;
 pub mod print;
+pub mod resource;
 pub mod yaml;

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     match result.and(flushed) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if error::is_already_reported(&err) => ExitCode::from(error::EXIT_FAILURE),
         Err(err) => {
             let _ = writeln!(io::stderr(), "{}", error::message(&err));
             ExitCode::from(error::EXIT_FAILURE)

@@ -25,8 +25,10 @@ fn parse_options() -> serde_saphyr::Options {
 /// Serialises `value` as one YAML document. Maps must already be in the wanted key order;
 /// convert to `serde_json::Value` first to get kubectl's sorted keys.
 pub fn to_string<T: Serialize>(value: &T) -> Result<String> {
+    // Like go-yaml: strings with newlines as literal blocks (`|`), long ones on one line.
     let options = serde_saphyr::ser_options! {
-        prefer_block_scalars: false,
+        prefer_block_scalars: true,
+        folded_wrap_chars: usize::MAX,
     };
     serde_saphyr::to_string_with_options(value, options).context("serialising YAML")
 }

@@ -1,6 +1,7 @@
 //! The command line: global connection flags (kubectl's names and formats) and one Args struct
 //! per verb. Parsing only; commands turn these into validated options.
 
+mod get;
 mod values;
 
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use get::GetArgs;
 pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
 
 /// A fast, friendly Kubernetes command-line client.
@@ -128,6 +130,9 @@ impl GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Display one or many resources.
+    Get(GetArgs),
+
     /// Print the client and server version information.
     Version(VersionArgs),
 

@@ -1,8 +1,11 @@
 //! Printers. They write to `&mut impl Write` and never fetch.
 
+pub mod age;
 pub mod custom_columns;
 pub mod go_template;
 pub mod jsonpath;
+pub mod objects;
+pub mod server_table;
 pub mod table;
 
 use std::io::Write;

@@ -159,19 +159,13 @@ pub fn selectors(
 ) -> Result<(LabelSelector, FieldSelector), ApiError> {
     let labels = LabelSelector::parse(req.param("labelSelector").unwrap_or_default())
         .map_err(ApiError::bad_request)?;
+    // kubectl wraps these in "Unable to find … that match label selector …" itself.
     let fields = FieldSelector::parse(
         req.param("fieldSelector").unwrap_or_default(),
         &rt.group,
         &rt.resource,
     )
-    .map_err(|e| {
-        ApiError::bad_request(format!(
-            "Unable to find {:?} that match label selector {:?}, field selector {:?}: {e}",
-            format!("{}/{}, Resource={}", rt.group, rt.version, rt.resource),
-            req.param("labelSelector").unwrap_or_default(),
-            req.param("fieldSelector").unwrap_or_default(),
-        ))
-    })?;
+    .map_err(ApiError::bad_request)?;
     Ok((labels, fields))
 }
 

@@ -1,0 +1,576 @@
+//! What `get` prints: `-o` parsed into a format, and the printer state across the requests
+//! of one command (tables per resource type, one List for object formats).
+
+use std::cmp::Ordering;
+use std::io::Write;
+
+use anyhow::{Context as _, Result, bail};
+use serde_json::Value;
+
+use super::Options;
+use super::fetch::list_position;
+use crate::discovery::ResourceType;
+use crate::print::custom_columns::{CustomColumns, CustomColumnsPrinter};
+use crate::print::go_template::GoTemplate;
+use crate::print::jsonpath::{Found, JsonPath, JsonPathOutput, JsonPathPrinter, relaxed};
+use crate::print::objects::{ObjectFormat, ObjectPrinter};
+use crate::print::server_table::{TableBuffer, TableOptions, cell_text};
+
+/// `-o`, parsed. Template files are read here, so a missing one fails before any request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputFormat {
+    Table,
+    Wide,
+    Json,
+    Yaml,
+    Name,
+    JsonPath { template: String, as_json: bool },
+    CustomColumns { spec: String, from_file: bool },
+    GoTemplate { template: String },
+}
+
+const ALLOWED: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
+
+impl OutputFormat {
+    pub fn parse(output: Option<&str>, template_flag: Option<&str>) -> Result<OutputFormat> {
+        let Some(output) = output.filter(|o| !o.is_empty()) else {
+            return Ok(OutputFormat::Table);
+        };
+        let (name, value) = match output.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (output, template_flag),
+        };
+        let text = |value: Option<&str>| -> Result<String> {
+            match value {
+                Some(v) if !v.is_empty() => Ok(v.to_string()),
+                _ => bail!("template format specified but no template given"),
+            }
+        };
+        let file = |value: Option<&str>| -> Result<String> {
+            let path = text(value)?;
+            std::fs::read_to_string(&path)
+                .with_context(|| format!("error reading --template {path}"))
+        };
+        Ok(match name {
+            "wide" => OutputFormat::Wide,
+            "json" => OutputFormat::Json,
+            "yaml" => OutputFormat::Yaml,
+            "name" => OutputFormat::Name,
+            "jsonpath" => OutputFormat::JsonPath {
+                template: text(value)?,
+                as_json: false,
+            },
+            "jsonpath-as-json" => OutputFormat::JsonPath {
+                template: text(value)?,
+                as_json: true,
+            },
+            "jsonpath-file" => OutputFormat::JsonPath {
+                template: file(value)?,
+                as_json: false,
+            },
+            "custom-columns" => OutputFormat::CustomColumns {
+                spec: value.unwrap_or_default().to_string(),
+                from_file: false,
+            },
+            "custom-columns-file" => OutputFormat::CustomColumns {
+                spec: file(value)?,
+                from_file: true,
+            },
+            "go-template" | "template" => OutputFormat::GoTemplate {
+                template: text(value)?,
+            },
+            "go-template-file" | "templatefile" => OutputFormat::GoTemplate {
+                template: file(value)?,
+            },
+            other => bail!(
+                "unable to match a printer suitable for the output format {other:?}, allowed formats are: {ALLOWED}"
+            ),
+        })
+    }
+}
+
+/// `--sort-by`: a JSONPath evaluated on every object, compared like kubectl compares them.
+struct SortBy {
+    path: JsonPath,
+}
+
+impl SortBy {
+    fn new(expr: &str) -> Result<SortBy> {
+        let template = relaxed(expr).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let path = JsonPath::parse(&template).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(SortBy {
+            path: path.allow_missing_keys(true),
+        })
+    }
+
+    fn key(&self, object: &Value) -> Value {
+        match self.path.evaluate(object) {
+            Ok(groups) => groups
+                .into_iter()
+                .flatten()
+                .next()
+                .map(|found| found_value(&found))
+                .unwrap_or(Value::Null),
+            Err(_) => Value::Null,
+        }
+    }
+}
+
+/// A JSONPath result as a JSON value, for comparing sort keys.
+fn found_value(found: &Found) -> Value {
+    match found {
+        Found::Json(value) => (*value).clone(),
+        Found::Text(text) => Value::String(String::from_utf8_lossy(text).into_owned()),
+        Found::Int(i) => Value::from(*i),
+        Found::Float(f) => Value::from(*f),
+        Found::Bool(b) => Value::Bool(*b),
+        Found::Byte(b) => Value::from(*b),
+        Found::Nil => Value::Null,
+    }
+}
+
+/// Orders two sort keys: numbers numerically, everything else by its text; missing first.
+fn compare_keys(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Less,
+        (_, Value::Null) => Ordering::Greater,
+        (Value::Number(x), Value::Number(y)) => x
+            .as_f64()
+            .partial_cmp(&y.as_f64())
+            .unwrap_or(Ordering::Equal),
+        _ => cell_text(a).cmp(&cell_text(b)),
+    }
+}
+
+enum Printer {
+    Tables {
+        options: TableOptions,
+        show_kind: bool,
+        /// Finished tables, with their kind label (`pod`, `deployment.apps`).
+        done: Vec<(String, TableBuffer)>,
+        current: Option<TableBuffer>,
+        /// Sort keys of the current table's rows (with `--sort-by`).
+        keys: Vec<Value>,
+    },
+    Objects(ObjectPrinter),
+    JsonPath {
+        printer: JsonPathPrinter,
+        /// Items, when the template needs the whole List.
+        items: Vec<Value>,
+        single: bool,
+    },
+    CustomColumns {
+        printer: CustomColumnsPrinter,
+    },
+    GoTemplate {
+        template: GoTemplate,
+        items: Vec<Value>,
+        single: bool,
+    },
+}
+
+/// The printer of one `get` command.
+pub struct Output {
+    printer: Printer,
+    sort_by: Option<SortBy>,
+    /// Objects held back for `--sort-by` (object formats only).
+    held: Vec<Value>,
+    printed: usize,
+}
+
+/// `pod`, `deployment.apps`: how kubectl prefixes names with their kind.
+pub fn kind_label(rt: &ResourceType) -> String {
+    if rt.group.is_empty() {
+        rt.kind.to_lowercase()
+    } else {
+        format!("{}.{}", rt.kind.to_lowercase(), rt.group)
+    }
+}
+
+impl Output {
+    /// `single`: exactly one object was asked for by name, so object formats print it bare.
+    pub fn new(options: &Options, single: bool) -> Result<Output> {
+        let table_options = |wide: bool| TableOptions {
+            wide,
+            no_headers: options.no_headers,
+            namespace_column: options.all_namespaces,
+            show_labels: options.show_labels,
+            label_columns: options.label_columns.clone(),
+            event_column: options.output_watch_events,
+        };
+        let objects = |format| {
+            Printer::Objects(ObjectPrinter::new(
+                format,
+                !single,
+                options.show_managed_fields,
+            ))
+        };
+        let printer = match &options.format {
+            OutputFormat::Table | OutputFormat::Wide => Printer::Tables {
+                options: table_options(options.format == OutputFormat::Wide),
+                show_kind: options.show_kind,
+                done: Vec::new(),
+                current: None,
+                keys: Vec::new(),
+            },
+            OutputFormat::Json => objects(ObjectFormat::Json),
+            OutputFormat::Yaml => objects(ObjectFormat::Yaml),
+            OutputFormat::Name => objects(ObjectFormat::Name),
+            OutputFormat::JsonPath { template, as_json } => {
+                let output = if *as_json {
+                    JsonPathOutput::Json
+                } else {
+                    JsonPathOutput::Text
+                };
+                let printer = JsonPathPrinter::new(template, output)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .allow_missing_keys(options.allow_missing_template_keys);
+                Printer::JsonPath {
+                    printer,
+                    items: Vec::new(),
+                    single,
+                }
+            }
+            OutputFormat::CustomColumns { spec, from_file } => {
+                let columns = if *from_file {
+                    CustomColumns::from_template(spec)
+                } else {
+                    CustomColumns::from_spec(spec)
+                }
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                // kubectl ignores --no-headers for custom-columns-file.
+                let no_headers = options.no_headers && !from_file;
+                Printer::CustomColumns {
+                    printer: CustomColumnsPrinter::new(columns, no_headers),
+                }
+            }
+            OutputFormat::GoTemplate { template } => {
+                let template = GoTemplate::parse(template)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .allow_missing_keys(options.allow_missing_template_keys);
+                Printer::GoTemplate {
+                    template,
+                    items: Vec::new(),
+                    single,
+                }
+            }
+        };
+        let sort_by = options.sort_by.as_deref().map(SortBy::new).transpose()?;
+        Ok(Output {
+            printer,
+            sort_by,
+            held: Vec::new(),
+            printed: 0,
+        })
+    }
+
+    pub fn wants_tables(&self) -> bool {
+        matches!(self.printer, Printer::Tables { .. })
+    }
+
+    /// How many objects or rows were printed (or are ready to be).
+    pub fn printed(&self) -> usize {
+        self.printed
+    }
+
+    pub fn begin_type(&mut self, _rt: &ResourceType) {
+        if let Printer::Tables {
+            options,
+            current,
+            keys,
+            ..
+        } = &mut self.printer
+        {
+            *current = Some(TableBuffer::new(options.clone()));
+            keys.clear();
+        }
+    }
+
+    /// The list of the current type started over: forget the rows kept for its table.
+    pub fn restart_type(&mut self) {
+        if let Printer::Tables {
+            options,
+            current,
+            keys,
+            ..
+        } = &mut self.printer
+        {
+            self.printed -= current.as_ref().map_or(0, |c| c.rows.len());
+            *current = Some(TableBuffer::new(options.clone()));
+            keys.clear();
+        }
+    }
+
+    /// One page of a list: a Table (table formats) or a list of items.
+    pub fn page(
+        &mut self,
+        rt: &ResourceType,
+        page: Value,
+        skip_until: Option<&(String, String)>,
+        last_seen: &mut Option<(String, String)>,
+        out: &mut impl Write,
+    ) -> Result<()> {
+        if page["kind"] == "Table" {
+            return self.table(page);
+        }
+        if self.wants_tables() {
+            return self.table(client_side_table(rt, &page));
+        }
+        let api_version = page["apiVersion"]
+            .as_str()
+            .map(String::from)
+            .unwrap_or_else(|| rt.api_version());
+        let Value::Array(items) = page.get("items").cloned().unwrap_or(Value::Null) else {
+            return Ok(());
+        };
+        for mut item in items {
+            let position = list_position(&item);
+            if skip_until.is_some_and(|skip| position <= *skip) {
+                continue;
+            }
+            *last_seen = Some(position);
+            if item.get("kind").is_none() {
+                item["kind"] = Value::String(rt.kind.clone());
+            }
+            if item.get("apiVersion").is_none() {
+                item["apiVersion"] = Value::String(api_version.clone());
+            }
+            self.object(item, out)?;
+        }
+        Ok(())
+    }
+
+    /// One object fetched by name: a one-row Table, or the object.
+    pub fn single(&mut self, rt: &ResourceType, body: Value, out: &mut impl Write) -> Result<()> {
+        if body["kind"] == "Table" {
+            return self.table(body);
+        }
+        if self.wants_tables() {
+            let list = serde_json::json!({"items": [body]});
+            return self.table(client_side_table(rt, &list));
+        }
+        self.object(body, out)
+    }
+
+    fn table(&mut self, table: Value) -> Result<()> {
+        let Printer::Tables { current, keys, .. } = &mut self.printer else {
+            return Ok(());
+        };
+        let buffer = current.get_or_insert_with(TableBuffer::default);
+        let added = buffer.add_table(&table, None);
+        self.printed += added.len();
+        if let Some(sort_by) = &self.sort_by {
+            keys.extend(added.iter().map(|(_, object)| sort_by.key(object)));
+        }
+        Ok(())
+    }
+
+    fn object(&mut self, object: Value, out: &mut impl Write) -> Result<()> {
+        self.printed += 1;
+        if self.sort_by.is_some() {
+            self.held.push(object);
+            return Ok(());
+        }
+        self.emit(object, out)
+    }
+
+    fn emit(&mut self, object: Value, out: &mut impl Write) -> Result<()> {
+        match &mut self.printer {
+            Printer::Objects(printer) => printer.object(out, object),
+            Printer::JsonPath { items, .. } | Printer::GoTemplate { items, .. } => {
+                items.push(object);
+                Ok(())
+            }
+            Printer::CustomColumns { printer } => {
+                printer.add(&object).map_err(|e| anyhow::anyhow!("{e}"))?;
+                Ok(())
+            }
+            Printer::Tables { .. } => Ok(()),
+        }
+    }
+
+    /// The end of one resource type's requests: its table is complete.
+    pub fn end_type(&mut self, rt: &ResourceType, out: &mut impl Write) -> Result<()> {
+        if let Printer::Tables {
+            done,
+            current,
+            keys,
+            ..
+        } = &mut self.printer
+            && let Some(mut buffer) = current.take()
+        {
+            if self.sort_by.is_some() && keys.len() == buffer.rows.len() {
+                let mut order: Vec<usize> = (0..buffer.rows.len()).collect();
+                order.sort_by(|a, b| compare_keys(&keys[*a], &keys[*b]));
+                let rows = std::mem::take(&mut buffer.rows);
+                buffer.rows = order.into_iter().map(|i| rows[i].clone()).collect();
+            }
+            if !buffer.is_empty() {
+                done.push((kind_label(rt), buffer));
+            }
+        }
+        if let Printer::CustomColumns { printer } = &mut self.printer {
+            printer.flush(out)?;
+        }
+        Ok(())
+    }
+
+    /// Prints what was held back (tables, sorted or templated objects) and closes the List.
+    pub fn finish(&mut self, out: &mut impl Write) -> Result<()> {
+        if let Some(sort_by) = &self.sort_by {
+            let mut held = std::mem::take(&mut self.held);
+            held.sort_by_cached_key(|object| SortKey(sort_by.key(object)));
+            for object in held {
+                self.emit(object, out)?;
+            }
+        }
+        match &mut self.printer {
+            Printer::Tables {
+                done, show_kind, ..
+            } => {
+                let with_kind = *show_kind || done.len() > 1;
+                for (i, (kind, buffer)) in done.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b"\n")?;
+                    }
+                    buffer.write(out, with_kind.then_some(kind.as_str()))?;
+                }
+            }
+            Printer::Objects(printer) => printer.finish(out)?,
+            Printer::JsonPath {
+                printer,
+                items,
+                single,
+            } => {
+                let data = whole(items, *single);
+                printer
+                    .print(&data, out)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            Printer::GoTemplate {
+                template,
+                items,
+                single,
+            } => {
+                let data = whole(items, *single);
+                template
+                    .execute(&data, out)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            Printer::CustomColumns { printer } => printer.flush(out)?,
+        }
+        Ok(())
+    }
+}
+
+/// What templates see: the one object asked for, or a List of everything.
+fn whole(items: &mut Vec<Value>, single: bool) -> Value {
+    let items = std::mem::take(items);
+    if single && items.len() == 1 {
+        return items.into_iter().next().unwrap_or(Value::Null);
+    }
+    serde_json::json!({
+        "apiVersion": "v1",
+        "items": items,
+        "kind": "List",
+        "metadata": {"resourceVersion": ""},
+    })
+}
+
+/// Sort keys ordered with `compare_keys`.
+#[derive(PartialEq)]
+struct SortKey(Value);
+
+impl Eq for SortKey {}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_keys(&self.0, &other.0)
+    }
+}
+
+/// A NAME/AGE table for a server that answered plain JSON to a Table request.
+fn client_side_table(_rt: &ResourceType, list: &Value) -> Value {
+    let now = jiff::Timestamp::now();
+    let rows: Vec<Value> = list["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|item| {
+            let age = item["metadata"]["creationTimestamp"]
+                .as_str()
+                .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                .map(|created| crate::print::age::human_duration(now.duration_since(created)))
+                .unwrap_or_else(|| "<unknown>".to_string());
+            serde_json::json!({
+                "cells": [item["metadata"]["name"].clone(), age],
+                "object": {"metadata": item["metadata"].clone()},
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "kind": "Table",
+        "columnDefinitions": [
+            {"name": "Name", "type": "string", "priority": 0},
+            {"name": "Age", "type": "string", "priority": 0},
+        ],
+        "rows": rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn output_formats_parse_like_kubectl() {
+        assert_eq!(
+            OutputFormat::parse(None, None).expect("default"),
+            OutputFormat::Table
+        );
+        assert_eq!(
+            OutputFormat::parse(Some("jsonpath={.a}"), None).expect("jsonpath"),
+            OutputFormat::JsonPath {
+                template: "{.a}".into(),
+                as_json: false
+            }
+        );
+        assert_eq!(
+            OutputFormat::parse(Some("jsonpath"), Some("{.b}")).expect("--template"),
+            OutputFormat::JsonPath {
+                template: "{.b}".into(),
+                as_json: false
+            }
+        );
+        let err = OutputFormat::parse(Some("bogus"), None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "unable to match a printer suitable for the output format \"bogus\", allowed formats are: {ALLOWED}"
+            )
+        );
+        assert!(OutputFormat::parse(Some("jsonpath="), None).is_err());
+        let missing =
+            OutputFormat::parse(Some("go-template-file=/no/such/file"), None).unwrap_err();
+        assert!(
+            missing
+                .to_string()
+                .contains("error reading --template /no/such/file")
+        );
+    }
+
+    #[test]
+    fn sort_keys_compare_numbers_numerically() {
+        assert_eq!(compare_keys(&json!(9), &json!(10)), Ordering::Less);
+        assert_eq!(compare_keys(&json!("b"), &json!("a")), Ordering::Greater);
+        assert_eq!(compare_keys(&Value::Null, &json!("a")), Ordering::Less);
+    }
+}

@@ -1,0 +1,257 @@
+//! `-o json`, `-o yaml` and `-o name`, printed one object at a time.
+//!
+//! kubectl prints one requested object bare and anything else as a `List`. The List is
+//! written as it goes: its header, then each item as it arrives, then its footer — so memory
+//! does not grow with the number of objects. The keys of a List come out sorted (`apiVersion`,
+//! `items`, `kind`, `metadata`), which is what makes streaming it possible.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::Value;
+
+use crate::yaml;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectFormat {
+    Json,
+    Yaml,
+    Name,
+}
+
+/// Prints objects in one of the object formats, wrapped in a List unless exactly one object
+/// was asked for by name.
+pub struct ObjectPrinter {
+    format: ObjectFormat,
+    as_list: bool,
+    show_managed_fields: bool,
+    printed: usize,
+    started: bool,
+}
+
+const JSON_INDENT: &[u8] = b"    ";
+
+impl ObjectPrinter {
+    pub fn new(format: ObjectFormat, as_list: bool, show_managed_fields: bool) -> Self {
+        ObjectPrinter {
+            format,
+            as_list,
+            show_managed_fields,
+            printed: 0,
+            started: false,
+        }
+    }
+
+    /// How many objects were printed so far.
+    pub fn printed(&self) -> usize {
+        self.printed
+    }
+
+    fn start(&mut self, out: &mut impl Write) -> Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        if !self.as_list {
+            return Ok(());
+        }
+        match self.format {
+            ObjectFormat::Json => {
+                out.write_all(b"{\n    \"apiVersion\": \"v1\",\n    \"items\": [")?
+            }
+            ObjectFormat::Yaml => out.write_all(b"apiVersion: v1\n")?,
+            ObjectFormat::Name => {}
+        }
+        Ok(())
+    }
+
+    /// Prints one object (which must carry its kind and apiVersion).
+    pub fn object(&mut self, out: &mut impl Write, mut object: Value) -> Result<()> {
+        self.start(out)?;
+        if !self.show_managed_fields
+            && let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut)
+        {
+            meta.remove("managedFields");
+        }
+        match (self.format, self.as_list) {
+            (ObjectFormat::Name, _) => writeln!(out, "{}", name_of(&object))?,
+            (ObjectFormat::Json, false) => {
+                write_pretty_json(out, &object, 0)?;
+                out.write_all(b"\n")?;
+            }
+            (ObjectFormat::Json, true) => {
+                out.write_all(if self.printed == 0 { b"\n" } else { b",\n" })?;
+                write_pretty_json(out, &object, 2)?;
+            }
+            (ObjectFormat::Yaml, false) => out.write_all(yaml::to_string(&object)?.as_bytes())?,
+            (ObjectFormat::Yaml, true) => {
+                if self.printed == 0 {
+                    out.write_all(b"items:\n")?;
+                }
+                write_yaml_item(out, &yaml::to_string(&object)?)?;
+            }
+        }
+        self.printed += 1;
+        Ok(())
+    }
+
+    /// Closes the List (an empty one if nothing was printed).
+    pub fn finish(&mut self, out: &mut impl Write) -> Result<()> {
+        if !self.as_list {
+            return Ok(());
+        }
+        self.start(out)?;
+        match self.format {
+            ObjectFormat::Json => {
+                if self.printed > 0 {
+                    out.write_all(b"\n    ]")?;
+                } else {
+                    out.write_all(b"]")?;
+                }
+                out.write_all(
+                    b",\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n",
+                )?;
+            }
+            ObjectFormat::Yaml => {
+                if self.printed == 0 {
+                    out.write_all(b"items: []\n")?;
+                }
+                out.write_all(b"kind: List\nmetadata:\n  resourceVersion: \"\"\n")?;
+            }
+            ObjectFormat::Name => {}
+        }
+        Ok(())
+    }
+}
+
+/// `pod/web-1` or `deployment.apps/web`, as `-o name` prints objects.
+pub fn name_of(object: &Value) -> String {
+    let kind = object["kind"].as_str().unwrap_or_default().to_lowercase();
+    let group = object["apiVersion"]
+        .as_str()
+        .and_then(|v| v.split_once('/'))
+        .map(|(group, _)| group)
+        .unwrap_or_default();
+    let name = object["metadata"]["name"].as_str().unwrap_or_default();
+    if group.is_empty() {
+        format!("{kind}/{name}")
+    } else {
+        format!("{kind}.{group}/{name}")
+    }
+}
+
+/// Pretty JSON with kubectl's 4-space indent, as if nested `depth` levels deep (the first line
+/// indented too, no final newline).
+fn write_pretty_json(out: &mut impl Write, value: &Value, depth: usize) -> Result<()> {
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(JSON_INDENT);
+    let mut text = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut text, formatter);
+    serde::Serialize::serialize(value, &mut serializer)?;
+    if depth == 0 {
+        out.write_all(&text)?;
+        return Ok(());
+    }
+    let prefix = JSON_INDENT.repeat(depth);
+    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(&prefix)?;
+        out.write_all(line)?;
+    }
+    Ok(())
+}
+
+/// One List item in YAML: `- ` before its first line, two spaces before the others (empty
+/// lines inside block scalars stay empty).
+fn write_yaml_item(out: &mut impl Write, text: &str) -> Result<()> {
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            writeln!(out, "- {line}")?;
+        } else if line.is_empty() {
+            writeln!(out)?;
+        } else {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fixture_stdout(name: &str) -> String {
+        let path = format!(
+            "{}/tests/fixtures/kubectl/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let (_, rest) = text.split_once("# --- stdout\n").expect("stdout");
+        rest.split_once("# --- stderr")
+            .expect("stderr")
+            .0
+            .to_string()
+    }
+
+    fn print(format: ObjectFormat, as_list: bool, objects: &[Value]) -> String {
+        let mut printer = ObjectPrinter::new(format, as_list, false);
+        let mut out = Vec::new();
+        for object in objects {
+            printer.object(&mut out, object.clone()).expect("print");
+        }
+        printer.finish(&mut out).expect("finish");
+        String::from_utf8(out).expect("utf8")
+    }
+
+    #[test]
+    fn a_single_object_prints_bare_like_kubectl() {
+        let real_json = fixture_stdout("get-deploy-json.txt");
+        let object: Value = serde_json::from_str(&real_json).expect("json");
+        assert_eq!(
+            print(ObjectFormat::Json, false, std::slice::from_ref(&object)),
+            real_json
+        );
+        assert_eq!(
+            print(ObjectFormat::Yaml, false, &[object]),
+            fixture_stdout("get-deploy-yaml.txt")
+        );
+    }
+
+    #[test]
+    fn lists_wrap_items_and_close() {
+        let a = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "managedFields": []}});
+        let b = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "b"}});
+        let json_list = print(ObjectFormat::Json, true, &[a.clone(), b.clone()]);
+        let parsed: Value = serde_json::from_str(&json_list).expect("valid JSON");
+        assert_eq!(parsed["kind"], "List");
+        assert_eq!(parsed["items"][1]["metadata"]["name"], "b");
+        assert!(
+            parsed["items"][0]["metadata"]
+                .get("managedFields")
+                .is_none()
+        );
+        assert!(json_list.contains("\n        {\n            \"apiVersion\": \"v1\",\n"));
+        assert_eq!(
+            print(ObjectFormat::Yaml, true, std::slice::from_ref(&a)),
+            "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\nkind: List\nmetadata:\n  resourceVersion: \"\"\n"
+        );
+        assert_eq!(
+            print(ObjectFormat::Name, true, &[a, b]),
+            "pod/a\ndeployment.apps/b\n"
+        );
+    }
+
+    #[test]
+    fn empty_lists_match_kubectl() {
+        assert_eq!(
+            print(ObjectFormat::Json, true, &[]),
+            "{\n    \"apiVersion\": \"v1\",\n    \"items\": [],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n"
+        );
+        assert_eq!(
+            print(ObjectFormat::Yaml, true, &[]),
+            "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n"
+        );
+    }
+}
