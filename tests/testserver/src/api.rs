@@ -62,7 +62,13 @@ pub async fn handle(
         ("list", _) => {
             return list(shared, rt, &target, &req).unwrap_or_else(|e| error_response(&e));
         }
-        ("get", Some("scale")) => get(shared, rt, &target).map(|obj| (200, scale_of(rt, &obj))),
+        ("get", Some("scale")) => get(shared, rt, &target).map(|obj| {
+            let scale = scale_of(rt, &obj);
+            match table_request(&req) {
+                Some(version) => (200, scale_table(&scale, version)),
+                None => (200, scale),
+            }
+        }),
         ("get", _) => {
             return get(shared, rt, &target)
                 .map(|obj| single(rt, &obj, &req))
@@ -828,6 +834,24 @@ pub fn scale_of(rt: &ResourceType, object: &Value) -> Value {
         "metadata": scale_meta,
         "spec": {"replicas": spec_replicas.unwrap_or(0)},
         "status": status,
+    })
+}
+
+/// The real server's Table for a Scale: Name, Desired, Available.
+fn scale_table(scale: &Value, version: &str) -> Value {
+    json!({
+        "kind": "Table",
+        "apiVersion": format!("meta.k8s.io/{version}"),
+        "metadata": {"resourceVersion": scale["metadata"]["resourceVersion"]},
+        "columnDefinitions": [
+            {"name": "Name", "type": "string", "format": "name", "description": "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names", "priority": 0},
+            {"name": "Desired", "type": "integer", "format": "", "description": "desired number of instances for the scaled object.", "priority": 0},
+            {"name": "Available", "type": "integer", "format": "", "description": "actual number of observed instances of the scaled object.", "priority": 0},
+        ],
+        "rows": [{
+            "cells": [scale["metadata"]["name"], scale["spec"]["replicas"], scale["status"]["replicas"]],
+            "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": scale["metadata"]},
+        }],
     })
 }
 
