@@ -73,13 +73,7 @@ impl ApiClient {
     /// Sends `request` and reads the whole answer. A non-success status becomes a
     /// `ServerError`; no answer (refused, DNS, TLS, timeout) becomes a `ConnectError`.
     pub async fn send(&self, mut request: Request<Vec<u8>>) -> Result<ApiResponse> {
-        request
-            .headers_mut()
-            .entry(USER_AGENT)
-            .or_insert_with(|| HeaderValue::from_static(user_agent()));
-        let method = request.method().clone();
-        let url = format!("{}{}", self.server, request.uri());
-        self.trace.request(&method, &url, request.headers());
+        let (method, url) = self.prepare(&mut request);
 
         let started = Instant::now();
         let exchange = async {
@@ -135,13 +129,8 @@ impl ApiClient {
         })
     }
 
-    /// Opens a streaming `GET` (a watch, a followed log): the status is checked, then the body
-    /// is read as it arrives. `--request-timeout` bounds only the wait for the answer's head.
-    pub async fn stream(&self, path: &str, accept: &str) -> Result<BodyStream> {
-        let mut request = Request::get(path)
-            .header(ACCEPT, accept)
-            .body(Vec::new())
-            .with_context(|| format!("building the request for {path}"))?;
+    /// Adds kz's User-Agent and traces the request; returns its method and full URL.
+    fn prepare(&self, request: &mut Request<Vec<u8>>) -> (http::Method, String) {
         request
             .headers_mut()
             .entry(USER_AGENT)
@@ -149,6 +138,17 @@ impl ApiClient {
         let method = request.method().clone();
         let url = format!("{}{}", self.server, request.uri());
         self.trace.request(&method, &url, request.headers());
+        (method, url)
+    }
+
+    /// Opens a streaming `GET` (a watch, a followed log): the status is checked, then the body
+    /// is read as it arrives. `--request-timeout` bounds only the wait for the answer's head.
+    pub async fn stream(&self, path: &str, accept: &str) -> Result<BodyStream> {
+        let mut request = Request::get(path)
+            .header(ACCEPT, accept)
+            .body(Vec::new())
+            .with_context(|| format!("building the request for {path}"))?;
+        let (method, url) = self.prepare(&mut request);
         let started = Instant::now();
         let sent = self.client.send(request.map(kube::client::Body::from));
         let response = match self.timeout {
