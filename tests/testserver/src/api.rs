@@ -553,9 +553,9 @@ fn populate_namespace(shared: &Shared, namespace: &str) {
 
 /// Five characters of the alphabet Kubernetes uses for generated names.
 pub fn random_suffix() -> String {
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    use crate::controller::hash::ALPHANUMS;
     (0..5)
-        .map(|_| ALPHABET[fastrand::usize(..ALPHABET.len())] as char)
+        .map(|_| char::from(ALPHANUMS[fastrand::usize(..ALPHANUMS.len())]))
         .collect()
 }
 

@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use crate::api::create_object;
-use crate::registry;
+use crate::registry::{self, ResourceType};
 use crate::server::Shared;
 use crate::store::{ObjectKey, format_time};
 
@@ -26,10 +26,11 @@ pub fn create_manifest(shared: &Shared, yaml: &str) -> Result<Vec<Value>> {
     Ok(created)
 }
 
-fn create_document(shared: &Shared, doc: Value) -> Result<Value> {
-    let api_version = doc["apiVersion"].as_str().unwrap_or_default().to_string();
-    let kind = doc["kind"].as_str().unwrap_or_default().to_string();
-    let Some(rt) = registry::by_kind(&shared.store, &api_version, &kind) else {
+/// The resource type a manifest document is, and the namespace it goes to.
+fn target_of(shared: &Shared, doc: &Value) -> Result<(ResourceType, Option<String>)> {
+    let api_version = doc["apiVersion"].as_str().unwrap_or_default();
+    let kind = doc["kind"].as_str().unwrap_or_default();
+    let Some(rt) = registry::by_kind(&shared.store, api_version, kind) else {
         bail!("no resource type serves {kind} in {api_version}");
     };
     let namespace = rt.namespaced.then(|| {
@@ -38,6 +39,12 @@ fn create_document(shared: &Shared, doc: Value) -> Result<Value> {
             .unwrap_or("default")
             .to_string()
     });
+    Ok((rt, namespace))
+}
+
+fn create_document(shared: &Shared, doc: Value) -> Result<Value> {
+    let (rt, namespace) = target_of(shared, &doc)?;
+    let kind = rt.kind.clone();
     let name = doc["metadata"]["name"]
         .as_str()
         .unwrap_or_default()
@@ -139,17 +146,8 @@ pub fn create_namespace(shared: &Shared, name: &str) -> Result<()> {
 /// and `kubectl-client-side-apply` as the field manager, so later applies behave as on a real
 /// cluster built with kubectl.
 pub fn apply_document(shared: &Shared, mut doc: Value) -> Result<Value> {
-    let api_version = doc["apiVersion"].as_str().unwrap_or_default().to_string();
-    let kind = doc["kind"].as_str().unwrap_or_default().to_string();
-    let Some(rt) = registry::by_kind(&shared.store, &api_version, &kind) else {
-        bail!("no resource type serves {kind} in {api_version}");
-    };
-    let namespace = rt.namespaced.then(|| {
-        doc["metadata"]["namespace"]
-            .as_str()
-            .unwrap_or("default")
-            .to_string()
-    });
+    let (rt, namespace) = target_of(shared, &doc)?;
+    let kind = rt.kind.clone();
     let mut applied = doc.clone();
     if let Some(ns) = &namespace {
         applied["metadata"]["namespace"] = json!(ns);

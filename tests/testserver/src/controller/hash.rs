@@ -9,7 +9,8 @@
 
 use serde_json::Value;
 
-use super::util::ALPHANUMS;
+/// The alphabet of generated names and hashes: no vowels, no look-alike characters.
+pub const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 const FNV_OFFSET: u32 = 0x811c_9dc5;
 const FNV_PRIME: u32 = 0x0100_0193;

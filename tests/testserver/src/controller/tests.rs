@@ -251,7 +251,7 @@ fn replicaset_creates_pods_and_reports_status() {
         let name = pod["metadata"]["name"].as_str().unwrap_or("");
         let suffix = name.strip_prefix("web-").unwrap_or("");
         assert_eq!(suffix.len(), 5, "{name}");
-        assert!(suffix.bytes().all(|b| super::util::ALPHANUMS.contains(&b)));
+        assert!(suffix.bytes().all(|b| super::hash::ALPHANUMS.contains(&b)));
         assert_eq!(pod["metadata"]["labels"], json!({"app": "web"}));
         let owner = &pod["metadata"]["ownerReferences"][0];
         assert_eq!(owner["kind"], "ReplicaSet");

@@ -12,10 +12,6 @@ use super::Ctx;
 use crate::events;
 use crate::store::{Collection, ObjectKey, Store, format_time};
 
-/// The alphabet Kubernetes uses for generated name suffixes and hashes (no vowels, no
-/// look-alikes).
-pub const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-
 pub fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
     v.pointer(pointer).and_then(Value::as_str)
 }
@@ -183,9 +179,7 @@ pub fn bind(store: &Store, key: &ObjectKey, object: Value) -> Option<Arc<Value>>
 
 /// A five-character random suffix like the API server's generateName.
 pub fn random_suffix() -> String {
-    (0..5)
-        .map(|_| char::from(ALPHANUMS[fastrand::usize(..ALPHANUMS.len())]))
-        .collect()
+    crate::api::random_suffix()
 }
 
 /// A copy of `involved` with kind and apiVersion set, for events about objects that may have
