@@ -1,7 +1,7 @@
 //! `kz-testserver`: serves a cluster (the recorded fixture cluster, or a generated one) and
 //! writes a kubeconfig for it, for benchmarks, demos, and trying kz without a cluster.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -30,11 +30,15 @@ struct Args {
     /// Serve plain HTTP instead of HTTPS.
     #[arg(long)]
     plain_http: bool,
+    /// Run this command against the server (KUBECONFIG set to a kubeconfig for it), then stop
+    /// and exit with the command's status: `kz-testserver -- kz get pods -A`.
+    #[arg(last = true, value_name = "COMMAND")]
+    exec: Vec<String>,
 }
 
 fn main() -> ExitCode {
     match run(Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
@@ -42,7 +46,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: Args) -> Result<()> {
+/// Runs `program` with KUBECONFIG pointing at the server; its exit status becomes ours.
+fn exec(
+    server: &TestServer,
+    kubeconfig: Option<&Path>,
+    program: &str,
+    args: &[String],
+) -> Result<ExitCode> {
+    let dir = std::env::temp_dir().join(format!("kz-testserver-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = kubeconfig.map_or_else(|| dir.join("kubeconfig"), Path::to_path_buf);
+    server.write_kubeconfig(&path, &User::admin())?;
+    let status = std::process::Command::new(program)
+        .args(args)
+        .env("KUBECONFIG", &path)
+        .status()
+        .with_context(|| format!("running {program}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let code = status?.code().unwrap_or(1);
+    Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+}
+
+fn run(args: Args) -> Result<ExitCode> {
     let mut builder = TestServer::builder().port(args.port);
     if args.plain_http {
         builder = builder.plain_http();
@@ -55,6 +80,14 @@ fn run(args: Args) -> Result<()> {
         });
     }
     let server = builder.try_start()?;
+    if let Some((program, program_args)) = args.exec.split_first() {
+        return exec(
+            &server,
+            args.kubeconfig_out.as_deref(),
+            program,
+            program_args,
+        );
+    }
     if let Some(path) = &args.kubeconfig_out {
         server.write_kubeconfig(path, &User::admin())?;
         eprintln!("kubeconfig written to {}", path.display());
@@ -67,5 +100,5 @@ fn run(args: Args) -> Result<()> {
     runtime
         .block_on(tokio::signal::ctrl_c())
         .context("waiting for Ctrl-C")?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -403,3 +403,21 @@ fn ureq_agent(ca_base64: &str) -> ureq::Agent {
         .build()
         .new_agent()
 }
+
+#[test]
+fn the_binary_runs_a_command_against_itself() {
+    let status = Command::new(env!("CARGO_BIN_EXE_kz-testserver"))
+        .args([
+            "--",
+            "sh",
+            "-c",
+            "grep -q 'server: https://127.0.0.1:' \"$KUBECONFIG\" && exit 7",
+        ])
+        .status()
+        .expect("run kz-testserver");
+    assert_eq!(
+        status.code(),
+        Some(7),
+        "the command saw a kubeconfig for the server"
+    );
+}
