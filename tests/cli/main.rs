@@ -6,5 +6,6 @@ mod api_resources;
 mod basics;
 mod config;
 mod connection;
+mod get;
 mod support;
 mod version;
