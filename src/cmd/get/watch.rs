@@ -353,7 +353,7 @@ impl WatchPrinter {
                         } else {
                             object
                         };
-                        crate::print::write_yaml(out, &document)?;
+                        out.write_all(crate::print::kubectl_yaml::to_string(&document).as_bytes())?;
                     }
                 }
                 *printed += 1;
