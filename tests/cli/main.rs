@@ -7,5 +7,6 @@ mod basics;
 mod config;
 mod connection;
 mod get;
+mod get_watch;
 mod support;
 mod version;
