@@ -23,7 +23,10 @@ fn main() -> ExitCode {
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) if error::is_already_reported(&err) => ExitCode::from(error::EXIT_FAILURE),
         Err(err) => {
-            let _ = writeln!(io::stderr(), "{}", error::message(&err));
+            // Like kubectl, a message that already ends its line gets no second newline.
+            let message = error::message(&err);
+            let newline = if message.ends_with('\n') { "" } else { "\n" };
+            let _ = write!(io::stderr(), "{message}{newline}");
             ExitCode::from(error::EXIT_FAILURE)
         }
     }

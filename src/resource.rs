@@ -78,8 +78,10 @@ pub struct ManifestObject {
 
 /// Reads every object of every `-f` argument: files, directories (their .yaml, .yml and
 /// .json files; subdirectories too with `recursive`), and `-` for stdin. List kinds are
-/// flattened into their items.
-pub fn read_manifests(paths: &[PathBuf], recursive: bool) -> Result<Vec<ManifestObject>> {
+/// flattened into their items. A path that does not exist fails the whole read; a file that
+/// does not parse is one error in its place, and the other files are still read (kubectl
+/// continues on such errors).
+pub fn read_manifests(paths: &[PathBuf], recursive: bool) -> Result<Vec<Result<ManifestObject>>> {
     let mut objects = Vec::new();
     for path in paths {
         if path == Path::new("-") {
@@ -87,7 +89,7 @@ pub fn read_manifests(paths: &[PathBuf], recursive: bool) -> Result<Vec<Manifest
             std::io::stdin()
                 .read_to_string(&mut text)
                 .context("reading stdin")?;
-            objects.extend(parse_manifest(&text, "STDIN")?);
+            objects.extend(read_documents(&text, "STDIN"));
             continue;
         }
         let url = path.to_string_lossy();
@@ -95,17 +97,21 @@ pub fn read_manifests(paths: &[PathBuf], recursive: bool) -> Result<Vec<Manifest
             bail!("reading manifests from URLs is not supported: {url}");
         }
         for file in manifest_files(path, recursive)? {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            objects.extend(parse_manifest(&text, &file.display().to_string())?);
+            match std::fs::read_to_string(&file) {
+                Ok(text) => objects.extend(read_documents(&text, &file.display().to_string())),
+                Err(err) => {
+                    objects.push(Err(err).with_context(|| format!("reading {}", file.display())))
+                }
+            }
         }
     }
     Ok(objects)
 }
 
 fn manifest_files(path: &Path, recursive: bool) -> Result<Vec<PathBuf>> {
-    let metadata = std::fs::metadata(path)
-        .with_context(|| format!("the path \"{}\" does not exist", path.display()))?;
+    let Ok(metadata) = std::fs::metadata(path) else {
+        bail!("the path \"{}\" does not exist", path.display());
+    };
     if !metadata.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
@@ -131,21 +137,66 @@ fn manifest_files(path: &Path, recursive: bool) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Every object of a YAML (multi-document) or JSON manifest.
+/// Every object of a YAML (multi-document) or JSON manifest; the first error fails it.
 pub fn parse_manifest(text: &str, source: &str) -> Result<Vec<ManifestObject>> {
-    let documents: Vec<Value> = if text.trim_start().starts_with('{') {
-        vec![serde_json::from_str(text).with_context(|| format!("error parsing {source}"))?]
-    } else {
-        serde_saphyr::from_multiple(text).with_context(|| format!("error parsing {source}"))?
-    };
+    read_documents(text, source).into_iter().collect()
+}
+
+/// The objects of a manifest in order, document by document like kubectl's decoder: the
+/// documents before a broken one are still read, the broken one is an error (with its line
+/// counted from the document's start) and ends the file.
+pub fn read_documents(text: &str, source: &str) -> Vec<Result<ManifestObject>> {
     let mut objects = Vec::new();
-    for (index, document) in documents.into_iter().enumerate() {
-        if document.is_null() {
-            continue;
+    if text.trim_start().starts_with('{') {
+        match serde_json::from_str(text).with_context(|| format!("error parsing {source}")) {
+            Ok(document) => push_flattened(document, source, 0, &mut objects),
+            Err(err) => objects.push(Err(err)),
         }
-        flatten(document, source, index, &mut objects)?;
+        return objects;
     }
-    Ok(objects)
+    for (index, document) in yaml_documents(text).into_iter().enumerate() {
+        match crate::yaml::from_str::<Value>(document) {
+            Ok(Value::Null) => {}
+            Ok(document) => push_flattened(document, source, index, &mut objects),
+            Err(err) => {
+                objects.push(Err(
+                    anyhow::Error::new(err).context(format!("error parsing {source}"))
+                ));
+                break;
+            }
+        }
+    }
+    objects
+}
+
+fn push_flattened(
+    document: Value,
+    source: &str,
+    index: usize,
+    into: &mut Vec<Result<ManifestObject>>,
+) {
+    let mut flat = Vec::new();
+    match flatten(document, source, index, &mut flat) {
+        Ok(()) => into.extend(flat.into_iter().map(Ok)),
+        Err(err) => into.push(Err(err)),
+    }
+}
+
+/// Splits a multi-document YAML stream at its `---` lines.
+fn yaml_documents(text: &str) -> Vec<&str> {
+    let mut documents = Vec::new();
+    let mut start = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end();
+        if content == "---" || content.starts_with("--- ") {
+            documents.push(&text[start..offset]);
+            start = offset + line.len();
+        }
+        offset += line.len();
+    }
+    documents.push(&text[start..]);
+    documents
 }
 
 fn flatten(
@@ -283,12 +334,27 @@ mod tests {
             read_manifests(&[dir.path().to_path_buf()], recursive)
                 .expect("read")
                 .into_iter()
-                .map(|o| o.name)
+                .map(|o| o.expect("parsed").name)
                 .collect()
         };
         assert_eq!(names(false), ["a", "b"]);
         assert_eq!(names(true), ["a", "b", "c"]);
         let missing = read_manifests(&[dir.path().join("nope.yaml")], false).unwrap_err();
-        assert!(missing.to_string().contains("does not exist"));
+        assert_eq!(
+            missing.to_string(),
+            format!(
+                "the path \"{}\" does not exist",
+                dir.path().join("nope.yaml").display()
+            )
+        );
+        std::fs::write(
+            dir.path().join("c.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\nkind: [\n---\nkind: Never\n",
+        )
+        .expect("write");
+        let read = read_manifests(&[dir.path().to_path_buf()], false).expect("read");
+        assert_eq!(read.len(), 4, "a, b, c, then the broken document's error");
+        let err = format!("{:#}", read[3].as_ref().expect_err("broken"));
+        assert!(err.contains("c.yaml") && err.contains("line 1"), "{err}");
     }
 }

@@ -4,6 +4,7 @@ pub mod age;
 pub mod custom_columns;
 pub mod go_template;
 pub mod jsonpath;
+pub mod kubectl_yaml;
 pub mod objects;
 pub mod server_table;
 pub mod table;

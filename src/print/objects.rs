@@ -10,7 +10,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::Value;
 
-use crate::yaml;
+use super::kubectl_yaml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectFormat {
@@ -83,12 +83,14 @@ impl ObjectPrinter {
                 out.write_all(if self.printed == 0 { b"\n" } else { b",\n" })?;
                 write_pretty_json(out, &object, 2)?;
             }
-            (ObjectFormat::Yaml, false) => out.write_all(yaml::to_string(&object)?.as_bytes())?,
+            (ObjectFormat::Yaml, false) => {
+                out.write_all(kubectl_yaml::to_string(&object).as_bytes())?
+            }
             (ObjectFormat::Yaml, true) => {
                 if self.printed == 0 {
                     out.write_all(b"items:\n")?;
                 }
-                write_yaml_item(out, &yaml::to_string(&object)?)?;
+                write_yaml_item(out, &kubectl_yaml::to_string(&object))?;
             }
         }
         self.printed += 1;

@@ -6,5 +6,7 @@ mod api_resources;
 mod basics;
 mod config;
 mod connection;
+mod get;
+mod get_watch;
 mod support;
 mod version;

@@ -165,3 +165,22 @@ fn is_discovery_path(path: &str) -> bool {
         ["api"] | ["apis"] | ["api", _] | ["apis", _] | ["apis", _, _]
     )
 }
+
+/// Runs `command` with `args`, `stdin` on its standard input, and collects its output.
+pub fn run_with_stdin(mut command: Command, args: &[&str], stdin: &str) -> Run {
+    use std::io::Write as _;
+    let mut child = command
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn command");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait for command").into()
+}

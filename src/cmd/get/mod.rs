@@ -46,6 +46,8 @@ pub struct Options {
     pub label_columns: Vec<String>,
     pub show_kind: bool,
     pub sort_by: Option<String>,
+    /// kubectl's `warning: …` lines about flags that will be ignored.
+    pub warnings: Vec<&'static str>,
     pub show_managed_fields: bool,
     pub allow_missing_template_keys: bool,
 }
@@ -53,8 +55,8 @@ pub struct Options {
 impl Options {
     /// Checks the arguments the way kubectl does before it sends anything.
     pub fn from_args(args: GetArgs) -> Result<Options> {
-        if args.raw.is_some() && (!args.args.is_empty() || !args.filenames.is_empty()) {
-            bail!("arguments may not be passed when --raw is specified");
+        if let Some(raw) = &args.raw {
+            validate_raw(raw, &args)?;
         }
         let selection =
             if args.raw.is_some() || (!args.filenames.is_empty() && args.args.is_empty()) {
@@ -65,12 +67,18 @@ impl Options {
         if !args.filenames.is_empty() && !args.args.is_empty() {
             bail!("arguments in resource/name form may not be combined with -f");
         }
-        if let Some(sub) = &args.subresource
-            && !matches!(sub.as_str(), "status" | "scale")
-        {
-            bail!("invalid subresource value: {sub:?}. Must be one of [status scale]");
-        }
         let format = OutputFormat::parse(args.output.as_deref(), args.template.as_deref())?;
+        if args.show_labels
+            && let Some(output) = args
+                .output
+                .as_deref()
+                .filter(|o| !o.is_empty() && *o != "wide")
+        {
+            bail!("--show-labels option cannot be used with {output} printer");
+        }
+        if args.output_watch_events && !(args.watch || args.watch_only) {
+            bail!("--output-watch-events option can only be used with --watch or --watch-only");
+        }
         let named = matches!(
             &selection,
             Some(Selection::Named(_)) | Some(Selection::Types { names: _, .. })
@@ -79,9 +87,17 @@ impl Options {
         if args.all_namespaces && named {
             bail!("a resource cannot be retrieved by name across all namespaces");
         }
-        if (args.watch || args.watch_only) && args.sort_by.is_some() {
-            bail!("--sort-by is not supported together with --watch");
+        let mut warnings = Vec::new();
+        if args.sort_by.is_some() {
+            if args.watch {
+                warnings.push(
+                    "warning: --watch requested, --sort-by will be ignored for watch events received",
+                );
+            } else if args.watch_only {
+                warnings.push("warning: --watch-only requested, --sort-by will be ignored");
+            }
         }
+        let watching = args.watch || args.watch_only;
         Ok(Options {
             selection,
             filenames: args.filenames,
@@ -92,7 +108,7 @@ impl Options {
                 label_selector: args.selector,
                 field_selector: args.field_selector,
                 chunk_size: Some(args.chunk_size).filter(|n| *n > 0),
-                include_object: args.sort_by.is_some(),
+                include_object: args.sort_by.is_some() && !watching,
             },
             ignore_not_found: args.ignore_not_found,
             raw: args.raw,
@@ -104,11 +120,38 @@ impl Options {
             show_labels: args.show_labels,
             label_columns: args.label_columns,
             show_kind: args.show_kind,
-            sort_by: args.sort_by,
+            sort_by: args.sort_by.filter(|_| !watching),
+            warnings,
             show_managed_fields: args.show_managed_fields,
             allow_missing_template_keys: args.allow_missing_template_keys,
         })
     }
+}
+
+/// kubectl's checks of `--raw`: no other arguments, filters or output format, and a path.
+fn validate_raw(raw: &str, args: &GetArgs) -> Result<()> {
+    if !args.args.is_empty() {
+        bail!("arguments may not be passed when --raw is specified");
+    }
+    if args.watch || args.watch_only || args.selector.as_deref().is_some_and(|s| !s.is_empty()) {
+        bail!(
+            "--raw may not be specified with other flags that filter the server request or alter the output"
+        );
+    }
+    if args.output.as_deref().is_some_and(|o| !o.is_empty()) {
+        bail!("--raw and --output are mutually exclusive");
+    }
+    // Go's url.ParseRequestURI: an absolute path, or an absolute URL with a scheme.
+    let has_scheme = raw.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if !raw.starts_with('/') && !has_scheme {
+        bail!("--raw must be a valid URL path: parse {raw:?}: invalid URI for request");
+    }
+    Ok(())
 }
 
 fn selection_has_names(selection: Option<&Selection>) -> bool {
@@ -130,6 +173,9 @@ pub struct Request {
 
 pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
     let options = Options::from_args(args)?;
+    for warning in &options.warnings {
+        eprintln!("{warning}");
+    }
     if let Some(path) = &options.raw {
         return raw(ctx, path);
     }
@@ -137,36 +183,57 @@ pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
     let explicit_namespace = ctx.global.namespace.clone();
     let client = ctx.client()?;
     let mut discovery = ctx.discovery()?;
-    let requests = ctx.block_on(async {
-        let mut requests = Vec::new();
+    let planned = ctx.block_on(async {
+        let mut planned = Vec::new();
         match &options.selection {
             Some(selection) => {
                 for (rt, names) in resolve(&mut discovery, selection).await? {
-                    let namespace = (!options.all_namespaces && rt.namespaced).then(|| namespace.clone());
-                    requests.push(Request { rt, namespace, names });
+                    let namespace =
+                        (!options.all_namespaces && rt.namespaced).then(|| namespace.clone());
+                    planned.push(Planned::Get(Box::new(Request {
+                        rt,
+                        namespace,
+                        names,
+                    })));
                 }
             }
             None => {
                 for object in resource::read_manifests(&options.filenames, options.recursive)? {
-                    let rt = discovery.resolve_kind(&object.api_version, &object.kind).await?;
-                    let object_ns = object.namespace.clone();
-                    if let (Some(theirs), Some(ours)) = (&object_ns, &explicit_namespace)
-                        && theirs != ours
-                    {
-                        bail!(
-                            "the namespace from the provided object {theirs:?} does not match the namespace {ours:?}. You must pass '--namespace={theirs}' to perform this operation."
-                        );
-                    }
-                    let namespace = rt
-                        .namespaced
-                        .then(|| object_ns.unwrap_or_else(|| namespace.clone()));
-                    requests.push(Request { rt, namespace, names: vec![object.name] });
+                    let step = match object {
+                        Ok(object) => {
+                            manifest_request(
+                                &mut discovery,
+                                object,
+                                &namespace,
+                                explicit_namespace.as_deref(),
+                            )
+                            .await
+                        }
+                        Err(err) => Err(err),
+                    };
+                    planned.push(step.map_or_else(Planned::Failed, |r| Planned::Get(Box::new(r))));
                 }
             }
         }
-        Ok::<_, anyhow::Error>(requests)
+        Ok::<_, anyhow::Error>(planned)
     })??;
+    let requests: Vec<Request> = planned
+        .iter()
+        .filter_map(|step| match step {
+            Planned::Get(request) => Some((**request).clone()),
+            Planned::Failed(_) => None,
+        })
+        .collect();
+    if options.subresource.is_some() && requests.iter().any(|r| r.names.is_empty()) {
+        bail!("subresource cannot be used when bulk resources are specified");
+    }
     if options.watch {
+        if let Some(Planned::Failed(err)) = planned
+            .into_iter()
+            .find(|s| matches!(s, Planned::Failed(_)))
+        {
+            return Err(err);
+        }
         return watch::run(ctx, &client, &options, &requests);
     }
     let single = requests.len() == 1 && requests[0].names.len() == 1;
@@ -174,38 +241,85 @@ pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
     // The client's connection worker lives on the context's runtime: fetch there, with the
     // output stream borrowed out of the context meanwhile.
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
-    let outcome = ctx.block_on(fetch_all(
-        &client,
-        &options,
-        &requests,
-        &mut output,
-        &mut out,
-    ));
+    let outcome = ctx.block_on(fetch_all(&client, &options, planned, &mut output, &mut out));
     ctx.out = out;
-    let failures = outcome??;
-    output.finish(&mut ctx.out)?;
-    if output.printed() == 0 && failures == 0 && requests.iter().any(|r| r.names.is_empty()) {
+    let errors = outcome??;
+    let failures = errors.len();
+    let nothing = output.printed() == 0;
+    // kubectl prints nothing at all, not even an empty List, for nothing found and ignored.
+    if !(nothing && options.ignore_not_found && !output.wants_tables()) {
+        output.finish(&mut ctx.out)?;
+    }
+    // Only tables say so when nothing was found; the other formats print their empty form.
+    if nothing && failures == 0 && !options.ignore_not_found && output.wants_tables() {
         ctx.flush()?;
         eprintln!(
             "{}",
-            no_resources_message(&requests, options.all_namespaces)
+            no_resources_message(&requests, &namespace, options.all_namespaces)
         );
     }
-    if failures > 0 {
-        return Err(AlreadyReported.into());
-    }
-    Ok(())
+    report(errors)
 }
 
-/// `No resources found in shop namespace.`, or `No resources found` across namespaces.
-fn no_resources_message(requests: &[Request], all_namespaces: bool) -> String {
-    let namespace = requests
-        .iter()
-        .find(|r| r.rt.namespaced)
-        .and_then(|r| r.namespace.as_deref());
-    match namespace {
-        Some(ns) if !all_namespaces => format!("No resources found in {ns} namespace."),
-        _ => "No resources found".to_string(),
+/// Prints the errors of objects that could not be got, the way kubectl's aggregate error
+/// prints: one error as usual, several one per line without the `error: ` prefix (API
+/// errors keep their `Error from server (…)` form).
+fn report(mut errors: Vec<anyhow::Error>) -> Result<()> {
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => {
+            for err in &errors {
+                let line = error::message(err);
+                let line = line.strip_prefix("error: ").unwrap_or(&line);
+                eprintln!("{}", line.trim_end_matches('\n'));
+            }
+            Err(AlreadyReported.into())
+        }
+    }
+}
+
+/// What the command will do for one target, in order.
+enum Planned {
+    Get(Box<Request>),
+    /// A manifest that could not be read or does not fit: reported in its place.
+    Failed(anyhow::Error),
+}
+
+/// The request for one object of a `-f` manifest.
+async fn manifest_request(
+    discovery: &mut crate::discovery::Discovery<ApiClient>,
+    object: resource::ManifestObject,
+    namespace: &str,
+    explicit_namespace: Option<&str>,
+) -> Result<Request> {
+    let rt = discovery
+        .resolve_kind(&object.api_version, &object.kind)
+        .await?;
+    if let (Some(theirs), Some(ours)) = (object.namespace.as_deref(), explicit_namespace)
+        && theirs != ours
+    {
+        bail!(
+            "the namespace from the provided object {theirs:?} does not match the namespace {ours:?}. You must pass '--namespace={theirs}' to perform this operation."
+        );
+    }
+    let namespace = rt
+        .namespaced
+        .then(|| object.namespace.unwrap_or_else(|| namespace.to_string()));
+    Ok(Request {
+        rt,
+        namespace,
+        names: vec![object.name],
+    })
+}
+
+/// `No resources found in shop namespace.` when every type asked for is namespaced (and not
+/// across namespaces), otherwise `No resources found`.
+fn no_resources_message(requests: &[Request], namespace: &str, all_namespaces: bool) -> String {
+    if !all_namespaces && requests.iter().all(|r| r.rt.namespaced) {
+        format!("No resources found in {namespace} namespace.")
+    } else {
+        "No resources found".to_string()
     }
 }
 
@@ -248,22 +362,30 @@ async fn resolve(
     Ok(resolved)
 }
 
-/// Fetches every request into the output; returns how many errors were reported on stderr.
+/// Fetches every request into the output; returns the errors of objects not got (not
+/// found, or failed manifests), in order, for the caller to report after the output.
 async fn fetch_all(
     client: &ApiClient,
     options: &Options,
-    requests: &[Request],
+    planned: Vec<Planned>,
     output: &mut Output,
     out: &mut Box<dyn Write>,
-) -> Result<usize> {
+) -> Result<Vec<anyhow::Error>> {
     let accept = if output.wants_tables() {
         TABLE_ACCEPT
     } else {
         JSON_ACCEPT
     };
-    let mut failures = 0;
-    for request in requests {
-        output.begin_type(&request.rt);
+    let mut errors = Vec::new();
+    for step in planned {
+        let request = match step {
+            Planned::Get(request) => *request,
+            Planned::Failed(err) => {
+                errors.push(err);
+                continue;
+            }
+        };
+        output.begin_type(&request.rt, request.names.is_empty());
         if request.names.is_empty() {
             let mut skip_until: Option<(String, String)> = None;
             let mut last_seen: Option<(String, String)> = None;
@@ -309,18 +431,14 @@ async fn fetch_all(
                         output.single(&request.rt, body, out)?;
                     }
                     Err(err) if is_not_found(&err) && options.ignore_not_found => {}
-                    Err(err) if is_not_found(&err) => {
-                        out.flush()?;
-                        eprintln!("{}", error::message(&err));
-                        failures += 1;
-                    }
+                    Err(err) if is_not_found(&err) => errors.push(err),
                     Err(err) => return Err(err),
                 }
             }
         }
-        output.end_type(&request.rt, out)?;
+        output.end_type(&request.rt)?;
     }
-    Ok(failures)
+    Ok(errors)
 }
 
 fn is_not_found(err: &anyhow::Error) -> bool {
@@ -365,18 +483,30 @@ mod tests {
             "a resource cannot be retrieved by name across all namespaces"
         );
 
-        let mut bad_sub = args(&["deploy", "web"]);
-        bad_sub.subresource = Some("logs".into());
-        assert!(
-            Options::from_args(bad_sub)
-                .unwrap_err()
-                .to_string()
-                .contains("[status scale]")
-        );
-
         let mut raw = args(&["pods"]);
         raw.raw = Some("/api".into());
         assert!(Options::from_args(raw).is_err());
+        let mut relative = args(&[]);
+        relative.raw = Some("api/v1".into());
+        assert_eq!(
+            Options::from_args(relative).unwrap_err().to_string(),
+            "--raw must be a valid URL path: parse \"api/v1\": invalid URI for request"
+        );
+
+        let mut labels = args(&["pods"]);
+        labels.show_labels = true;
+        labels.output = Some("json".into());
+        assert_eq!(
+            Options::from_args(labels).unwrap_err().to_string(),
+            "--show-labels option cannot be used with json printer"
+        );
+
+        let mut sorted_watch = args(&["pods"]);
+        sorted_watch.watch = true;
+        sorted_watch.sort_by = Some(".metadata.name".into());
+        let options = Options::from_args(sorted_watch).expect("only a warning");
+        assert_eq!(options.sort_by, None);
+        assert_eq!(options.warnings.len(), 1);
 
         let mut chunked = args(&["pods"]);
         chunked.chunk_size = 0;
@@ -398,11 +528,17 @@ mod tests {
             names: vec![],
         };
         assert_eq!(
-            no_resources_message(&[request(Some("default"))], false),
+            no_resources_message(&[request(Some("default"))], "default", false),
             "No resources found in default namespace."
         );
         assert_eq!(
-            no_resources_message(&[request(None)], true),
+            no_resources_message(&[request(None)], "default", true),
+            "No resources found"
+        );
+        let mut nodes = request(None);
+        nodes.rt.namespaced = false;
+        assert_eq!(
+            no_resources_message(&[request(Some("default")), nodes], "default", false),
             "No resources found"
         );
     }

@@ -4,14 +4,14 @@
 use std::cmp::Ordering;
 use std::io::Write;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::Value;
 
 use super::Options;
 use super::fetch::list_position;
 use crate::discovery::ResourceType;
 use crate::print::custom_columns::{CustomColumns, CustomColumnsPrinter};
-use crate::print::go_template::GoTemplate;
+use crate::print::go_template::GoTemplatePrinter;
 use crate::print::jsonpath::{Found, JsonPath, JsonPathOutput, JsonPathPrinter, relaxed};
 use crate::print::objects::{ObjectFormat, ObjectPrinter};
 use crate::print::server_table::{TableBuffer, TableOptions, cell_text};
@@ -48,8 +48,12 @@ impl OutputFormat {
         };
         let file = |value: Option<&str>| -> Result<String> {
             let path = text(value)?;
-            std::fs::read_to_string(&path)
-                .with_context(|| format!("error reading --template {path}"))
+            std::fs::read_to_string(&path).map_err(|err| {
+                anyhow::anyhow!(
+                    "error reading --template {path}, {}",
+                    go_open_error(&path, &err)
+                )
+            })
         };
         Ok(match name {
             "wide" => OutputFormat::Wide,
@@ -87,6 +91,17 @@ impl OutputFormat {
             ),
         })
     }
+}
+
+/// Go's `open PATH: no such file or directory`, as kubectl reports a file it cannot read.
+fn go_open_error(path: &str, err: &std::io::Error) -> String {
+    let reason = match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => err.to_string().to_lowercase(),
+    };
+    format!("open {path}: {reason}")
 }
 
 /// `--sort-by`: a JSONPath evaluated on every object, compared like kubectl compares them.
@@ -150,8 +165,16 @@ enum Printer {
         /// Finished tables, with their kind label (`pod`, `deployment.apps`).
         done: Vec<(String, TableBuffer)>,
         current: Option<TableBuffer>,
+        /// The options of the current type's table.
+        current_options: TableOptions,
         /// Sort keys of the current table's rows (with `--sort-by`).
         keys: Vec<Value>,
+        /// The kinds that answered (a list, even an empty one, or a found object): kubectl
+        /// prefixes names with their kind when there is more than one.
+        kinds: Vec<String>,
+        /// With `-A`, a namespaced type was printed: kubectl keeps the NAMESPACE column for
+        /// every later type, cluster-scoped ones included (its printer flags are shared).
+        namespace_column_kept: bool,
     },
     Objects(ObjectPrinter),
     JsonPath {
@@ -164,7 +187,7 @@ enum Printer {
         printer: CustomColumnsPrinter,
     },
     GoTemplate {
-        template: GoTemplate,
+        template: GoTemplatePrinter,
         items: Vec<Value>,
         single: bool,
     },
@@ -206,14 +229,21 @@ impl Output {
                 options.show_managed_fields,
             ))
         };
+        let options_show_kind = options.show_kind;
         let printer = match &options.format {
-            OutputFormat::Table | OutputFormat::Wide => Printer::Tables {
-                options: table_options(options.format == OutputFormat::Wide),
-                show_kind: options.show_kind,
-                done: Vec::new(),
-                current: None,
-                keys: Vec::new(),
-            },
+            OutputFormat::Table | OutputFormat::Wide => {
+                let options = table_options(options.format == OutputFormat::Wide);
+                Printer::Tables {
+                    current_options: options.clone(),
+                    options,
+                    show_kind: options_show_kind,
+                    done: Vec::new(),
+                    current: None,
+                    keys: Vec::new(),
+                    kinds: Vec::new(),
+                    namespace_column_kept: false,
+                }
+            }
             OutputFormat::Json => objects(ObjectFormat::Json),
             OutputFormat::Yaml => objects(ObjectFormat::Yaml),
             OutputFormat::Name => objects(ObjectFormat::Name),
@@ -246,8 +276,7 @@ impl Output {
                 }
             }
             OutputFormat::GoTemplate { template } => {
-                let template = GoTemplate::parse(template)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                let template = GoTemplatePrinter::new(template)?
                     .allow_missing_keys(options.allow_missing_template_keys);
                 Printer::GoTemplate {
                     template,
@@ -274,30 +303,52 @@ impl Output {
         self.printed
     }
 
-    pub fn begin_type(&mut self, _rt: &ResourceType) {
+    /// The requests of one resource type begin; `list` when they are a list (which counts
+    /// as an answer of its kind even when empty).
+    pub fn begin_type(&mut self, rt: &ResourceType, list: bool) {
         if let Printer::Tables {
             options,
             current,
+            current_options,
             keys,
+            namespace_column_kept,
             ..
         } = &mut self.printer
         {
-            *current = Some(TableBuffer::new(options.clone()));
+            let mut type_options = options.clone();
+            type_options.namespace_column =
+                options.namespace_column && (rt.namespaced || *namespace_column_kept);
+            *namespace_column_kept |= type_options.namespace_column;
+            *current = Some(TableBuffer::new(type_options.clone()));
+            *current_options = type_options;
             keys.clear();
+        }
+        if list {
+            self.answered(rt);
+        }
+    }
+
+    /// An answer of this kind arrived.
+    fn answered(&mut self, rt: &ResourceType) {
+        if let Printer::Tables { kinds, .. } = &mut self.printer {
+            let kind = kind_label(rt);
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
         }
     }
 
     /// The list of the current type started over: forget the rows kept for its table.
     pub fn restart_type(&mut self) {
         if let Printer::Tables {
-            options,
             current,
+            current_options,
             keys,
             ..
         } = &mut self.printer
         {
             self.printed -= current.as_ref().map_or(0, |c| c.rows.len());
-            *current = Some(TableBuffer::new(options.clone()));
+            *current = Some(TableBuffer::new(current_options.clone()));
             keys.clear();
         }
     }
@@ -343,6 +394,7 @@ impl Output {
 
     /// One object fetched by name: a one-row Table, or the object.
     pub fn single(&mut self, rt: &ResourceType, body: Value, out: &mut impl Write) -> Result<()> {
+        self.answered(rt);
         if body["kind"] == "Table" {
             return self.table(body);
         }
@@ -390,8 +442,10 @@ impl Output {
         }
     }
 
-    /// The end of one resource type's requests: its table is complete.
-    pub fn end_type(&mut self, rt: &ResourceType, out: &mut impl Write) -> Result<()> {
+    /// The end of one resource type's requests: its table is complete. (Custom columns are
+    /// laid out once, at the end, across every type like kubectl's one List; only the rows'
+    /// text is kept meanwhile.)
+    pub fn end_type(&mut self, rt: &ResourceType) -> Result<()> {
         if let Printer::Tables {
             done,
             current,
@@ -410,9 +464,6 @@ impl Output {
                 done.push((kind_label(rt), buffer));
             }
         }
-        if let Printer::CustomColumns { printer } = &mut self.printer {
-            printer.flush(out)?;
-        }
         Ok(())
     }
 
@@ -427,11 +478,15 @@ impl Output {
         }
         match &mut self.printer {
             Printer::Tables {
-                done, show_kind, ..
+                done,
+                show_kind,
+                kinds,
+                options,
+                ..
             } => {
-                let with_kind = *show_kind || done.len() > 1;
+                let with_kind = *show_kind || kinds.len() > 1;
                 for (i, (kind, buffer)) in done.iter().enumerate() {
-                    if i > 0 {
+                    if i > 0 && !options.no_headers {
                         out.write_all(b"\n")?;
                     }
                     buffer.write(out, with_kind.then_some(kind.as_str()))?;
@@ -454,11 +509,17 @@ impl Output {
                 single,
             } => {
                 let data = whole(items, *single);
-                template
-                    .execute(&data, out)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                template.print(&data, out)?;
             }
-            Printer::CustomColumns { printer } => printer.flush(out)?,
+            Printer::CustomColumns { printer } => {
+                if self.printed == 0 {
+                    // kubectl prints the header of an empty List.
+                    printer
+                        .add(&serde_json::json!({"items": []}))
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                }
+                printer.flush(out)?;
+            }
         }
         Ok(())
     }
@@ -560,10 +621,9 @@ mod tests {
         assert!(OutputFormat::parse(Some("jsonpath="), None).is_err());
         let missing =
             OutputFormat::parse(Some("go-template-file=/no/such/file"), None).unwrap_err();
-        assert!(
-            missing
-                .to_string()
-                .contains("error reading --template /no/such/file")
+        assert_eq!(
+            missing.to_string(),
+            "error reading --template /no/such/file, open /no/such/file: no such file or directory"
         );
     }
 

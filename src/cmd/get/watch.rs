@@ -18,7 +18,7 @@ use crate::client::ApiClient;
 use crate::context::Context;
 use crate::error::ServerError;
 use crate::print::custom_columns::{CustomColumns, CustomColumnsPrinter, TabWriter};
-use crate::print::go_template::GoTemplate;
+use crate::print::go_template::GoTemplatePrinter;
 use crate::print::jsonpath::{JsonPathOutput, JsonPathPrinter};
 use crate::print::objects::{ObjectFormat, name_of};
 use crate::print::server_table::{TableBuffer, TableOptions};
@@ -227,7 +227,7 @@ enum WatchPrinter {
     },
     JsonPath(JsonPathPrinter),
     CustomColumns(CustomColumnsPrinter),
-    GoTemplate(GoTemplate),
+    GoTemplate(GoTemplatePrinter),
 }
 
 impl WatchPrinter {
@@ -280,8 +280,7 @@ impl WatchPrinter {
                 WatchPrinter::CustomColumns(CustomColumnsPrinter::new(columns, options.no_headers))
             }
             OutputFormat::GoTemplate { template } => WatchPrinter::GoTemplate(
-                GoTemplate::parse(template)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                GoTemplatePrinter::new(template)?
                     .allow_missing_keys(options.allow_missing_template_keys),
             ),
         })
@@ -354,7 +353,7 @@ impl WatchPrinter {
                         } else {
                             object
                         };
-                        crate::print::write_yaml(out, &document)?;
+                        out.write_all(crate::print::kubectl_yaml::to_string(&document).as_bytes())?;
                     }
                 }
                 *printed += 1;
@@ -366,9 +365,7 @@ impl WatchPrinter {
                 printer.add(&object).map_err(|e| anyhow::anyhow!("{e}"))?;
                 printer.flush(out)?;
             }
-            WatchPrinter::GoTemplate(template) => template
-                .execute(&object, out)
-                .map_err(|e| anyhow::anyhow!("{e}"))?,
+            WatchPrinter::GoTemplate(template) => template.print(&object, out)?,
         }
         Ok(())
     }

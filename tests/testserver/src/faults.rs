@@ -149,6 +149,12 @@ pub fn injected_error(code: u16) -> ApiError {
         401 => ApiError::unauthorized(),
         403 => ApiError::new(403, "Forbidden", "forbidden: injected fault"),
         404 => ApiError::unknown_path(),
+        // What kube-apiserver answers for a continue token (or watch position) too old.
+        410 => ApiError::new(
+            410,
+            "Expired",
+            "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue value from the response to request a consistent list.",
+        ),
         409 => ApiError::new(
             409,
             "Conflict",
@@ -193,5 +199,6 @@ mod tests {
         assert_eq!(injected_error(500).reason, "InternalError");
         assert_eq!(injected_error(429).reason, "TooManyRequests");
         assert_eq!(injected_error(503).code, 503);
+        assert_eq!(injected_error(410).reason, "Expired");
     }
 }

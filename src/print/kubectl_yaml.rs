@@ -1,0 +1,535 @@
+//! JSON values as YAML, byte for byte as kubectl writes them (sigs.k8s.io/yaml, i.e. go-yaml
+//! v2): sorted keys, `- ` items at their parent's indentation, and go-yaml's choice of scalar
+//! style — plain when the text reads back as the same string, single quotes when plain text
+//! would be misread (`'a: [b]'`), double quotes for what would resolve to another type
+//! (`"1"`, `"true"`, `""`, timestamps) or holds non-printable characters, literal blocks
+//! (`|`, `|-`, `|+`) for multi-line text.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+/// One document, ending with a newline.
+pub fn to_string(value: &Value) -> String {
+    let mut out = String::new();
+    match value {
+        Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
+        Value::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0),
+        scalar => {
+            write_scalar(&mut out, scalar, 0, false);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn pad(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
+
+fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, indent: usize) {
+    for (i, (key, value)) in map.iter().enumerate() {
+        // The first key of a list item follows its `- `.
+        if i > 0 {
+            pad(out, indent);
+        }
+        out.push_str(&scalar_string(key, true, indent));
+        out.push(':');
+        write_value(out, value, indent, true);
+    }
+}
+
+fn write_seq(out: &mut String, items: &[Value], indent: usize) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            pad(out, indent);
+        }
+        out.push('-');
+        write_value(out, item, indent, false);
+    }
+}
+
+/// A value after `key:` (`in_map`) or `-`, at the parent's `indent`.
+fn write_value(out: &mut String, value: &Value, indent: usize, in_map: bool) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            if in_map {
+                out.push('\n');
+                pad(out, indent + 2);
+            } else {
+                out.push(' ');
+            }
+            write_map(out, map, indent + 2);
+        }
+        Value::Array(items) if !items.is_empty() => {
+            if in_map {
+                // Sequences in mappings are not indented.
+                out.push('\n');
+                pad(out, indent);
+                write_seq(out, items, indent);
+            } else {
+                out.push(' ');
+                write_seq(out, items, indent + 2);
+            }
+        }
+        scalar => {
+            out.push(' ');
+            write_scalar(out, scalar, indent, false);
+            out.push('\n');
+        }
+    }
+}
+
+fn write_scalar(out: &mut String, value: &Value, indent: usize, key: bool) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&number(n)),
+        Value::String(s) => out.push_str(&scalar_string(s, key, indent)),
+        Value::Object(_) => out.push_str("{}"),
+        Value::Array(_) => out.push_str("[]"),
+    }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)` for floats, decimal for integers.
+fn number(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
+    let f = n.as_f64().unwrap_or_default();
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { ".inf" } else { "-.inf" }.into();
+    }
+    let exponent = if f == 0.0 {
+        0
+    } else {
+        f.abs().log10().floor() as i32
+    };
+    if (-4..21).contains(&exponent) {
+        return format!("{f}");
+    }
+    // Go writes at least two exponent digits with a sign: 1e+21, 1e-07.
+    let text = format!("{f:e}");
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let (sign, digits) = match exp.strip_prefix('-') {
+        Some(d) => ('-', d),
+        None => ('+', exp),
+    };
+    format!("{mantissa}e{sign}{digits:0>2}")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Plain,
+    Single,
+    Double,
+    Literal,
+}
+
+/// A string scalar in go-yaml's style; `indent` is the indentation of the key or `-` it
+/// belongs to (for literal blocks).
+fn scalar_string(s: &str, key: bool, indent: usize) -> String {
+    let requested = if !reads_back_as_string(s) {
+        Style::Double
+    } else if s.contains('\n') {
+        Style::Literal
+    } else {
+        Style::Plain
+    };
+    let analysis = Analysis::of(s);
+    let mut style = requested;
+    if style == Style::Plain && (!analysis.block_plain_allowed || (s.is_empty() && key)) {
+        style = Style::Single;
+    }
+    if style == Style::Single && !analysis.single_quoted_allowed {
+        style = Style::Double;
+    }
+    if style == Style::Literal && (!analysis.block_allowed || key) {
+        style = Style::Double;
+    }
+    match style {
+        Style::Plain => s.to_string(),
+        Style::Single => format!("'{}'", s.replace('\'', "''")),
+        Style::Double => double_quoted(s),
+        Style::Literal => literal(s, indent),
+    }
+}
+
+/// go-yaml's `resolve`: whether the text, written plain, would read back as this string
+/// (and not as null, a bool, a number, a timestamp or a base-60 float).
+fn reads_back_as_string(s: &str) -> bool {
+    const SPECIAL: &[&str] = &[
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+        ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
+        "-.Inf", "-.INF", "<<",
+    ];
+    if SPECIAL.contains(&s) {
+        return false;
+    }
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    match first {
+        '0'..='9' => !(is_timestamp(s) || is_number(s) || is_base60_float(s)),
+        '-' | '+' => !(is_number(s) || is_base60_float(s)),
+        '.' => !is_yaml_float(s),
+        _ => true,
+    }
+}
+
+/// An int (decimal, 0x, 0o/0 octal, 0b, with `_`) or a YAML-style float.
+fn is_number(s: &str) -> bool {
+    let plain: String = s.chars().filter(|c| *c != '_').collect();
+    let unsigned = plain.trim_start_matches(['-', '+']);
+    if plain.len() - unsigned.len() > 1 {
+        return false;
+    }
+    let radix = |prefix: &[&str], radix: u32| {
+        prefix
+            .iter()
+            .find_map(|p| unsigned.strip_prefix(p))
+            .is_some_and(|digits| !digits.is_empty() && u64::from_str_radix(digits, radix).is_ok())
+    };
+    if radix(&["0x", "0X"], 16) || radix(&["0b", "0B"], 2) || radix(&["0o", "0O"], 8) {
+        return true;
+    }
+    if !unsigned.is_empty() && unsigned.chars().all(|c| c.is_ascii_digit()) {
+        // Go's ParseInt with base 0 reads a leading 0 as octal.
+        return !(unsigned.len() > 1 && unsigned.starts_with('0'))
+            || u64::from_str_radix(&unsigned[1..], 8).is_ok();
+    }
+    is_yaml_float(&plain)
+}
+
+/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+fn is_yaml_float(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some(("", fraction)) => digits(fraction),
+        Some((whole, fraction)) => digits(whole) && fraction.chars().all(|c| c.is_ascii_digit()),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
+    mantissa_ok && exponent_ok
+}
+
+/// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
+fn is_base60_float(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (s, fraction) = match s.split_once('.') {
+        Some((s, f)) => (s, Some(f)),
+        None => (s, None),
+    };
+    if fraction.is_some_and(|f| !f.chars().all(|c| c.is_ascii_digit() || c == '_')) {
+        return false;
+    }
+    let mut parts = s.split(':');
+    let first = parts.next().unwrap_or_default();
+    let first_ok = first.starts_with(|c: char| c.is_ascii_digit())
+        && first.chars().all(|c| c.is_ascii_digit() || c == '_');
+    let rest: Vec<&str> = parts.collect();
+    first_ok
+        && !rest.is_empty()
+        && rest.iter().all(|p| {
+            matches!(p.len(), 1 | 2)
+                && p.chars().all(|c| c.is_ascii_digit())
+                && (p.len() == 1 || p.as_bytes()[0] <= b'5')
+        })
+}
+
+/// go-yaml's timestamp forms: `2006-1-2`, `2006-1-2T15:4:5.999999999Z07:00` (also with `t`
+/// or a space and without a zone).
+fn is_timestamp(s: &str) -> bool {
+    let year_end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    if year_end != 4 || !s[4..].starts_with('-') {
+        return false;
+    }
+    let (date, time) = match s.find(['T', 't', ' ']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let date_parts: Vec<&str> = date.split('-').collect();
+    let number = |t: &str, max_len: usize| {
+        !t.is_empty() && t.len() <= max_len && t.chars().all(|c| c.is_ascii_digit())
+    };
+    if date_parts.len() != 3 || !number(date_parts[1], 2) || !number(date_parts[2], 2) {
+        return false;
+    }
+    let Some(time) = time else {
+        return true;
+    };
+    let (clock, zone) = match time.find(['Z', '+', '-']) {
+        Some(i) => (&time[..i], Some(&time[i..])),
+        None => (time, None),
+    };
+    let (hms, fraction) = match clock.split_once('.') {
+        Some((hms, f)) => (hms, Some(f)),
+        None => (clock, None),
+    };
+    let hms: Vec<&str> = hms.split(':').collect();
+    let zone_ok = zone.is_none_or(|z| {
+        z == "Z" || {
+            let (h, m) = z[1..].split_once(':').unwrap_or(("", ""));
+            number(h, 2) && number(m, 2)
+        }
+    });
+    hms.len() == 3
+        && hms.iter().all(|p| number(p, 2))
+        && fraction.is_none_or(|f| number(f, 9))
+        && zone_ok
+}
+
+/// What go-yaml's `yaml_emitter_analyze_scalar` allows for a string (unicode output on).
+struct Analysis {
+    block_plain_allowed: bool,
+    single_quoted_allowed: bool,
+    block_allowed: bool,
+}
+
+impl Analysis {
+    fn of(s: &str) -> Analysis {
+        if s.is_empty() {
+            return Analysis {
+                block_plain_allowed: true,
+                single_quoted_allowed: true,
+                block_allowed: false,
+            };
+        }
+        let chars: Vec<char> = s.chars().collect();
+        let blank = |i: usize| {
+            chars
+                .get(i)
+                .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+        };
+        let mut block_indicators = s.starts_with("---") || s.starts_with("...");
+        let (mut leading_space, mut leading_break) = (false, false);
+        let (mut trailing_space, mut trailing_break) = (false, false);
+        let (mut break_space, mut space_break, mut special) = (false, false, false);
+        let (mut previous_space, mut previous_break) = (false, false);
+        let mut line_breaks = false;
+        let mut preceded_by_whitespace = true;
+        let last = chars.len() - 1;
+        for (i, &c) in chars.iter().enumerate() {
+            let followed_by_whitespace = blank(i + 1);
+            if i == 0 {
+                match c {
+                    '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\''
+                    | '"' | '%' | '@' | '`' => block_indicators = true,
+                    '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
+                    _ => {}
+                }
+            } else {
+                match c {
+                    ':' if followed_by_whitespace => block_indicators = true,
+                    '#' if preceded_by_whitespace => block_indicators = true,
+                    _ => {}
+                }
+            }
+            if !is_printable(c) {
+                special = true;
+            }
+            if c == ' ' {
+                leading_space |= i == 0;
+                trailing_space |= i == last;
+                break_space |= previous_break;
+                previous_space = true;
+                previous_break = false;
+            } else if matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+                line_breaks = true;
+                leading_break |= i == 0;
+                trailing_break |= i == last;
+                space_break |= previous_space;
+                previous_break = true;
+                previous_space = false;
+            } else {
+                previous_space = false;
+                previous_break = false;
+            }
+            preceded_by_whitespace = matches!(c, ' ' | '\t' | '\n' | '\r');
+        }
+        let mut analysis = Analysis {
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+        if leading_space || leading_break || trailing_space || trailing_break {
+            analysis.block_plain_allowed = false;
+        }
+        if trailing_space {
+            analysis.block_allowed = false;
+        }
+        if break_space {
+            analysis.block_plain_allowed = false;
+            analysis.single_quoted_allowed = false;
+        }
+        if space_break || special {
+            analysis.block_plain_allowed = false;
+            analysis.single_quoted_allowed = false;
+            analysis.block_allowed = false;
+        }
+        if line_breaks || block_indicators {
+            analysis.block_plain_allowed = false;
+        }
+        analysis
+    }
+}
+
+fn is_printable(c: char) -> bool {
+    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && c != '\u{feff}'
+}
+
+fn double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\0' => out.push_str("\\0"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{b}' => out.push_str("\\v"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            '\u{1b}' => out.push_str("\\e"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{a0}' => out.push_str("\\_"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            c if !is_printable(c) || c == '\u{feff}' => {
+                let code = u32::from(c);
+                let _ = match code {
+                    0..=0xff => write!(out, "\\x{code:02X}"),
+                    0x100..=0xffff => write!(out, "\\u{code:04X}"),
+                    _ => write!(out, "\\U{code:08X}"),
+                };
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `|`, `|-` or `|+` (with `2` first when the text starts with a space or a line break),
+/// then the lines indented two more than `indent`; empty lines stay empty.
+fn literal(s: &str, indent: usize) -> String {
+    let mut out = String::from("|");
+    if s.starts_with([' ', '\n']) {
+        out.push('2');
+    }
+    if !s.ends_with('\n') {
+        out.push('-');
+    } else if s == "\n" || s.ends_with("\n\n") {
+        out.push('+');
+    }
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    for line in body.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            pad(&mut out, indent + 2);
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn scalars_are_styled_like_go_yaml() {
+        let cases = [
+            (
+                "containers with unready status: [redis]",
+                "'containers with unready status: [redis]'",
+            ),
+            ("127.0.0.1", "127.0.0.1"),
+            ("2026-11-22T03:51:16Z", "\"2026-11-22T03:51:16Z\""),
+            ("1", "\"1\""),
+            ("0755", "\"0755\""),
+            ("1.5", "\"1.5\""),
+            ("1e3", "\"1e3\""),
+            ("true", "\"true\""),
+            ("on", "\"on\""),
+            ("", "\"\""),
+            ("50m", "50m"),
+            ("25%", "25%"),
+            ("*/30 * * * *", "'*/30 * * * *'"),
+            ("it's", "it's"),
+            ("- x", "'- x'"),
+            ("a #b", "'a #b'"),
+            ("a\tb", "\"a\\tb\""),
+            (" lead", "' lead'"),
+            ("1:20", "\"1:20\""),
+            ("80:31208/TCP", "80:31208/TCP"),
+            ("http://cart", "http://cart"),
+            ("f:metadata", "f:metadata"),
+            ("k:{\"type\":\"Ready\"}", "k:{\"type\":\"Ready\"}"),
+            (".", "."),
+            ("~", "\"~\""),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(scalar_string(text, false, 0), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn documents_nest_like_kubectl() {
+        let doc = json!({
+            "a": {"b": [{"c": 1, "d": ["x", "y"]}, {}], "e": {}},
+            "f": [],
+            "g": "line1\nline2\n",
+            "h": "no newline\nat end",
+            "i": 0.5,
+            "j": null,
+        });
+        assert_eq!(
+            to_string(&doc),
+            "a:\n  b:\n  - c: 1\n    d:\n    - x\n    - \"y\"\n  - {}\n  e: {}\nf: []\ng: |\n  line1\n  line2\nh: |-\n  no newline\n  at end\ni: 0.5\nj: null\n"
+        );
+    }
+
+    #[test]
+    fn the_recorded_deployment_prints_byte_for_byte() {
+        let path = format!(
+            "{}/tests/fixtures/kubectl/get-deploy-json.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let json = text
+            .split_once("# --- stdout\n")
+            .and_then(|(_, rest)| rest.split_once("# --- stderr"))
+            .expect("stdout")
+            .0;
+        let yaml_path = format!(
+            "{}/tests/fixtures/kubectl/get-deploy-yaml.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let yaml_text = std::fs::read_to_string(yaml_path).expect("fixture");
+        let expected = yaml_text
+            .split_once("# --- stdout\n")
+            .and_then(|(_, rest)| rest.split_once("# --- stderr"))
+            .expect("stdout")
+            .0;
+        let value: Value = serde_json::from_str(json).expect("json");
+        assert_eq!(to_string(&value), expected);
+    }
+}
