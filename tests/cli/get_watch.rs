@@ -106,6 +106,25 @@ fn pod(name: &str) -> String {
     )
 }
 
+/// Waits until the server has seen `count` watch requests (kz lists before it watches, so a
+/// change made earlier could land in the list instead of the watch).
+#[track_caller]
+fn wait_for_watches(server: &TestServer, count: usize) {
+    let deadline = Instant::now() + PATIENCE;
+    while Instant::now() < deadline {
+        let watches = server
+            .requests()
+            .iter()
+            .filter(|r| r.query.contains("watch=1"))
+            .count();
+        if watches >= count {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("fewer than {count} watch requests reached the server");
+}
+
 fn first_word(line: &str) -> &str {
     line.split_whitespace().next().unwrap_or_default()
 }
@@ -185,6 +204,7 @@ fn watch_only_prints_changes_with_their_event_types() {
     assert!(events.next().starts_with("ADDED "));
     assert!(events.next().starts_with("ADDED "));
 
+    wait_for_watches(&server, 2);
     server.create(&pod("watched-a")).expect("create");
     // --watch-only: no list first, the header comes with the first change.
     let header = only.next();

@@ -179,6 +179,8 @@ enum Printer {
     Objects(ObjectPrinter),
     JsonPath {
         printer: JsonPathPrinter,
+        /// The template applied to each item as it arrives, when it allows that.
+        per_item: Option<ItemTemplate>,
         /// Items, when the template needs the whole List.
         items: Vec<Value>,
         single: bool,
@@ -256,8 +258,15 @@ impl Output {
                 let printer = JsonPathPrinter::new(template, output)
                     .map_err(|e| anyhow::anyhow!("{e}"))?
                     .allow_missing_keys(options.allow_missing_template_keys);
+                // Missing keys are errors with --allow-missing-template-keys=false, and kubectl's
+                // error text quotes the whole List: that mode keeps the List.
+                let per_item = match (single, output, options.allow_missing_template_keys) {
+                    (false, JsonPathOutput::Text, true) => ItemTemplate::of(template, true),
+                    _ => None,
+                };
                 Printer::JsonPath {
                     printer,
+                    per_item,
                     items: Vec::new(),
                     single,
                 }
@@ -430,6 +439,10 @@ impl Output {
     fn emit(&mut self, object: Value, out: &mut impl Write) -> Result<()> {
         match &mut self.printer {
             Printer::Objects(printer) => printer.object(out, object),
+            Printer::JsonPath {
+                per_item: Some(template),
+                ..
+            } => template.print(&object, out),
             Printer::JsonPath { items, .. } | Printer::GoTemplate { items, .. } => {
                 items.push(object);
                 Ok(())
@@ -494,9 +507,13 @@ impl Output {
             }
             Printer::Objects(printer) => printer.finish(out)?,
             Printer::JsonPath {
+                per_item: Some(_), ..
+            } => {}
+            Printer::JsonPath {
                 printer,
                 items,
                 single,
+                ..
             } => {
                 let data = whole(items, *single);
                 printer
@@ -522,6 +539,70 @@ impl Output {
             }
         }
         Ok(())
+    }
+}
+
+/// A `-o jsonpath` template over a List that can be applied item by item as the pages arrive,
+/// printing exactly what it prints over the whole List, so the List is never held:
+/// `{range .items[*]}…{end}` and `{.items[*]…}`. Other templates get the whole List.
+enum ItemTemplate {
+    /// The body of `{range .items[*]}BODY{end}`, run on each item.
+    Range(JsonPathPrinter),
+    /// `{.items[*]REST}`: REST's results on each item, all separated by single spaces.
+    Joined { path: JsonPath, printed: bool },
+}
+
+impl ItemTemplate {
+    fn of(template: &str, allow_missing_keys: bool) -> Option<ItemTemplate> {
+        // `$` would mean the List itself, which per-item evaluation does not see.
+        if template.contains('$') {
+            return None;
+        }
+        if let Some(body) = template
+            .strip_prefix("{range .items[*]}")
+            .and_then(|rest| rest.strip_suffix("{end}"))
+            && body.matches("{range").count() == body.matches("{end}").count()
+        {
+            let printer = JsonPathPrinter::new(body, JsonPathOutput::Text).ok()?;
+            return Some(ItemTemplate::Range(
+                printer.allow_missing_keys(allow_missing_keys),
+            ));
+        }
+        let rest = template.strip_prefix("{.items[*]")?.strip_suffix('}')?;
+        if rest.is_empty() || rest.contains(['{', '}', ',', '"', '\'']) {
+            return None;
+        }
+        let item_template = if rest.starts_with('.') {
+            format!("{{{rest}}}")
+        } else {
+            format!("{{@{rest}}}")
+        };
+        let path = JsonPath::parse(&item_template).ok()?;
+        Some(ItemTemplate::Joined {
+            path: path.allow_missing_keys(allow_missing_keys),
+            printed: false,
+        })
+    }
+
+    fn print(&mut self, item: &Value, out: &mut impl Write) -> Result<()> {
+        match self {
+            ItemTemplate::Range(printer) => {
+                printer.print(item, out).map_err(|e| anyhow::anyhow!("{e}"))
+            }
+            ItemTemplate::Joined { path, printed } => {
+                let groups = path.evaluate(item).map_err(|e| anyhow::anyhow!("{e}"))?;
+                for found in groups.iter().flatten() {
+                    if *printed {
+                        out.write_all(b" ")?;
+                    }
+                    let mut text = Vec::new();
+                    found.write_text(&mut text);
+                    out.write_all(&text)?;
+                    *printed = true;
+                }
+                Ok(())
+            }
+        }
     }
 }
 
@@ -632,5 +713,52 @@ mod tests {
         assert_eq!(compare_keys(&json!(9), &json!(10)), Ordering::Less);
         assert_eq!(compare_keys(&json!("b"), &json!("a")), Ordering::Greater);
         assert_eq!(compare_keys(&Value::Null, &json!("a")), Ordering::Less);
+    }
+
+    /// Per-item printing must print exactly what the template prints over the whole List.
+    #[test]
+    fn item_templates_print_what_the_whole_list_prints() {
+        let path = format!(
+            "{}/tests/fixtures/http/029-list-pods.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let list: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+        let templates = [
+            r#"{range .items[*]}{.metadata.name}{"\t"}{.status.podIP}{"\n"}{end}"#,
+            r#"{range .items[*]}{.spec.containers[*].name}{"\n"}{range .spec.containers[*]}[{.image}]{end}{end}"#,
+            "{.items[*].metadata.name}",
+            "{.items[*].spec.containers[*].image}",
+            "{.items[*].metadata.labels.missing}",
+            "{.items[*].status.conditions[0].type}",
+        ];
+        for template in templates {
+            let whole_printer =
+                JsonPathPrinter::new(template, JsonPathOutput::Text).expect("template");
+            let mut expected = Vec::new();
+            whole_printer
+                .print(&list, &mut expected)
+                .expect("whole list");
+            let mut per_item = ItemTemplate::of(template, true)
+                .unwrap_or_else(|| panic!("{template} should stream"));
+            let mut streamed = Vec::new();
+            for item in list["items"].as_array().expect("items") {
+                per_item.print(item, &mut streamed).expect("item");
+            }
+            assert_eq!(
+                String::from_utf8_lossy(&streamed),
+                String::from_utf8_lossy(&expected),
+                "{template}"
+            );
+        }
+        for whole_only in [
+            "{.items[*]['metadata']}",
+            "{.items[0].metadata.name}",
+            "{.kind}",
+            "{range .items[*]}{$.kind}{end}",
+            "{.items[*].metadata.name}{\"\\n\"}",
+        ] {
+            assert!(ItemTemplate::of(whole_only, true).is_none(), "{whole_only}");
+        }
     }
 }
