@@ -250,14 +250,12 @@ impl Output {
             OutputFormat::Yaml => objects(ObjectFormat::Yaml),
             OutputFormat::Name => objects(ObjectFormat::Name),
             OutputFormat::JsonPath { template, as_json } => {
+                let printer = jsonpath_printer(template, *as_json, options)?;
                 let output = if *as_json {
                     JsonPathOutput::Json
                 } else {
                     JsonPathOutput::Text
                 };
-                let printer = JsonPathPrinter::new(template, output)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
-                    .allow_missing_keys(options.allow_missing_template_keys);
                 // Missing keys are errors with --allow-missing-template-keys=false, and kubectl's
                 // error text quotes the whole List: that mode keeps the List.
                 let per_item = match (single, output, options.allow_missing_template_keys) {
@@ -271,22 +269,11 @@ impl Output {
                     single,
                 }
             }
-            OutputFormat::CustomColumns { spec, from_file } => {
-                let columns = if *from_file {
-                    CustomColumns::from_template(spec)
-                } else {
-                    CustomColumns::from_spec(spec)
-                }
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-                // kubectl ignores --no-headers for custom-columns-file.
-                let no_headers = options.no_headers && !from_file;
-                Printer::CustomColumns {
-                    printer: CustomColumnsPrinter::new(columns, no_headers),
-                }
-            }
+            OutputFormat::CustomColumns { spec, from_file } => Printer::CustomColumns {
+                printer: custom_columns_printer(spec, *from_file, options)?,
+            },
             OutputFormat::GoTemplate { template } => {
-                let template = GoTemplatePrinter::new(template)?
-                    .allow_missing_keys(options.allow_missing_template_keys);
+                let template = go_template_printer(template, options)?;
                 Printer::GoTemplate {
                     template,
                     items: Vec::new(),
@@ -540,6 +527,45 @@ impl Output {
         }
         Ok(())
     }
+}
+
+/// `-o jsonpath[-file|-as-json]`'s printer, as `get` and `get --watch` use it.
+pub(super) fn jsonpath_printer(
+    template: &str,
+    as_json: bool,
+    options: &Options,
+) -> Result<JsonPathPrinter> {
+    let output = if as_json {
+        JsonPathOutput::Json
+    } else {
+        JsonPathOutput::Text
+    };
+    Ok(JsonPathPrinter::new(template, output)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .allow_missing_keys(options.allow_missing_template_keys))
+}
+
+/// `-o custom-columns[-file]`'s printer; kubectl ignores --no-headers for the file form.
+pub(super) fn custom_columns_printer(
+    spec: &str,
+    from_file: bool,
+    options: &Options,
+) -> Result<CustomColumnsPrinter> {
+    let columns = if from_file {
+        CustomColumns::from_template(spec)
+    } else {
+        CustomColumns::from_spec(spec)
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(CustomColumnsPrinter::new(
+        columns,
+        options.no_headers && !from_file,
+    ))
+}
+
+/// `-o go-template[-file]`'s printer.
+pub(super) fn go_template_printer(template: &str, options: &Options) -> Result<GoTemplatePrinter> {
+    Ok(GoTemplatePrinter::new(template)?.allow_missing_keys(options.allow_missing_template_keys))
 }
 
 /// A `-o jsonpath` template over a List that can be applied item by item as the pages arrive,

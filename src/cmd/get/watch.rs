@@ -12,14 +12,16 @@ use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
 
 use super::fetch::{self, JSON_ACCEPT, TABLE_ACCEPT};
-use super::output::{OutputFormat, kind_label};
+use super::output::{
+    OutputFormat, custom_columns_printer, go_template_printer, jsonpath_printer, kind_label,
+};
 use super::{Options, Request};
 use crate::client::ApiClient;
 use crate::context::Context;
 use crate::error::ServerError;
-use crate::print::custom_columns::{CustomColumns, CustomColumnsPrinter, TabWriter};
+use crate::print::custom_columns::{CustomColumnsPrinter, TabWriter};
 use crate::print::go_template::GoTemplatePrinter;
-use crate::print::jsonpath::{JsonPathOutput, JsonPathPrinter};
+use crate::print::jsonpath::JsonPathPrinter;
 use crate::print::objects::{ObjectFormat, name_of};
 use crate::print::server_table::{TableBuffer, TableOptions};
 
@@ -259,30 +261,14 @@ impl WatchPrinter {
             OutputFormat::Yaml => objects(ObjectFormat::Yaml),
             OutputFormat::Name => objects(ObjectFormat::Name),
             OutputFormat::JsonPath { template, as_json } => {
-                let output = if *as_json {
-                    JsonPathOutput::Json
-                } else {
-                    JsonPathOutput::Text
-                };
-                WatchPrinter::JsonPath(
-                    JsonPathPrinter::new(template, output)
-                        .map_err(|e| anyhow::anyhow!("{e}"))?
-                        .allow_missing_keys(options.allow_missing_template_keys),
-                )
+                WatchPrinter::JsonPath(jsonpath_printer(template, *as_json, options)?)
             }
             OutputFormat::CustomColumns { spec, from_file } => {
-                let columns = if *from_file {
-                    CustomColumns::from_template(spec)
-                } else {
-                    CustomColumns::from_spec(spec)
-                }
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-                WatchPrinter::CustomColumns(CustomColumnsPrinter::new(columns, options.no_headers))
+                WatchPrinter::CustomColumns(custom_columns_printer(spec, *from_file, options)?)
             }
-            OutputFormat::GoTemplate { template } => WatchPrinter::GoTemplate(
-                GoTemplatePrinter::new(template)?
-                    .allow_missing_keys(options.allow_missing_template_keys),
-            ),
+            OutputFormat::GoTemplate { template } => {
+                WatchPrinter::GoTemplate(go_template_printer(template, options)?)
+            }
         })
     }
 
