@@ -267,6 +267,7 @@ fn object_formats_stream_under_watch() {
     for _ in 0..shop_pods(&server) {
         assert!(names.next().starts_with("pod/"));
     }
+    wait_for_watches(&server, 2);
     server.create(&pod("watched-a")).expect("create");
     assert_eq!(names.next(), "pod/watched-a");
     // One pretty JSON document per event, {"type", "object"}.
