@@ -204,6 +204,18 @@ fn decode_continue(token: &str) -> Result<ContinueToken, ApiError> {
     })
 }
 
+/// The storage key a continue token's position stands for: `ns/name` across namespaces,
+/// `name` within one (or for a cluster-scoped type).
+fn start_key(start: &str, target: &Target, all_namespaces: bool) -> (String, String) {
+    match (all_namespaces, start.split_once('/')) {
+        (true, Some((ns, name))) => (ns.to_string(), name.to_string()),
+        _ => (
+            target.namespace.clone().unwrap_or_default(),
+            start.to_string(),
+        ),
+    }
+}
+
 fn position(object: &Value, all_namespaces: bool) -> String {
     let name = object["metadata"]["name"].as_str().unwrap_or_default();
     if all_namespaces {
@@ -248,24 +260,23 @@ fn list(
             Some(token)
         }
     };
-    let (items, current_rv) = shared
-        .store
-        .list(&rt.collection(), target.namespace.as_deref());
-    let snapshot_rv = resume.as_ref().map_or(current_rv, |t| t.resource_version);
-    let matching: Vec<&Arc<Value>> = items
-        .iter()
-        .filter(|o| {
-            resume
-                .as_ref()
-                .is_none_or(|t| position(o, all_namespaces) > t.start)
-        })
-        .filter(|o| labels.matches(o) && fields.matches(o))
-        .collect();
-    let page: Vec<&Arc<Value>> = match limit {
-        Some(limit) => matching.iter().take(limit).copied().collect(),
-        None => matching.clone(),
-    };
-    let remaining = matching.len() - page.len();
+    let unfiltered = labels.is_empty() && fields.is_empty();
+    let after = resume
+        .as_ref()
+        .map(|t| start_key(&t.start, target, all_namespaces));
+    let found = shared.store.page(
+        &rt.collection(),
+        target.namespace.as_deref(),
+        after,
+        limit,
+        |o| labels.matches(o) && fields.matches(o),
+        unfiltered,
+    );
+    let snapshot_rv = resume
+        .as_ref()
+        .map_or(found.resource_version, |t| t.resource_version);
+    let page: Vec<&Arc<Value>> = found.items.iter().collect();
+    let remaining = found.more;
     let mut meta = json!({"resourceVersion": snapshot_rv.to_string()});
     if remaining > 0
         && let Some(last) = page.last()
@@ -274,7 +285,7 @@ fn list(
             snapshot_rv,
             &position(last, all_namespaces)
         ));
-        if labels.is_empty() && fields.is_empty() {
+        if unfiltered {
             meta["remainingItemCount"] = json!(remaining);
         }
     } else if rt.custom.is_some() {

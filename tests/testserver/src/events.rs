@@ -161,7 +161,9 @@ fn create_named(store: &Store, involved: &Value, mut event: Value, now: Timestam
 fn find_repeat(store: &Store, spec: &EventSpec) -> Option<std::sync::Arc<Value>> {
     let ns = event_namespace(spec.involved);
     let uid = str_of(spec.involved, "/metadata/uid");
-    let (events, _) = store.list(&Collection::new("", "events"), Some(ns));
+    // Events are named after the object they are about: only those need a look.
+    let prefix = format!("{}.", str_of(spec.involved, "/metadata/name"));
+    let events = store.with_name_prefix(&Collection::new("", "events"), ns, &prefix);
     events.into_iter().find(|e| {
         str_of(e, "/involvedObject/uid") == uid
             && e.pointer("/involvedObject/fieldPath")

@@ -30,6 +30,10 @@ struct Args {
     /// Serve plain HTTP instead of HTTPS.
     #[arg(long)]
     plain_http: bool,
+    /// Keep the controllers still once the cluster has settled (for benchmarks: nothing
+    /// changes between two clients' runs).
+    #[arg(long)]
+    frozen: bool,
     /// Run this command against the server (KUBECONFIG set to a kubeconfig for it), then stop
     /// and exit with the command's status: `kz-testserver -- kz get pods -A`.
     #[arg(last = true, value_name = "COMMAND")]
@@ -71,6 +75,9 @@ fn run(args: Args) -> Result<ExitCode> {
     let mut builder = TestServer::builder().port(args.port);
     if args.plain_http {
         builder = builder.plain_http();
+    }
+    if args.frozen {
+        builder = builder.frozen();
     }
     if args.pods.is_some() || args.crds > 0 {
         builder = builder.generated(Generated {

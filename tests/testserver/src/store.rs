@@ -5,6 +5,7 @@
 //! so watches can resume from a resourceVersion (or get `410 Gone` when it is too old).
 
 use std::collections::{BTreeMap, VecDeque};
+use std::ops::Bound;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{Value, json};
@@ -73,6 +74,14 @@ pub struct Change {
     pub resource_version: u64,
     pub key: ObjectKey,
     pub object: Arc<Value>,
+}
+
+/// One page of a list (see `Store::page`).
+pub struct Page {
+    pub items: Vec<Arc<Value>>,
+    /// Matching objects after this page (exact, or 1 for "at least one").
+    pub more: usize,
+    pub resource_version: u64,
 }
 
 /// What a watch starts from: the changes it missed, then a live feed.
@@ -151,6 +160,71 @@ impl Store {
             },
         };
         (items, state.resource_version)
+    }
+
+    /// One page of a list, read straight from the ordered storage (no pass over the objects
+    /// before `after`): the objects after `after` (namespace, name) that `keep` accepts, at
+    /// most `limit` of them, and how many more would match — counted exactly when
+    /// `count_rest`, else just whether there is one.
+    pub fn page(
+        &self,
+        collection: &Collection,
+        namespace: Option<&str>,
+        after: Option<(String, String)>,
+        limit: Option<usize>,
+        keep: impl Fn(&Value) -> bool,
+        count_rest: bool,
+    ) -> Page {
+        let state = self.lock();
+        let mut page = Page {
+            items: Vec::new(),
+            more: 0,
+            resource_version: state.resource_version,
+        };
+        let Some(objects) = state.objects.get(collection) else {
+            return page;
+        };
+        let start = match (&after, namespace) {
+            (Some(after), _) => Bound::Excluded(after.clone()),
+            (None, Some(ns)) => Bound::Included((ns.to_string(), String::new())),
+            (None, None) => Bound::Unbounded,
+        };
+        let in_scope = |ns: &String| namespace.is_none_or(|wanted| wanted == ns);
+        for ((ns, _), object) in objects.range((start, Bound::Unbounded)) {
+            if !in_scope(ns) {
+                break;
+            }
+            if !keep(object) {
+                continue;
+            }
+            if limit.is_none_or(|limit| page.items.len() < limit) {
+                page.items.push(object.clone());
+                continue;
+            }
+            page.more += 1;
+            if !count_rest {
+                break;
+            }
+        }
+        page
+    }
+
+    /// The objects of a namespace whose names start with `prefix`, by a range scan.
+    pub fn with_name_prefix(
+        &self,
+        collection: &Collection,
+        namespace: &str,
+        prefix: &str,
+    ) -> Vec<Arc<Value>> {
+        let state = self.lock();
+        let Some(objects) = state.objects.get(collection) else {
+            return Vec::new();
+        };
+        objects
+            .range((namespace.to_string(), prefix.to_string())..)
+            .take_while(|((ns, name), _)| ns == namespace && name.starts_with(prefix))
+            .map(|(_, object)| object.clone())
+            .collect()
     }
 
     /// Every stored object in every collection, for garbage collection and tests.
@@ -574,6 +648,53 @@ mod tests {
         store.compact();
         let gone = store.subscribe(start).err().expect("410");
         assert_eq!(gone.code, 410);
+    }
+
+    #[test]
+    fn pages_start_after_a_position_and_count_the_rest() {
+        let store = Store::new();
+        for (ns, name) in [("a", "x"), ("b", "p"), ("b", "q"), ("b", "r"), ("c", "z")] {
+            store
+                .create(&ObjectKey::new("", "configmaps", ns, name), json!({}))
+                .expect("create");
+        }
+        let names = |page: &Page| -> Vec<String> {
+            page.items
+                .iter()
+                .map(|o| {
+                    o["metadata"]["name"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .collect()
+        };
+        let cms = Collection::new("", "configmaps");
+        let first = store.page(&cms, Some("b"), None, Some(2), |_| true, true);
+        assert_eq!(
+            (names(&first), first.more),
+            (vec!["p".to_string(), "q".to_string()], 1)
+        );
+        let rest = store.page(
+            &cms,
+            Some("b"),
+            Some(("b".into(), "q".into())),
+            Some(2),
+            |_| true,
+            true,
+        );
+        assert_eq!((names(&rest), rest.more), (vec!["r".to_string()], 0));
+        let all = store.page(
+            &cms,
+            None,
+            Some(("a".into(), "x".into())),
+            Some(1),
+            |_| true,
+            false,
+        );
+        assert_eq!((names(&all), all.more), (vec!["p".to_string()], 1));
+        let prefixed = store.with_name_prefix(&cms, "b", "q");
+        assert_eq!(prefixed.len(), 1);
     }
 
     #[test]

@@ -142,14 +142,20 @@ fn run_kubelet(ctx: &Ctx, sim: &mut SimState, pod: &Value) {
     if matches!(util::phase(pod), "Succeeded" | "Failed") {
         return;
     }
+    let ready_at = ctx.config.ticks_to_ready.max(1);
+    let current = current_stage(pod);
+    if !sim.ticks.contains_key(uid(pod)) && matches!(current, Some(Stage::Running)) {
+        // A pod that was running before this kubelet saw it (a generated cluster, a restart)
+        // keeps running; it is not started over.
+        sim.ticks.insert(uid(pod).to_string(), ready_at);
+        return;
+    }
     let ticks = sim.ticks.entry(uid(pod).to_string()).or_insert(0);
     *ticks += 1;
     let ticks = *ticks;
-    let ready_at = ctx.config.ticks_to_ready.max(1);
     let broken = containers(pod).iter().any(is_broken);
     let policy = str_at(pod, "/spec/restartPolicy").unwrap_or("Always");
     let wanted = wanted_stage(ticks, ready_at, broken, policy);
-    let current = current_stage(pod);
     let restart_due = wanted == Stage::CrashLooping && (ticks - ready_at).is_multiple_of(ready_at);
     if current == Some(wanted) && !restart_due {
         return;
