@@ -23,7 +23,11 @@ set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 KZ=${KZ:-$TARGET_DIR/release/kz}
-TESTSERVER=${TESTSERVER:-$TARGET_DIR/release/kz-testserver}
+# The server: kz-testserver's generated cluster with its controller frozen (benches/steady-server),
+# because kz-testserver's own controller keeps rewriting the generated pods for minutes after
+# start. TESTSERVER=$TARGET_DIR/release/kz-testserver uses the project's binary as it is (the
+# script then waits up to $SETTLE_TIMEOUT seconds for the cluster to stop changing).
+TESTSERVER=${TESTSERVER:-$TARGET_DIR/release/kz-steady-server}
 KUBECTL=${KUBECTL:-kubectl}
 CURL=${CURL:-curl}
 GNU_TIME=${GNU_TIME:-/usr/bin/time}
@@ -33,6 +37,7 @@ CRDS=${CRDS:-200}
 RUNS=${RUNS:-5}
 STARTUP_RUNS=${STARTUP_RUNS:-30}
 CMD_TIMEOUT=${CMD_TIMEOUT:-180}
+SETTLE_TIMEOUT=${SETTLE_TIMEOUT:-120}
 BUDGET=${BUDGET:-900}
 RESULTS=${RESULTS:-$ROOT/benches/results.md}
 KEEP=${KEEP:-}
@@ -56,11 +61,15 @@ log() {
 # Setup and teardown
 
 WORK=
+CHILD=
 SERVER_PID=
 SERVER_DIR=
 SERVER_URL=
 
 cleanup() {
+    if [[ -n $CHILD ]]; then
+        kill "$CHILD" 2>/dev/null || true
+    fi
     stop_server
     if [[ -n $WORK && -d $WORK ]]; then
         if [[ -n $KEEP ]]; then
@@ -80,9 +89,14 @@ check_environment() {
     for tool in "$KUBECTL" "$CURL" "$GNU_TIME" hyperfine jq timeout cargo; do
         command -v -- "$tool" >/dev/null || die "needs $tool (apt-get install -y hyperfine time jq curl)"
     done
-    if [[ ! -x $KZ || ! -x $TESTSERVER ]]; then
+    if [[ ! -x $KZ || ! -x $TARGET_DIR/release/kz-testserver ]]; then
         log "building release binaries (a few minutes)"
         (cd -- "$ROOT" && cargo build --release --locked -p kz -p kz-testserver) >&2
+    fi
+    if [[ ! -x $TESTSERVER ]]; then
+        log "building the steady server (a few minutes)"
+        CARGO_TARGET_DIR=$TARGET_DIR cargo build --release --locked \
+            --manifest-path "$ROOT/benches/steady-server/Cargo.toml" >&2
     fi
 }
 
@@ -111,7 +125,35 @@ start_server() {
         base64 -d >"$SERVER_DIR/ca.pem"
     printf 'Authorization: Bearer %s\n' \
         "$("$KUBECTL" config view --raw -o 'jsonpath={.users[0].user.token}')" >"$SERVER_DIR/auth.header"
-    log "kz-testserver: $pods pods, $NAMESPACES namespaces, $crds CRDs at $SERVER_URL"
+    log "$(basename -- "$TESTSERVER"): $pods pods, $NAMESPACES namespaces, $crds CRDs at $SERVER_URL"
+    wait_steady
+}
+
+# The server's current resourceVersion (any list answers it).
+server_version() {
+    "$CURL" --silent --show-error --fail --cacert "$SERVER_DIR/ca.pem" -H "@$SERVER_DIR/auth.header" \
+        "$SERVER_URL/api/v1/namespaces?limit=1" | jq -r .metadata.resourceVersion
+}
+
+# Waits until nothing is written for 2 s (a controller may still be reconciling the generated
+# objects), at most $SETTLE_TIMEOUT s; the outcome goes into the report.
+wait_steady() {
+    local start=$SECONDS before after
+    before=$(server_version)
+    while :; do
+        sleep 2
+        after=$(server_version)
+        if [[ $after == "$before" ]]; then
+            echo "- $SERVER_DIR: steady after $((SECONDS - start)) s (resourceVersion $after)" >>"$WORK/settle.md"
+            return
+        fi
+        if ((SECONDS - start >= SETTLE_TIMEOUT)); then
+            echo "- $SERVER_DIR: **still changing** after $((SECONDS - start)) s ($(((after - before) / 2)) writes/s): figures measured on a busy server" >>"$WORK/settle.md"
+            log "server still changing after ${SETTLE_TIMEOUT}s; measuring anyway"
+            return
+        fi
+        before=$after
+    done
 }
 
 stop_server() {
@@ -124,6 +166,17 @@ stop_server() {
 
 # ---------------------------------------------------------------------------------------------
 # Measuring
+
+# Runs a command in the background and waits for it, so that a signal is handled at once
+# (bash runs traps only between commands) and cleanup can stop it.
+interruptible() {
+    "$@" &
+    CHILD=$!
+    local status=0
+    wait "$CHILD" || status=$?
+    CHILD=
+    return "$status"
+}
 
 median() {
     sort -n | awk '{ v[NR] = $1 } END {
@@ -145,7 +198,7 @@ measure() {
     shift
     local json=$RAW/$id.json rss=$RAW/$id.rss
     : >"$rss"
-    if ! hyperfine --shell=none --runs "$RUNS" --style none --export-json "$json" \
+    if ! interruptible hyperfine --shell=none --runs "$RUNS" --style none --export-json "$json" \
         "$(quote timeout -k 5 "$CMD_TIMEOUT" "$GNU_TIME" -f %M -a -o "$rss" "$@")" \
         >"$RAW/$id.log" 2>&1; then
         log "FAILED: $* (see $RAW/$id.log)"
@@ -160,7 +213,7 @@ measure() {
 run_once() {
     local out=$1
     shift
-    timeout -k 5 "$CMD_TIMEOUT" "$@" >"$out" 2>"$out.stderr"
+    interruptible timeout -k 5 "$CMD_TIMEOUT" "$@" >"$out" 2>"$out.stderr"
 }
 
 # The curl floor: one GET of all pods with ACCEPT, in the array CURL_ARGS.
@@ -401,7 +454,7 @@ count_requests() {
         rm -rf -- "$KZ_CACHE_DIR" "$HOME/.kube/cache"
     fi
     local trace=$SERVER_DIR/trace-$label-$client-$when
-    timeout -k 5 "$CMD_TIMEOUT" "$bin" -v=6 "$@" >/dev/null 2>"$trace" || true
+    interruptible timeout -k 5 "$CMD_TIMEOUT" "$bin" -v=6 "$@" >/dev/null 2>"$trace" || true
     local requests
     requests=$(requests_of "$trace")
     printf '| `%s -v=6 %s` | %s | %s | %s |\n' "$client" "$*" "$when" \
@@ -438,7 +491,7 @@ measure_cold() {
     shift
     local json=$RAW/$id.json rss=$RAW/$id.rss
     : >"$rss"
-    if ! hyperfine --shell=none --runs "$RUNS" --style none --export-json "$json" \
+    if ! interruptible hyperfine --shell=none --runs "$RUNS" --style none --export-json "$json" \
         --prepare "$(quote rm -rf -- "$KZ_CACHE_DIR" "$HOME/.kube/cache")" \
         "$(quote timeout -k 5 "$CMD_TIMEOUT" "$GNU_TIME" -f %M -a -o "$rss" "$@")" \
         >"$RAW/$id.log" 2>&1; then
@@ -464,6 +517,8 @@ report() {
         echo
         cat "$WORK/machine.md"
         echo "- Load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "- Server: $(basename -- "$TESTSERVER"); each cluster was measured once it stopped changing:"
+        sed "s#$WORK/##" "$WORK/settle.md"
         echo
         echo "## get pods -A: wall time (s) and peak RSS (MiB)"
         echo
@@ -518,7 +573,7 @@ main() {
     RAW=$WORK/raw
     DIFFS=$WORK/diffs
     mkdir -p -- "$RAW" "$DIFFS"
-    touch -- "$WORK"/{times,startup,requests,cold,diagnostics,differences}.md
+    touch -- "$WORK"/{times,startup,requests,cold,diagnostics,differences,settle}.md
     machine >"$WORK/machine.md"
 
     bench_startup
