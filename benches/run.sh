@@ -23,11 +23,10 @@ set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 KZ=${KZ:-$TARGET_DIR/release/kz}
-# The server: kz-testserver's generated cluster with its controller frozen (benches/steady-server),
-# because kz-testserver's own controller keeps rewriting the generated pods for minutes after
-# start. TESTSERVER=$TARGET_DIR/release/kz-testserver uses the project's binary as it is (the
-# script then waits up to $SETTLE_TIMEOUT seconds for the cluster to stop changing).
-TESTSERVER=${TESTSERVER:-$TARGET_DIR/release/kz-steady-server}
+# The server: kz-testserver's generated cluster, its controllers frozen (--frozen) so that kz
+# and kubectl see the same cluster and no controller pass competes for the two cores. The script
+# still waits up to $SETTLE_TIMEOUT seconds for the cluster to stop changing.
+TESTSERVER=${TESTSERVER:-$TARGET_DIR/release/kz-testserver}
 KUBECTL=${KUBECTL:-kubectl}
 CURL=${CURL:-curl}
 GNU_TIME=${GNU_TIME:-/usr/bin/time}
@@ -93,11 +92,6 @@ check_environment() {
         log "building release binaries (a few minutes)"
         (cd -- "$ROOT" && cargo build --release --locked -p kz -p kz-testserver) >&2
     fi
-    if [[ ! -x $TESTSERVER ]]; then
-        log "building the steady server (a few minutes)"
-        CARGO_TARGET_DIR=$TARGET_DIR cargo build --release --locked \
-            --manifest-path "$ROOT/benches/steady-server/Cargo.toml" >&2
-    fi
 }
 
 # start_server NAME PODS CRDS: serves a generated cluster; sets SERVER_DIR and SERVER_URL and
@@ -106,7 +100,7 @@ start_server() {
     local name=$1 pods=$2 crds=$3
     SERVER_DIR=$WORK/$name
     mkdir -p -- "$SERVER_DIR/home"
-    "$TESTSERVER" --port 0 --pods "$pods" --namespaces "$NAMESPACES" --crds "$crds" \
+    "$TESTSERVER" --port 0 --frozen --pods "$pods" --namespaces "$NAMESPACES" --crds "$crds" \
         --kubeconfig-out "$SERVER_DIR/kubeconfig" >"$SERVER_DIR/url" 2>"$SERVER_DIR/server.log" &
     SERVER_PID=$!
     local tries=0
