@@ -93,25 +93,36 @@ impl TableBuffer {
         self.shown = Some(shown);
     }
 
-    /// Adds the rows of one Table answer (a page of a list, a single object, a watch event).
-    /// Returns the rows added, each with its row object.
-    pub fn add_table(&mut self, table: &Value, event: Option<&str>) -> Vec<(Row, Value)> {
+    /// Adds the rows of one Table answer (a page of a list, a single object, a watch event),
+    /// showing each row's object to `on_row` (for sort keys). Returns how many rows it added.
+    pub fn add_table(
+        &mut self,
+        table: &Value,
+        event: Option<&str>,
+        mut on_row: impl FnMut(&Value),
+    ) -> usize {
         if self.shown.is_none()
             && let Some(definitions) = table["columnDefinitions"].as_array()
         {
             self.set_columns(definitions);
         }
-        let mut added = Vec::new();
-        for row in table["rows"].as_array().into_iter().flatten() {
+        let rows = table["rows"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for row in rows {
+            on_row(&row["object"]);
             let rendered = self.render(row, event);
-            added.push((rendered.clone(), row["object"].clone()));
             self.rows.push(rendered);
         }
-        added
+        rows.len()
     }
 
     fn render(&self, row: &Value, event: Option<&str>) -> Row {
-        let cells = row["cells"].as_array().cloned().unwrap_or_default();
+        let cells = row["cells"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let metadata = &row["object"]["metadata"];
         let mut out = Vec::new();
         if self.options.event_column {
@@ -227,7 +238,7 @@ mod tests {
 
     fn render_kind(table: &Value, options: TableOptions, kind: Option<&str>) -> String {
         let mut buffer = TableBuffer::new(options);
-        buffer.add_table(table, None);
+        buffer.add_table(table, None, |_| {});
         let mut out = Vec::new();
         buffer.write(&mut out, kind).expect("write");
         String::from_utf8(out).expect("utf8")

@@ -368,7 +368,8 @@ impl Output {
             .as_str()
             .map(String::from)
             .unwrap_or_else(|| rt.api_version());
-        let Value::Array(items) = page.get("items").cloned().unwrap_or(Value::Null) else {
+        let mut page = page;
+        let Value::Array(items) = page["items"].take() else {
             return Ok(());
         };
         for mut item in items {
@@ -406,11 +407,12 @@ impl Output {
             return Ok(());
         };
         let buffer = current.get_or_insert_with(TableBuffer::default);
-        let added = buffer.add_table(&table, None);
-        self.printed += added.len();
-        if let Some(sort_by) = &self.sort_by {
-            keys.extend(added.iter().map(|(_, object)| sort_by.key(object)));
-        }
+        let sort_by = self.sort_by.as_ref();
+        self.printed += buffer.add_table(&table, None, |object| {
+            if let Some(sort_by) = sort_by {
+                keys.push(sort_by.key(object));
+            }
+        });
         Ok(())
     }
 

@@ -287,8 +287,8 @@ impl WatchPrinter {
                 kind,
                 name_column,
             } => {
-                let added = buffer.add_table(&object, Some(event));
-                buffer.rows.clear();
+                buffer.add_table(&object, Some(event), |_| {});
+                let added = std::mem::take(&mut buffer.rows);
                 let mut text = String::new();
                 if !*header_done && !added.is_empty() {
                     *header_done = true;
@@ -297,7 +297,7 @@ impl WatchPrinter {
                         text.push('\n');
                     }
                 }
-                for (row, _) in added {
+                for row in added {
                     let mut cells = row.cells;
                     if let (Some(kind), Some(name)) = (kind.as_deref(), cells.get_mut(*name_column))
                     {

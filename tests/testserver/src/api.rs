@@ -298,8 +298,17 @@ fn list(
             m.remove("continue");
         }
         let include = IncludeObject::parse(req.param("includeObject"))?;
-        let typed: Vec<Value> = page.iter().map(|o| with_type(rt, o)).collect();
-        let refs: Vec<&Value> = typed.iter().collect();
+        // Only whole row objects need their kind and apiVersion; the cells and the metadata
+        // are read from the stored objects as they are.
+        let typed: Vec<Value> = match include {
+            IncludeObject::Object => page.iter().map(|o| with_type(rt, o)).collect(),
+            _ => Vec::new(),
+        };
+        let refs: Vec<&Value> = if typed.is_empty() {
+            page.iter().map(|o| o.as_ref()).collect()
+        } else {
+            typed.iter().collect()
+        };
         let mut t = table::table(
             &table_kind(rt),
             &refs,

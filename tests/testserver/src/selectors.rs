@@ -310,7 +310,10 @@ impl LabelSelector {
 
     /// Matches an object's `metadata.labels`.
     pub fn matches(&self, object: &Value) -> bool {
-        let labels = object.pointer("/metadata/labels");
+        if self.0.is_empty() {
+            return true;
+        }
+        let labels = object.get("metadata").and_then(|m| m.get("labels"));
         let label = |key: &str| labels.and_then(|l| l.get(key)).and_then(Value::as_str);
         self.0.iter().all(|r| match r {
             Requirement::Exists(k) => label(k).is_some(),
@@ -364,6 +367,9 @@ impl FieldSelector {
     }
 
     pub fn matches(&self, object: &Value) -> bool {
+        if self.0.is_empty() {
+            return true;
+        }
         self.0
             .iter()
             .all(|(field, equal, value)| (field_value(object, field) == *value) == *equal)
