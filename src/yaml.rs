@@ -1,5 +1,5 @@
-//! YAML in the style kubectl writes it (sigs.k8s.io/yaml): keys sorted, `- ` list items at the
-//! parent's indentation, long strings kept on one line.
+//! YAML in and out: parsing with serde-saphyr (errors with a position), writing in the style
+//! kubectl writes it (sigs.k8s.io/yaml), through `print::kubectl_yaml`.
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
@@ -22,15 +22,11 @@ fn parse_options() -> serde_saphyr::Options {
     }
 }
 
-/// Serialises `value` as one YAML document. Maps must already be in the wanted key order;
-/// convert to `serde_json::Value` first to get kubectl's sorted keys.
+/// Serialises `value` as one YAML document, as kubectl writes YAML (see
+/// `print::kubectl_yaml`): sorted keys, go-yaml's quoting, literal blocks for multi-line text.
 pub fn to_string<T: Serialize>(value: &T) -> Result<String> {
-    // Like go-yaml: strings with newlines as literal blocks (`|`), long ones on one line.
-    let options = serde_saphyr::ser_options! {
-        prefer_block_scalars: true,
-        folded_wrap_chars: usize::MAX,
-    };
-    serde_saphyr::to_string_with_options(value, options).context("serialising YAML")
+    let value = serde_json::to_value(value).context("serialising YAML")?;
+    Ok(crate::print::kubectl_yaml::to_string(&value))
 }
 
 #[cfg(test)]
