@@ -145,23 +145,102 @@ pub fn name_of(object: &Value) -> String {
 /// Pretty JSON with kubectl's 4-space indent, as if nested `depth` levels deep (the first line
 /// indented too, no final newline).
 fn write_pretty_json(out: &mut impl Write, value: &Value, depth: usize) -> Result<()> {
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(JSON_INDENT);
-    let mut text = Vec::new();
-    let mut serializer = serde_json::Serializer::with_formatter(&mut text, formatter);
+    for _ in 0..depth {
+        out.write_all(JSON_INDENT)?;
+    }
+    let formatter = NestedPretty {
+        depth,
+        has_value: false,
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, formatter);
     serde::Serialize::serialize(value, &mut serializer)?;
-    if depth == 0 {
-        out.write_all(&text)?;
-        return Ok(());
-    }
-    let prefix = JSON_INDENT.repeat(depth);
-    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
-        if i > 0 {
-            out.write_all(b"\n")?;
-        }
-        out.write_all(&prefix)?;
-        out.write_all(line)?;
-    }
     Ok(())
+}
+
+/// serde_json's pretty layout (4 spaces) starting `depth` levels in, so a List item is
+/// written once, straight to the output, instead of being written and then re-indented.
+struct NestedPretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl NestedPretty {
+    fn newline<W: ?Sized + Write>(&self, out: &mut W) -> std::io::Result<()> {
+        out.write_all(b"\n")?;
+        for _ in 0..self.depth {
+            out.write_all(JSON_INDENT)?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(out)?;
+        }
+        out.write_all(bracket)
+    }
+
+    fn element<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            out.write_all(b",")?;
+        }
+        self.newline(out)
+    }
+}
+
+impl serde_json::ser::Formatter for NestedPretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.element(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.element(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// One List item in YAML: `- ` before its first line, two spaces before the others (empty
@@ -242,6 +321,25 @@ mod tests {
         assert_eq!(
             print(ObjectFormat::Name, true, &[a, b]),
             "pod/a\ndeployment.apps/b\n"
+        );
+    }
+
+    #[test]
+    fn nested_items_are_laid_out_like_re_indented_pretty_json() {
+        let object: Value =
+            serde_json::from_str(&fixture_stdout("get-deploy-json.txt")).expect("json");
+        let mut pretty = Vec::new();
+        write_pretty_json(&mut pretty, &object, 0).expect("pretty");
+        let expected: Vec<String> = String::from_utf8(pretty)
+            .expect("utf8")
+            .lines()
+            .map(|line| format!("        {line}"))
+            .collect();
+        let mut nested = Vec::new();
+        write_pretty_json(&mut nested, &object, 2).expect("nested");
+        assert_eq!(
+            String::from_utf8(nested).expect("utf8"),
+            expected.join("\n")
         );
     }
 
