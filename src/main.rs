@@ -5,7 +5,7 @@
 use std::io::{self, BufWriter, Write as _};
 use std::process::ExitCode;
 
-use clap::{CommandFactory as _, FromArgMatches as _};
+use clap::FromArgMatches as _;
 
 use kz::cli::Cli;
 use kz::context::{Context, Environment};
@@ -35,7 +35,7 @@ fn main() -> ExitCode {
 /// Parses the command line. Installed as `kubectl-kz`, kz is a kubectl plugin and its usage
 /// says `kubectl kz`.
 fn parse_args() -> Cli {
-    let mut command = Cli::command();
+    let mut command = kz::cli::command();
     let invoked_as = std::env::args_os()
         .next()
         .and_then(|arg0| {

@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::parse_go_bool;
-
 /// Display one or many resources.
 #[derive(Debug, Clone, Default, Args)]
 #[command(
@@ -35,28 +33,11 @@ pub struct GetArgs {
     pub field_selector: Option<String>,
 
     /// List across all namespaces (adds the NAMESPACE column).
-    #[arg(
-        short = 'A',
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool
-    )]
+    #[arg(short = 'A', long)]
     pub all_namespaces: bool,
 
     /// Do not report an error when a named object does not exist.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool
-    )]
+    #[arg(long)]
     pub ignore_not_found: bool,
 
     /// Read lists in pages of this many objects; 0 reads them in one request.
@@ -76,77 +57,27 @@ pub struct GetArgs {
     pub filenames: Vec<PathBuf>,
 
     /// Read directories given with -f recursively.
-    #[arg(
-        short = 'R',
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool
-    )]
+    #[arg(short = 'R', long)]
     pub recursive: bool,
 
     /// After listing, watch for changes and print them as they happen.
-    #[arg(
-        short = 'w',
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool
-    )]
+    #[arg(short = 'w', long)]
     pub watch: bool,
 
     /// Watch for changes without listing first.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool
-    )]
+    #[arg(long)]
     pub watch_only: bool,
 
     /// With --watch: print the event type (ADDED, MODIFIED, DELETED) of each change.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool
-    )]
+    #[arg(long)]
     pub output_watch_events: bool,
 
     /// Print tables without their header row.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool
-    )]
+    #[arg(long)]
     pub no_headers: bool,
 
     /// Add a LABELS column with all labels.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool
-    )]
+    #[arg(long)]
     pub show_labels: bool,
 
     /// Add a column per label key (comma-separated or repeated).
@@ -154,15 +85,7 @@ pub struct GetArgs {
     pub label_columns: Vec<String>,
 
     /// Prefix names with their kind (pod/web-1) even for a single type.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool
-    )]
+    #[arg(long)]
     pub show_kind: bool,
 
     /// Sort by a JSONPath expression, e.g. '{.metadata.name}' or .status.startTime.
@@ -170,26 +93,10 @@ pub struct GetArgs {
     pub sort_by: Option<String>,
 
     /// Keep metadata.managedFields in json and yaml output.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool
-    )]
+    #[arg(long)]
     pub show_managed_fields: bool,
 
     /// Ignore errors in templates when a field or map key is missing.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "true",
-        default_missing_value = "true",
-        value_parser = parse_go_bool
-    )]
+    #[arg(long, default_value = "true")]
     pub allow_missing_template_keys: bool,
 }

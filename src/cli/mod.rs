@@ -7,10 +7,54 @@ mod values;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 pub use get::GetArgs;
 pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
+
+/// kz's command line: the derived definition, with every boolean flag taking kubectl's
+/// optional Go-style value (`--no-headers`, `--no-headers=false`, `-A=true`).
+pub fn command() -> clap::Command {
+    with_go_booleans(Cli::command())
+}
+
+/// Parses `args` (the program name first) with [`command`].
+pub fn try_parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = command().try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// Applies [`go_boolean`] to every argument of `command` and of its subcommands.
+fn with_go_booleans(command: clap::Command) -> clap::Command {
+    command
+        .mut_args(go_boolean)
+        .mut_subcommands(with_go_booleans)
+}
+
+/// A plain boolean flag becomes one of kubectl's: `--flag` means true, `--flag=false` false
+/// (Go's `strconv.ParseBool` spellings), absent false unless the flag declared a default of
+/// true. A tri-state `Option<bool>` flag is not a plain boolean and is left alone.
+fn go_boolean(arg: Arg) -> Arg {
+    if !matches!(arg.get_action(), ArgAction::SetTrue) {
+        return arg;
+    }
+    // A flag that declared its own default (true) keeps it.
+    let arg = if arg.get_default_values().is_empty() {
+        arg.default_value("false")
+    } else {
+        arg
+    };
+    arg.action(ArgAction::Set)
+        .value_name("BOOL")
+        .num_args(0..=1)
+        .require_equals(true)
+        .default_missing_value("true")
+        .value_parser(parse_go_bool)
+}
 
 /// A fast, friendly Kubernetes command-line client.
 #[derive(Debug, Parser)]
@@ -74,16 +118,7 @@ pub struct GlobalArgs {
     pub client_key: Option<PathBuf>,
 
     /// If true, the server's certificate will not be checked for validity (insecure).
-    #[arg(
-        long,
-        global = true,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool,
-    )]
+    #[arg(long, global = true)]
     pub insecure_skip_tls_verify: bool,
 
     /// Server name to use for server certificate validation.
@@ -156,15 +191,7 @@ pub enum StructuredOutput {
 #[derive(Debug, Args)]
 pub struct VersionArgs {
     /// If true, shows client version only (no server required).
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool,
-    )]
+    #[arg(long)]
     pub client: bool,
 
     /// One of 'yaml' or 'json'.
@@ -218,27 +245,11 @@ pub struct ApiResourcesArgs {
     pub sort_by: Option<ApiResourcesSort>,
 
     /// Don't print headers.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool,
-    )]
+    #[arg(long)]
     pub no_headers: bool,
 
     /// Use the cached discovery even when it is older than its 6-hour lifetime.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool,
-    )]
+    #[arg(long)]
     pub cached: bool,
 }
 
@@ -265,27 +276,11 @@ pub enum ConfigCommand {
 #[derive(Debug, Args)]
 pub struct ConfigViewArgs {
     /// Display raw byte data and sensitive data.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool,
-    )]
+    #[arg(long)]
     pub raw: bool,
 
     /// Remove all information not used by the current-context from the output.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool,
-    )]
+    #[arg(long)]
     pub minify: bool,
 
     /// One of 'yaml' (default) or 'json'.
@@ -308,15 +303,7 @@ pub struct GetContextsArgs {
     pub output: Option<NameOutput>,
 
     /// Don't print headers.
-    #[arg(
-        long,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_value = "false",
-        default_missing_value = "true",
-        value_parser = parse_go_bool,
-    )]
+    #[arg(long)]
     pub no_headers: bool,
 }
 
@@ -339,16 +326,15 @@ pub struct SetContextArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     fn parse(args: &[&str]) -> Cli {
-        Cli::try_parse_from(std::iter::once("kz").chain(args.iter().copied()))
+        try_parse_from(std::iter::once("kz").chain(args.iter().copied()))
             .unwrap_or_else(|err| panic!("{args:?}: {err}"))
     }
 
     #[test]
     fn clap_definition_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]
@@ -381,7 +367,7 @@ mod tests {
         assert_eq!(cli.global.request_timeout(), Some(Duration::from_secs(30)));
         let cli = parse(&["api-versions"]);
         assert_eq!(cli.global.request_timeout(), None);
-        assert!(Cli::try_parse_from(["kz", "--request-timeout=soon", "api-versions"]).is_err());
+        assert!(try_parse_from(["kz", "--request-timeout=soon", "api-versions"]).is_err());
     }
 
     #[test]
@@ -395,6 +381,38 @@ mod tests {
 
         let cli = parse(&["--insecure-skip-tls-verify", "api-versions"]);
         assert!(cli.global.insecure_skip_tls_verify);
+    }
+
+    #[test]
+    fn every_boolean_flag_takes_a_go_value() {
+        let get = |args: &[&str]| match parse(args).command {
+            Command::Get(get) => get,
+            other => panic!("not get: {other:?}"),
+        };
+        let plain = get(&["get", "pods"]);
+        assert!(!plain.all_namespaces && !plain.no_headers && !plain.watch);
+        assert!(
+            plain.allow_missing_template_keys,
+            "the one flag that defaults to true"
+        );
+        let set = get(&[
+            "get",
+            "pods",
+            "-A",
+            "--no-headers",
+            "--watch=true",
+            "--show-kind=T",
+        ]);
+        assert!(set.all_namespaces && set.no_headers && set.watch && set.show_kind);
+        let unset = get(&[
+            "get",
+            "pods",
+            "-A=false",
+            "--no-headers=0",
+            "--allow-missing-template-keys=false",
+        ]);
+        assert!(!unset.all_namespaces && !unset.no_headers && !unset.allow_missing_template_keys);
+        assert!(try_parse_from(["kz", "get", "pods", "--show-labels=maybe"]).is_err());
     }
 
     #[test]
