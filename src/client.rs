@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use bytes::Bytes;
-use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, HeaderMap, HeaderValue, USER_AGENT};
 use http::{Request, StatusCode};
 use serde::de::DeserializeOwned;
 
@@ -18,7 +18,6 @@ use crate::error::{ConnectCause, ConnectError, ServerError, Status};
 #[derive(Debug, Clone)]
 pub struct ApiResponse {
     pub status: StatusCode,
-    pub content_type: Option<String>,
     pub body: Bytes,
 }
 
@@ -118,15 +117,7 @@ impl ApiClient {
             }
             .into());
         }
-        let content_type = headers
-            .get(CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        Ok(ApiResponse {
-            status,
-            content_type,
-            body,
-        })
+        Ok(ApiResponse { status, body })
     }
 
     /// Adds kz's User-Agent and traces the request; returns its method and full URL.
@@ -210,14 +201,6 @@ pub struct BodyStream {
 }
 
 impl BodyStream {
-    /// The next piece of the body as the server sent it; `None` at its end.
-    pub async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
-        if !self.pending.is_empty() {
-            return Ok(Some(Bytes::from(std::mem::take(&mut self.pending))));
-        }
-        self.read_frame().await
-    }
-
     async fn read_frame(&mut self) -> Result<Option<Bytes>> {
         use http_body_util::BodyExt as _;
         while !self.ended {

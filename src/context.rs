@@ -137,7 +137,7 @@ impl Context {
         Ok(Discovery::new(client, cache))
     }
 
-    /// Runs `future` to completion on kz's single-threaded runtime.
+    /// Runs `future` to completion on kz's runtime.
     pub fn block_on<F: Future>(&mut self, future: F) -> Result<F::Output> {
         Ok(self.runtime()?.block_on(future))
     }
@@ -151,7 +151,10 @@ impl Context {
         if let Some(runtime) = self.runtime.take() {
             return Ok(self.runtime.insert(runtime));
         }
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        // One worker beside the main thread: the next page of a list is fetched and decoded
+        // there while this thread prints the current one.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
             .enable_all()
             .build()
             .context("starting the async runtime")?;

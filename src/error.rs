@@ -132,6 +132,79 @@ impl ServerError {
     }
 }
 
+/// What an API error means, the way client-go's `errors.IsNotFound`, `IsConflict`, … decide
+/// it: the `Status` reason first, then the HTTP status code for servers (or proxies) that
+/// send none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    AlreadyExists,
+    Conflict,
+    /// 410: a resourceVersion or continue token too old to serve (`Expired` or `Gone`).
+    Expired,
+    Invalid,
+    TooManyRequests,
+    InternalError,
+    ServiceUnavailable,
+    Timeout,
+    Other,
+}
+
+impl Reason {
+    pub fn of_status(status: &Status) -> Reason {
+        match status.reason.as_str() {
+            "BadRequest" => Reason::BadRequest,
+            "Unauthorized" => Reason::Unauthorized,
+            "Forbidden" => Reason::Forbidden,
+            "NotFound" => Reason::NotFound,
+            "MethodNotAllowed" => Reason::MethodNotAllowed,
+            "AlreadyExists" => Reason::AlreadyExists,
+            "Conflict" => Reason::Conflict,
+            "Expired" | "Gone" => Reason::Expired,
+            "Invalid" => Reason::Invalid,
+            "TooManyRequests" => Reason::TooManyRequests,
+            "InternalError" => Reason::InternalError,
+            "ServiceUnavailable" => Reason::ServiceUnavailable,
+            "Timeout" | "ServerTimeout" => Reason::Timeout,
+            _ => Reason::of_code(status.code),
+        }
+    }
+
+    fn of_code(code: u16) -> Reason {
+        match code {
+            400 => Reason::BadRequest,
+            401 => Reason::Unauthorized,
+            403 => Reason::Forbidden,
+            404 => Reason::NotFound,
+            405 => Reason::MethodNotAllowed,
+            409 => Reason::Conflict,
+            410 => Reason::Expired,
+            422 => Reason::Invalid,
+            429 => Reason::TooManyRequests,
+            500 => Reason::InternalError,
+            503 => Reason::ServiceUnavailable,
+            504 => Reason::Timeout,
+            _ => Reason::Other,
+        }
+    }
+}
+
+/// The server's answer to a failed request, wherever it is in `error`'s cause chain.
+pub fn server_error(error: &anyhow::Error) -> Option<&ServerError> {
+    error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<ServerError>())
+}
+
+/// What the server said went wrong, if `error` is (or wraps) an API error.
+pub fn reason(error: &anyhow::Error) -> Option<Reason> {
+    server_error(error).map(|server| Reason::of_status(&server.status))
+}
+
 /// Why a request never got an answer from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectCause {
@@ -342,6 +415,33 @@ mod tests {
             message(&error),
             r#"Error from server (NotFound): deployments.apps "web" not found"#
         );
+    }
+
+    #[test]
+    fn reasons_come_from_the_status_then_the_code() {
+        let status = |reason: &str, code| {
+            anyhow::Error::new(ServerError {
+                status: Status {
+                    kind: "Status".into(),
+                    message: String::new(),
+                    reason: reason.into(),
+                    code,
+                },
+            })
+            .context("getting pods")
+        };
+        assert_eq!(reason(&status("NotFound", 404)), Some(Reason::NotFound));
+        assert_eq!(reason(&status("", 404)), Some(Reason::NotFound));
+        assert_eq!(reason(&status("Expired", 410)), Some(Reason::Expired));
+        assert_eq!(reason(&status("", 410)), Some(Reason::Expired));
+        // 409 is a conflict unless the reason says the object already exists.
+        assert_eq!(
+            reason(&status("AlreadyExists", 409)),
+            Some(Reason::AlreadyExists)
+        );
+        assert_eq!(reason(&status("", 409)), Some(Reason::Conflict));
+        assert_eq!(reason(&status("Weird", 418)), Some(Reason::Other));
+        assert_eq!(reason(&anyhow::anyhow!("local")), None);
     }
 
     #[test]

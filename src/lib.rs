@@ -10,6 +10,7 @@
 //! - `error`: kubectl-style error lines and exit codes.
 //! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.
 
+pub mod api;
 pub mod cli;
 pub mod client;
 pub mod cmd;

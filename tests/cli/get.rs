@@ -478,8 +478,37 @@ fn files_raw_and_subresources_match_kubectl() {
             ],
             &["gizmo", "sprocket", "-n", "shop", "--subresource", "scale"],
             &["deploy", "-n", "shop", "--subresource", "scale"],
-            &["pod", "cache-0", "-n", "shop", "--subresource", "logs"],
         ]),
+    );
+    // kubectl since v1.27 sends any --subresource to the server (and prints its NotFound);
+    // kz checks it first, as kubectl v1.24–1.26 did, so nothing typed can change the path.
+    server.clear_requests();
+    for value in ["logs", "../../secrets/x", "status?watch=1"] {
+        let run = sandbox
+            .kz()
+            .args([
+                "get",
+                "pod",
+                "cache-0",
+                "-n",
+                "shop",
+                "--subresource",
+                value,
+            ])
+            .output()
+            .expect("kz runs");
+        assert_eq!(run.status.code(), Some(1), "{value}");
+        assert_eq!(
+            String::from_utf8_lossy(&run.stderr),
+            format!(
+                "error: invalid subresource value: {value:?}. Must be one of [status scale resize]\n"
+            )
+        );
+    }
+    assert_eq!(
+        server.requests(),
+        [],
+        "a refused --subresource is refused before any request"
     );
     if sandbox.kubectl().is_some() {
         let stdin = std::fs::read_to_string(manifest("02-shop.yaml")).expect("manifest");

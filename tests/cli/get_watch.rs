@@ -376,3 +376,43 @@ fn an_expired_watch_relists_and_keeps_going() {
         .count();
     assert_eq!(lists, 2, "listed again after the 410");
 }
+
+fn watch_requests(server: &TestServer) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.query.contains("watch=1"))
+        .count()
+}
+
+/// A server that ends every watch right after its headers: kz keeps resuming (a watch is
+/// meant to last), but backs off — 0.25–0.5 s, then 0.5–1 s, then 1–2 s … — instead of
+/// hammering it. Without the backoff there would be hundreds of reconnects in this time.
+#[test]
+fn a_server_that_ends_every_watch_at_once_is_not_hammered() {
+    let server = TestServer::builder().frozen().start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    server.inject(Fault::cut_stream_after(0).path_contains("watch=1"));
+    let mut watch = Watcher::start(&sandbox, &["get", "pods", "-n", "shop", "-w", "-o", "name"]);
+    for _ in 0..shop_pods(&server) {
+        watch.next();
+    }
+    wait_for_watches(&server, 1);
+    let first = Instant::now();
+    wait_for_watches(&server, 4);
+    let three_waits = first.elapsed();
+    let reconnects = watch_requests(&server);
+    assert!(
+        reconnects <= 5,
+        "{reconnects} watch requests by the time the 4th came"
+    );
+    // The three waits between them are at least 0.25 + 0.5 + 1 s.
+    assert!(
+        three_waits >= Duration::from_millis(1200),
+        "4 watch requests within {three_waits:?}"
+    );
+    // And it is still watching: once the server behaves, changes show.
+    server.clear_faults();
+    server.create(&pod("watched-late")).expect("create");
+    assert_eq!(watch.next(), "pod/watched-late");
+}

@@ -5,7 +5,6 @@
 //! output as it arrives. Objects that do not exist are reported on stderr like kubectl's
 //! `Error from server (NotFound)` lines while the others are still printed.
 
-mod fetch;
 mod output;
 mod watch;
 
@@ -15,14 +14,14 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use serde_json::Value;
 
+use crate::api::{JSON_ACCEPT, ListQuery, ListRequest, Pages, Subresource, TABLE_ACCEPT};
 use crate::cli::GetArgs;
 use crate::client::ApiClient;
 use crate::context::Context;
 use crate::discovery::ResourceType;
-use crate::error::{self, AlreadyReported, ServerError};
+use crate::error::{self, AlreadyReported, Reason};
 use crate::resource::{self, Selection, UsageError};
 
-use fetch::{JSON_ACCEPT, ListQuery, TABLE_ACCEPT};
 use output::Output;
 pub use output::OutputFormat;
 
@@ -37,7 +36,7 @@ pub struct Options {
     pub list: ListQuery,
     pub ignore_not_found: bool,
     pub raw: Option<String>,
-    pub subresource: Option<String>,
+    pub subresource: Option<Subresource>,
     pub watch: bool,
     pub watch_only: bool,
     pub output_watch_events: bool,
@@ -67,6 +66,12 @@ impl Options {
         if !args.filenames.is_empty() && !args.args.is_empty() {
             bail!("arguments in resource/name form may not be combined with -f");
         }
+        let subresource = args
+            .subresource
+            .as_deref()
+            .map(Subresource::parse)
+            .transpose()
+            .map_err(anyhow::Error::msg)?;
         let format = OutputFormat::parse(args.output.as_deref(), args.template.as_deref())?;
         if args.show_labels
             && let Some(output) = args
@@ -112,7 +117,7 @@ impl Options {
             },
             ignore_not_found: args.ignore_not_found,
             raw: args.raw,
-            subresource: args.subresource,
+            subresource,
             watch: args.watch || args.watch_only,
             watch_only: args.watch_only,
             output_watch_events: args.output_watch_events,
@@ -389,36 +394,38 @@ async fn fetch_all(
         if request.names.is_empty() {
             let mut skip_until: Option<(String, String)> = None;
             let mut last_seen: Option<(String, String)> = None;
-            fetch::list_pages(
+            let mut pages = Pages::start(
                 client,
-                &request.rt,
-                request.namespace.as_deref(),
-                &options.list,
-                accept,
-                |page, restarted| {
-                    if restarted {
-                        // The list began again: rows kept for a table are dropped, objects
-                        // already printed are skipped.
-                        output.restart_type();
-                        skip_until = last_seen.clone();
-                    }
-                    output.page(
-                        &request.rt,
-                        page.body,
-                        skip_until.as_ref(),
-                        &mut last_seen,
-                        out,
-                    )
+                ListRequest {
+                    rt: request.rt.clone(),
+                    namespace: request.namespace.clone(),
+                    query: options.list.clone(),
+                    accept,
                 },
-            )
-            .await?;
+            );
+            while let Some(page) = pages.next().await {
+                let page = page?;
+                if page.restarted {
+                    // The list began again: rows kept for a table are dropped, objects
+                    // already printed are skipped.
+                    output.restart_type();
+                    skip_until = last_seen.clone();
+                }
+                output.page(
+                    &request.rt,
+                    page.body,
+                    skip_until.as_ref(),
+                    &mut last_seen,
+                    out,
+                )?;
+            }
         } else {
             for name in &request.names {
-                let path = fetch::object_path(
+                let path = crate::api::object_path(
                     &request.rt,
                     request.namespace.as_deref(),
                     name,
-                    options.subresource.as_deref(),
+                    options.subresource,
                 );
                 let path = if options.list.include_object && output.wants_tables() {
                     format!("{path}?includeObject=Object")
@@ -442,9 +449,7 @@ async fn fetch_all(
 }
 
 fn is_not_found(err: &anyhow::Error) -> bool {
-    err.chain()
-        .filter_map(|c| c.downcast_ref::<ServerError>())
-        .any(|e| e.status.code == 404)
+    error::reason(err) == Some(Reason::NotFound)
 }
 
 /// `--raw PATH`: the server's answer, byte for byte.

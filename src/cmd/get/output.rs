@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use serde_json::Value;
 
 use super::Options;
-use super::fetch::list_position;
+use crate::api::list_position;
 use crate::discovery::ResourceType;
 use crate::print::custom_columns::{CustomColumns, CustomColumnsPrinter};
 use crate::print::go_template::GoTemplatePrinter;
@@ -362,7 +362,7 @@ impl Output {
             return self.table(page);
         }
         if self.wants_tables() {
-            return self.table(client_side_table(rt, &page));
+            return self.table(client_side_table(&page));
         }
         let api_version = page["apiVersion"]
             .as_str()
@@ -397,7 +397,7 @@ impl Output {
         }
         if self.wants_tables() {
             let list = serde_json::json!({"items": [body]});
-            return self.table(client_side_table(rt, &list));
+            return self.table(client_side_table(&list));
         }
         self.object(body, out)
     }
@@ -667,7 +667,7 @@ impl Ord for SortKey {
 }
 
 /// A NAME/AGE table for a server that answered plain JSON to a Table request.
-fn client_side_table(_rt: &ResourceType, list: &Value) -> Value {
+fn client_side_table(list: &Value) -> Value {
     let now = jiff::Timestamp::now();
     let rows: Vec<Value> = list["items"]
         .as_array()

@@ -6,28 +6,23 @@
 //! watch from there.
 
 use std::io::Write;
-use std::time::Duration;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
-use super::fetch::{self, JSON_ACCEPT, TABLE_ACCEPT};
 use super::output::{
     OutputFormat, custom_columns_printer, go_template_printer, jsonpath_printer, kind_label,
 };
 use super::{Options, Request};
+use crate::api::{JSON_ACCEPT, ListRequest, TABLE_ACCEPT, WatchItem, Watcher};
 use crate::client::ApiClient;
 use crate::context::Context;
-use crate::error::ServerError;
+use crate::discovery::ResourceType;
 use crate::print::custom_columns::{CustomColumnsPrinter, TabWriter};
 use crate::print::go_template::GoTemplatePrinter;
 use crate::print::jsonpath::JsonPathPrinter;
 use crate::print::objects::{ObjectFormat, name_of};
 use crate::print::server_table::{TableBuffer, TableOptions};
-
-/// How many times in a row a watch may fail to reconnect before kz gives up.
-const RECONNECT_ATTEMPTS: u32 = 5;
-const RECONNECT_DELAY: Duration = Duration::from_secs(1);
 
 pub fn run(
     ctx: &mut Context,
@@ -77,139 +72,49 @@ async fn watch(
     } else {
         JSON_ACCEPT
     };
-    let mut resource_version = list(
+    let mut watcher = Watcher::start(
         client,
-        request,
-        &query,
-        accept,
-        printer,
-        !options.watch_only,
-        out,
-    )
-    .await?;
-    let mut failures = 0;
+        ListRequest {
+            rt: request.rt.clone(),
+            namespace: request.namespace.clone(),
+            query,
+            accept,
+        },
+    );
     loop {
-        let path = format!(
-            "{}{}",
-            fetch::collection_path(&request.rt, request.namespace.as_deref()),
-            fetch::query(&[
-                ("watch", Some("1")),
-                ("resourceVersion", Some(&resource_version)),
-                ("allowWatchBookmarks", Some("true")),
-                ("labelSelector", query.label_selector.as_deref()),
-                ("fieldSelector", query.field_selector.as_deref()),
-            ])
-        );
-        let mut stream = match client.stream(&path, accept).await {
-            Ok(stream) => stream,
-            Err(err) if is_gone(&err) => {
-                resource_version =
-                    list(client, request, &query, accept, printer, true, out).await?;
-                continue;
+        match watcher.next().await? {
+            // --watch-only skips the first list; a relist (410) shows the current state.
+            WatchItem::Listed { page, relist } if relist || !options.watch_only => {
+                print_list_page(&request.rt, page.body, printer, out)?;
             }
-            Err(err) => {
-                failures += 1;
-                if failures > RECONNECT_ATTEMPTS {
-                    return Err(err);
-                }
-                tokio::time::sleep(RECONNECT_DELAY).await;
-                continue;
-            }
-        };
-        failures = 0;
-        // A stream that ends (the server's timeout, a dropped connection) is resumed.
-        while let Ok(Some(line)) = stream.next_line().await {
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let event: Value = serde_json::from_slice(&line).context("decoding a watch event")?;
-            let kind = event["type"].as_str().unwrap_or_default();
-            let object = &event["object"];
-            match kind {
-                "BOOKMARK" => {
-                    if let Some(rv) = object["metadata"]["resourceVersion"].as_str() {
-                        resource_version = rv.to_string();
-                    }
-                }
-                "ERROR" if object["code"] == 410 => {
-                    resource_version =
-                        list(client, request, &query, accept, printer, true, out).await?;
-                    break;
-                }
-                "ERROR" => {
-                    let status = serde_json::from_value(object.clone()).unwrap_or_default();
-                    return Err(ServerError { status }.into());
-                }
-                _ => {
-                    if let Some(rv) = event_version(object) {
-                        resource_version = rv;
-                    }
-                    printer.event(kind, object.clone(), out)?;
-                    out.flush()?;
-                }
-            }
+            WatchItem::Listed { .. } => {}
+            WatchItem::Event { kind, object } => printer.event(kind.as_str(), object, out)?,
         }
+        out.flush()?;
     }
 }
 
-/// The resourceVersion an event brings: the object's, or for a Table the row object's.
-fn event_version(object: &Value) -> Option<String> {
-    let row_object = &object["rows"][0]["object"]["metadata"]["resourceVersion"];
-    object["metadata"]["resourceVersion"]
-        .as_str()
-        .or(row_object.as_str())
-        .filter(|rv| !rv.is_empty())
-        .map(String::from)
-}
-
-fn is_gone(err: &anyhow::Error) -> bool {
-    err.chain()
-        .filter_map(|c| c.downcast_ref::<ServerError>())
-        .any(|e| e.status.code == 410)
-}
-
-/// Lists (all pages), printing the objects as ADDED when `print`; returns the list's version.
-async fn list(
-    client: &ApiClient,
-    request: &Request,
-    query: &fetch::ListQuery,
-    accept: &str,
+/// The objects of one list page, printed as ADDED events.
+fn print_list_page(
+    rt: &ResourceType,
+    page: Value,
     printer: &mut WatchPrinter,
-    print: bool,
-    out: &mut Box<dyn Write>,
-) -> Result<String> {
-    let mut resource_version = String::new();
-    fetch::list_pages(
-        client,
-        &request.rt,
-        request.namespace.as_deref(),
-        query,
-        accept,
-        |page, _| {
-            if let Some(rv) = page.body["metadata"]["resourceVersion"].as_str() {
-                resource_version = rv.to_string();
-            }
-            if !print {
-                return Ok(());
-            }
-            if page.body["kind"] == "Table" {
-                return printer.event("ADDED", page.body, out);
-            }
-            let api_version = page.body["apiVersion"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            for mut item in page.body["items"].as_array().cloned().unwrap_or_default() {
-                item["kind"] = json!(request.rt.kind);
-                item["apiVersion"] = json!(api_version);
-                printer.event("ADDED", item, out)?;
-            }
-            Ok(())
-        },
-    )
-    .await?;
-    out.flush()?;
-    Ok(resource_version)
+    out: &mut impl Write,
+) -> Result<()> {
+    if page["kind"] == "Table" {
+        return printer.event("ADDED", page, out);
+    }
+    let mut page = page;
+    let api_version = page["apiVersion"].as_str().unwrap_or_default().to_string();
+    let Value::Array(items) = page["items"].take() else {
+        return Ok(());
+    };
+    for mut item in items {
+        item["kind"] = json!(rt.kind);
+        item["apiVersion"] = json!(api_version);
+        printer.event("ADDED", item, out)?;
+    }
+    Ok(())
 }
 
 enum WatchPrinter {
@@ -387,16 +292,5 @@ mod tests {
             field_selector(&options, &request).as_deref(),
             Some("status.phase=Running,metadata.name=web")
         );
-    }
-
-    #[test]
-    fn event_versions_come_from_objects_or_table_rows() {
-        assert_eq!(
-            event_version(&json!({"metadata": {"resourceVersion": "7"}})).as_deref(),
-            Some("7")
-        );
-        let table =
-            json!({"metadata": {}, "rows": [{"object": {"metadata": {"resourceVersion": "9"}}}]});
-        assert_eq!(event_version(&table).as_deref(), Some("9"));
     }
 }

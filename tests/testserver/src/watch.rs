@@ -150,6 +150,10 @@ fn start(
         }
     };
     tokio::spawn(async move {
+        // Cut after nothing: the stream ends right after its headers.
+        if plan.cut_after == Some(0) {
+            return;
+        }
         let mut first = true;
         let mut sent = 0usize;
         let mut last_rv = start_rv;

@@ -1,0 +1,283 @@
+//! Lists read page by page (`limit` / `continue`), one page in flight ahead of the reader.
+//!
+//! A task fetches and decodes page n+1 while the caller prints page n, so a long list takes
+//! about max(server, client) instead of their sum; the channel between them holds at most one
+//! page, so memory stays flat however long the list is.
+
+use anyhow::Result;
+use serde_json::Value;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::path::{Query, collection_path};
+use crate::client::ApiClient;
+use crate::discovery::ResourceType;
+use crate::error::{self, Reason, ServerError, Status};
+
+/// What a list request filters on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    pub label_selector: Option<String>,
+    pub field_selector: Option<String>,
+    /// Page size; `None` reads the whole list at once.
+    pub chunk_size: Option<u64>,
+    /// Ask tables to include whole objects (for `--sort-by`).
+    pub include_object: bool,
+}
+
+impl ListQuery {
+    /// The selectors as query pairs (lists and watches share them).
+    pub fn selectors(&self, query: Query) -> Query {
+        query
+            .pair("labelSelector", self.label_selector.as_deref())
+            .pair("fieldSelector", self.field_selector.as_deref())
+    }
+}
+
+/// One list: a resource type, where, and how its pages are asked for.
+#[derive(Debug, Clone)]
+pub struct ListRequest {
+    pub rt: ResourceType,
+    /// `None` for every namespace (or a cluster-scoped type).
+    pub namespace: Option<String>,
+    pub query: ListQuery,
+    /// The `Accept` header: plain JSON, or server-side Tables.
+    pub accept: &'static str,
+}
+
+/// One page of a list: its items, or its Table.
+#[derive(Debug)]
+pub struct Page {
+    pub body: Value,
+    /// The list started over before this page (its continue token expired): what was
+    /// handled from the earlier pages comes again.
+    pub restarted: bool,
+}
+
+impl Page {
+    /// The list's resourceVersion (a watch started from it sees every later change).
+    pub fn resource_version(&self) -> Option<&str> {
+        self.body["metadata"]["resourceVersion"]
+            .as_str()
+            .filter(|rv| !rv.is_empty())
+    }
+}
+
+/// The pages of one list, fetched one ahead of the reader. Dropping it stops the fetching.
+pub struct Pages {
+    receiver: mpsc::Receiver<Result<Page>>,
+    fetcher: JoinHandle<()>,
+}
+
+impl Pages {
+    /// Starts fetching the first page. Must be called on the client's runtime.
+    pub fn start(client: &ApiClient, request: ListRequest) -> Pages {
+        // One slot: the fetcher asks for page n+1 once the reader has taken page n.
+        let (sender, receiver) = mpsc::channel(1);
+        let fetcher = tokio::spawn(fetch_pages(client.clone(), request, sender));
+        Pages { receiver, fetcher }
+    }
+
+    /// The next page; `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Option<Result<Page>> {
+        self.receiver.recv().await
+    }
+}
+
+impl Drop for Pages {
+    fn drop(&mut self) {
+        self.fetcher.abort();
+    }
+}
+
+async fn fetch_pages(client: ApiClient, request: ListRequest, sender: mpsc::Sender<Result<Page>>) {
+    let base = collection_path(&request.rt, request.namespace.as_deref());
+    let limit = request.query.chunk_size.map(|n| n.to_string());
+    let include = request.query.include_object.then_some("Object");
+    let mut next: Option<String> = None;
+    let mut restarted = false;
+    loop {
+        // Wait for room before asking: one page ahead of the reader, never more.
+        let Ok(permit) = sender.reserve().await else {
+            return;
+        };
+        let query = request
+            .query
+            .selectors(Query::new())
+            .pair("limit", limit.as_deref())
+            .pair("continue", next.as_deref())
+            .pair("includeObject", include);
+        let path = format!("{base}{query}");
+        let body: Result<Value> = match client.get(&path, request.accept).await {
+            Ok(response) => response.json(),
+            Err(err) if next.is_some() && error::reason(&err) == Some(Reason::Expired) => {
+                // The snapshot behind the token is gone: list again from the start.
+                next = None;
+                restarted = true;
+                drop(permit);
+                continue;
+            }
+            Err(err) => Err(with_list_context(err, &request)),
+        };
+        let body = match body {
+            Ok(body) => body,
+            Err(err) => {
+                permit.send(Err(err));
+                return;
+            }
+        };
+        next = body["metadata"]["continue"]
+            .as_str()
+            .filter(|token| !token.is_empty())
+            .map(String::from);
+        let last = next.is_none();
+        permit.send(Ok(Page { body, restarted }));
+        restarted = false;
+        if last {
+            return;
+        }
+    }
+}
+
+/// kubectl rewords a list's BadRequest and NotFound: "Unable to find "/v1, Resource=pods"
+/// that match label selector …" or "Unable to list …".
+fn with_list_context(err: anyhow::Error, request: &ListRequest) -> anyhow::Error {
+    let Some(server) = error::server_error(&err) else {
+        return err;
+    };
+    if !matches!(
+        Reason::of_status(&server.status),
+        Reason::BadRequest | Reason::NotFound
+    ) {
+        return err;
+    }
+    let rt = &request.rt;
+    let resource = format!("{}/{}, Resource={}", rt.group, rt.version, rt.resource);
+    let label = request.query.label_selector.as_deref().unwrap_or_default();
+    let field = request.query.field_selector.as_deref().unwrap_or_default();
+    let message = if label.is_empty() && field.is_empty() {
+        format!("Unable to list {resource:?}: {}", server.status.message)
+    } else {
+        format!(
+            "Unable to find {resource:?} that match label selector {label:?}, field selector {field:?}: {}",
+            server.status.message
+        )
+    };
+    ServerError {
+        status: Status {
+            message,
+            ..server.status.clone()
+        },
+    }
+    .into()
+}
+
+/// The position of an object in a list (namespace/name, the server's list order), used to
+/// skip what was already handled when a list restarts.
+pub fn list_position(object: &Value) -> (String, String) {
+    let meta = &object["metadata"];
+    (
+        meta["namespace"].as_str().unwrap_or_default().to_string(),
+        meta["name"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use kz_testserver::{Generated, TestServer, User};
+
+    use super::*;
+    use crate::api::JSON_ACCEPT;
+    use crate::kubeconfig::{Kubeconfigs, LoadingRules};
+
+    fn list_requests(server: &TestServer) -> usize {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/api/v1/pods" && r.query.contains("limit=10"))
+            .count()
+    }
+
+    /// Waits (bounded) until `done` holds; what it waits for must happen by itself.
+    fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !done() {
+            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn the_next_page_is_fetched_while_the_reader_holds_this_one() {
+        let server = TestServer::builder()
+            .generated(Generated {
+                pods: 35,
+                namespaces: 1,
+                crds: 0,
+            })
+            .frozen()
+            .start();
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("config");
+        server
+            .write_kubeconfig(&path, &User::admin())
+            .expect("kubeconfig");
+        let selection = Kubeconfigs::load(LoadingRules::new(Some(path), None, None))
+            .and_then(|configs| configs.select(&Default::default()))
+            .expect("kubeconfig selects the server");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let _entered = runtime.enter();
+        let client = ApiClient::new(selection.config, None, 0).expect("client");
+        let rt = crate::discovery::builtin::catalog()
+            .resolve_one("pods")
+            .cloned()
+            .expect("pods");
+        let mut pages = Pages::start(
+            &client,
+            ListRequest {
+                rt,
+                namespace: None,
+                query: ListQuery {
+                    chunk_size: Some(10),
+                    ..ListQuery::default()
+                },
+                accept: JSON_ACCEPT,
+            },
+        );
+        let mut names = Vec::new();
+        let mut held = Vec::new();
+        for page in 1..=4 {
+            let body = runtime
+                .block_on(pages.next())
+                .expect("a page")
+                .expect("no error")
+                .body;
+            // While page n is held (not yet read again), page n+1 is asked for — and no more.
+            let ahead = (page + 1).min(4);
+            eventually(&format!("page {ahead} is requested"), || {
+                list_requests(&server) >= ahead
+            });
+            std::thread::sleep(Duration::from_millis(100));
+            assert_eq!(list_requests(&server), ahead, "one page ahead, never two");
+            held.push(body["items"].as_array().map_or(0, Vec::len));
+            for item in body["items"].as_array().into_iter().flatten() {
+                names.push(list_position(item));
+            }
+        }
+        assert!(
+            runtime.block_on(pages.next()).is_none(),
+            "four pages in all"
+        );
+        assert_eq!(held, [10, 10, 10, 5], "35 pods in pages of 10");
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len(), "no object twice");
+    }
+}
