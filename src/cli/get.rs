@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::PrintArgs;
+
 /// Display one or many resources.
 #[derive(Debug, Clone, Default, Args)]
 #[command(
@@ -14,15 +16,8 @@ pub struct GetArgs {
     #[arg(value_name = "TYPE[/NAME]")]
     pub args: Vec<String>,
 
-    /// Output format: json, yaml, name, wide, jsonpath=…, jsonpath-file=…,
-    /// jsonpath-as-json=…, custom-columns=…, custom-columns-file=…, go-template=…,
-    /// go-template-file=….
-    #[arg(short = 'o', long, value_name = "FORMAT")]
-    pub output: Option<String>,
-
-    /// Template string or path to a template file for -o go-template / -o jsonpath.
-    #[arg(long, value_name = "TEMPLATE")]
-    pub template: Option<String>,
+    #[command(flatten)]
+    pub print: PrintArgs,
 
     /// Label selector (=, ==, !=, in, notin, exists, !key).
     #[arg(short = 'l', long, value_name = "SELECTOR")]
@@ -91,12 +86,4 @@ pub struct GetArgs {
     /// Sort by a JSONPath expression, e.g. '{.metadata.name}' or .status.startTime.
     #[arg(long, value_name = "JSONPATH")]
     pub sort_by: Option<String>,
-
-    /// Keep metadata.managedFields in json and yaml output.
-    #[arg(long)]
-    pub show_managed_fields: bool,
-
-    /// Ignore errors in templates when a field or map key is missing.
-    #[arg(long, default_value = "true")]
-    pub allow_missing_template_keys: bool,
 }

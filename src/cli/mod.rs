@@ -2,6 +2,7 @@
 //! per verb. Parsing only; commands turn these into validated options.
 
 mod get;
+mod print;
 mod values;
 
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use clap::{Arg, ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 pub use get::GetArgs;
+pub use print::PrintArgs;
 pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
 
 /// kz's command line: the derived definition, with every boolean flag taking kubectl's
@@ -166,7 +168,7 @@ impl GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Display one or many resources.
-    Get(GetArgs),
+    Get(Box<GetArgs>),
 
     /// Print the client and server version information.
     Version(VersionArgs),
@@ -392,7 +394,7 @@ mod tests {
         let plain = get(&["get", "pods"]);
         assert!(!plain.all_namespaces && !plain.no_headers && !plain.watch);
         assert!(
-            plain.allow_missing_template_keys,
+            plain.print.allow_missing_template_keys,
             "the one flag that defaults to true"
         );
         let set = get(&[
@@ -411,7 +413,9 @@ mod tests {
             "--no-headers=0",
             "--allow-missing-template-keys=false",
         ]);
-        assert!(!unset.all_namespaces && !unset.no_headers && !unset.allow_missing_template_keys);
+        assert!(
+            !unset.all_namespaces && !unset.no_headers && !unset.print.allow_missing_template_keys
+        );
         assert!(try_parse_from(["kz", "get", "pods", "--show-labels=maybe"]).is_err());
     }
 

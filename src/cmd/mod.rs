@@ -13,7 +13,7 @@ use crate::context::Context;
 
 pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
     match command {
-        Command::Get(args) => get::run(args, ctx),
+        Command::Get(args) => get::run(*args, ctx),
         Command::Version(args) => version::run(args, ctx),
         Command::ApiResources(args) => api_resources::run(args, ctx),
         Command::ApiVersions => api_versions::run(ctx),

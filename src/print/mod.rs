@@ -1,20 +1,33 @@
-//! Printers. They write to `&mut impl Write` and never fetch.
+//! Printers: kubectl's PrintFlags chain behind one interface. They write to `&mut impl Write`
+//! and never fetch.
+//!
+//! - `format`: `-o`, parsed by clap into the output-format type.
+//! - `printer`: the printer of a command's results (tables per type, a List of objects,
+//!   templates); `watch`: the printer of a watch's events.
+//! - `objects` (json, yaml, name), `server_table` (Tables as kubectl lays them out),
+//!   `jsonpath`, `custom_columns`, `go_template`: the formats themselves.
 
 pub mod age;
 pub mod custom_columns;
+pub mod format;
 pub mod go_template;
 pub mod jsonpath;
 pub mod kubectl_yaml;
 pub mod objects;
+pub mod printer;
 pub mod server_table;
 pub mod table;
+pub mod watch;
 
 use std::io::Write;
 
 use anyhow::Result;
 use serde::Serialize;
 
+pub use format::{OutputArg, OutputArgParser, OutputFormat, Template};
+pub use printer::{PrintOptions, Printer, kind_label};
 pub use table::write_table;
+pub use watch::WatchPrinter;
 
 /// JSON with `indent` spaces per level and a final newline (kubectl uses 4 for objects and
 /// kubeconfig, 2 for `version`).

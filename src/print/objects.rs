@@ -1,9 +1,11 @@
-//! `-o json`, `-o yaml` and `-o name`, printed one object at a time.
+//! `-o json`, `-o yaml` and `-o name`, printed one object at a time, and the one place that
+//! makes an object ready to print (its kind and apiVersion, its managedFields).
 //!
 //! kubectl prints one requested object bare and anything else as a `List`. The List is
 //! written as it goes: its header, then each item as it arrives, then its footer — so memory
 //! does not grow with the number of objects. The keys of a List come out sorted (`apiVersion`,
-//! `items`, `kind`, `metadata`), which is what makes streaming it possible.
+//! `items`, `kind`, `metadata`), which is what makes streaming it possible. Under a watch each
+//! object is its own document (YAML ones separated by `---`), optionally as `{type, object}`.
 
 use std::io::Write;
 
@@ -11,6 +13,7 @@ use anyhow::Result;
 use serde_json::Value;
 
 use super::kubectl_yaml;
+use crate::discovery::ResourceType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectFormat {
@@ -19,11 +22,71 @@ pub enum ObjectFormat {
     Name,
 }
 
-/// Prints objects in one of the object formats, wrapped in a List unless exactly one object
-/// was asked for by name.
+/// How the objects of one command are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrangement {
+    /// Exactly one object was asked for: it is printed bare.
+    Single,
+    /// Everything goes into one `List`.
+    List,
+    /// A watch: one document per object (per `{type, object}` event with `events`).
+    Stream { events: bool },
+}
+
+/// What the items of a list page lack: the list's kind and apiVersion (servers leave them
+/// out of items, but a printed object must say what it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeDefaults {
+    kind: String,
+    api_version: String,
+}
+
+impl TypeDefaults {
+    /// For the items of `page`, a list of `rt`: the page's apiVersion, else the type's.
+    pub fn for_page(rt: &ResourceType, page: &Value) -> TypeDefaults {
+        TypeDefaults {
+            kind: rt.kind.clone(),
+            api_version: page["apiVersion"]
+                .as_str()
+                .filter(|v| !v.is_empty())
+                .map_or_else(|| rt.api_version(), String::from),
+        }
+    }
+
+    /// Fills in the kind and apiVersion `object` lacks (or has empty).
+    pub fn fill(&self, object: &mut Value) {
+        let Some(fields) = object.as_object_mut() else {
+            return;
+        };
+        for (key, value) in [("kind", &self.kind), ("apiVersion", &self.api_version)] {
+            let missing = fields
+                .get(key)
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty);
+            if missing {
+                fields.insert(key.to_string(), Value::String(value.clone()));
+            }
+        }
+    }
+}
+
+/// The items of a list page, each with its kind and apiVersion.
+pub fn list_items(rt: &ResourceType, mut page: Value) -> impl Iterator<Item = Value> {
+    let defaults = TypeDefaults::for_page(rt, &page);
+    let items = match page["items"].take() {
+        Value::Array(items) => items,
+        _ => Vec::new(),
+    };
+    items.into_iter().map(move |mut item| {
+        defaults.fill(&mut item);
+        item
+    })
+}
+
+/// Prints objects in one of the object formats: bare, in a List, or one document each.
 pub struct ObjectPrinter {
     format: ObjectFormat,
-    as_list: bool,
+    arrangement: Arrangement,
     show_managed_fields: bool,
     printed: usize,
     started: bool,
@@ -32,19 +95,14 @@ pub struct ObjectPrinter {
 const JSON_INDENT: &[u8] = b"    ";
 
 impl ObjectPrinter {
-    pub fn new(format: ObjectFormat, as_list: bool, show_managed_fields: bool) -> Self {
+    pub fn new(format: ObjectFormat, arrangement: Arrangement, show_managed_fields: bool) -> Self {
         ObjectPrinter {
             format,
-            as_list,
+            arrangement,
             show_managed_fields,
             printed: 0,
             started: false,
         }
-    }
-
-    /// How many objects were printed so far.
-    pub fn printed(&self) -> usize {
-        self.printed
     }
 
     fn start(&mut self, out: &mut impl Write) -> Result<()> {
@@ -52,7 +110,7 @@ impl ObjectPrinter {
             return Ok(());
         }
         self.started = true;
-        if !self.as_list {
+        if self.arrangement != Arrangement::List {
             return Ok(());
         }
         match self.format {
@@ -65,28 +123,48 @@ impl ObjectPrinter {
         Ok(())
     }
 
-    /// Prints one object (which must carry its kind and apiVersion).
-    pub fn object(&mut self, out: &mut impl Write, mut object: Value) -> Result<()> {
+    /// Prints one object (which must carry its kind and apiVersion); `event` is the watch
+    /// event's type, for `{type, object}` documents.
+    pub fn object(
+        &mut self,
+        out: &mut impl Write,
+        mut object: Value,
+        event: Option<&str>,
+    ) -> Result<()> {
         self.start(out)?;
         if !self.show_managed_fields
             && let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut)
         {
             meta.remove("managedFields");
         }
-        match (self.format, self.as_list) {
+        let object = match (self.arrangement, event) {
+            (Arrangement::Stream { events: true }, Some(event))
+                if self.format != ObjectFormat::Name =>
+            {
+                serde_json::json!({"type": event, "object": object})
+            }
+            _ => object,
+        };
+        match (self.format, self.arrangement) {
             (ObjectFormat::Name, _) => writeln!(out, "{}", name_of(&object))?,
-            (ObjectFormat::Json, false) => {
+            (ObjectFormat::Json, Arrangement::Single | Arrangement::Stream { .. }) => {
                 write_pretty_json(out, &object, 0)?;
                 out.write_all(b"\n")?;
             }
-            (ObjectFormat::Json, true) => {
+            (ObjectFormat::Json, Arrangement::List) => {
                 out.write_all(if self.printed == 0 { b"\n" } else { b",\n" })?;
                 write_pretty_json(out, &object, 2)?;
             }
-            (ObjectFormat::Yaml, false) => {
+            (ObjectFormat::Yaml, Arrangement::Single) => {
                 out.write_all(kubectl_yaml::to_string(&object).as_bytes())?
             }
-            (ObjectFormat::Yaml, true) => {
+            (ObjectFormat::Yaml, Arrangement::Stream { .. }) => {
+                if self.printed > 0 {
+                    out.write_all(b"---\n")?;
+                }
+                out.write_all(kubectl_yaml::to_string(&object).as_bytes())?
+            }
+            (ObjectFormat::Yaml, Arrangement::List) => {
                 if self.printed == 0 {
                     out.write_all(b"items:\n")?;
                 }
@@ -99,7 +177,7 @@ impl ObjectPrinter {
 
     /// Closes the List (an empty one if nothing was printed).
     pub fn finish(&mut self, out: &mut impl Write) -> Result<()> {
-        if !self.as_list {
+        if self.arrangement != Arrangement::List {
             return Ok(());
         }
         self.start(out)?;
@@ -277,10 +355,17 @@ mod tests {
     }
 
     fn print(format: ObjectFormat, as_list: bool, objects: &[Value]) -> String {
-        let mut printer = ObjectPrinter::new(format, as_list, false);
+        let arrangement = if as_list {
+            Arrangement::List
+        } else {
+            Arrangement::Single
+        };
+        let mut printer = ObjectPrinter::new(format, arrangement, false);
         let mut out = Vec::new();
         for object in objects {
-            printer.object(&mut out, object.clone()).expect("print");
+            printer
+                .object(&mut out, object.clone(), None)
+                .expect("print");
         }
         printer.finish(&mut out).expect("finish");
         String::from_utf8(out).expect("utf8")
@@ -340,6 +425,56 @@ mod tests {
         assert_eq!(
             String::from_utf8(nested).expect("utf8"),
             expected.join("\n")
+        );
+    }
+
+    #[test]
+    fn list_items_get_their_type_from_the_page_or_the_resource() {
+        let rt = crate::discovery::builtin::catalog()
+            .resolve_one("deployments")
+            .cloned()
+            .expect("deployments");
+        let page = json!({"apiVersion": "apps/v1", "kind": "DeploymentList", "items": [
+            {"metadata": {"name": "a"}},
+            {"kind": "", "apiVersion": "", "metadata": {"name": "b"}},
+            {"kind": "Other", "apiVersion": "x/v2", "metadata": {"name": "c"}},
+        ]});
+        let typed: Vec<(String, String)> = list_items(&rt, page)
+            .map(|item| (item["kind"].to_string(), item["apiVersion"].to_string()))
+            .collect();
+        assert_eq!(
+            typed,
+            [
+                (r#""Deployment""#.into(), r#""apps/v1""#.into()),
+                (r#""Deployment""#.into(), r#""apps/v1""#.into()),
+                (r#""Other""#.into(), r#""x/v2""#.into()),
+            ]
+        );
+        // A page without an apiVersion (a watch's relist through a proxy, say) never leaves
+        // `apiVersion: ""`: the resource type knows it.
+        let bare = json!({"items": [{"metadata": {"name": "a"}}]});
+        let item = list_items(&rt, bare).next().expect("item");
+        assert_eq!(item["apiVersion"], "apps/v1");
+    }
+
+    #[test]
+    fn watch_streams_are_documents_one_after_another() {
+        let a = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "managedFields": [{}]}});
+        let mut printer = ObjectPrinter::new(
+            ObjectFormat::Yaml,
+            Arrangement::Stream { events: true },
+            false,
+        );
+        let mut out = Vec::new();
+        printer
+            .object(&mut out, a.clone(), Some("ADDED"))
+            .expect("a");
+        printer.object(&mut out, a, Some("DELETED")).expect("b");
+        printer.finish(&mut out).expect("finish");
+        let text = String::from_utf8(out).expect("utf8");
+        assert_eq!(
+            text,
+            "object:\n  apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\ntype: ADDED\n---\nobject:\n  apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\ntype: DELETED\n"
         );
     }
 

@@ -5,7 +5,6 @@
 //! output as it arrives. Objects that do not exist are reported on stderr like kubectl's
 //! `Error from server (NotFound)` lines while the others are still printed.
 
-mod output;
 mod watch;
 
 use std::io::Write;
@@ -22,8 +21,7 @@ use crate::discovery::ResourceType;
 use crate::error::{self, AlreadyReported, Reason};
 use crate::resource::{self, Selection, UsageError};
 
-use output::Output;
-pub use output::OutputFormat;
+use crate::print::{OutputFormat, PrintOptions, Printer};
 
 /// `get`'s validated options.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,24 +29,15 @@ pub struct Options {
     pub selection: Option<Selection>,
     pub filenames: Vec<PathBuf>,
     pub recursive: bool,
-    pub format: OutputFormat,
-    pub all_namespaces: bool,
+    pub print: PrintOptions,
     pub list: ListQuery,
     pub ignore_not_found: bool,
     pub raw: Option<String>,
     pub subresource: Option<Subresource>,
     pub watch: bool,
     pub watch_only: bool,
-    pub output_watch_events: bool,
-    pub no_headers: bool,
-    pub show_labels: bool,
-    pub label_columns: Vec<String>,
-    pub show_kind: bool,
-    pub sort_by: Option<String>,
     /// kubectl's `warning: …` lines about flags that will be ignored.
     pub warnings: Vec<&'static str>,
-    pub show_managed_fields: bool,
-    pub allow_missing_template_keys: bool,
 }
 
 impl Options {
@@ -72,14 +61,13 @@ impl Options {
             .map(Subresource::parse)
             .transpose()
             .map_err(anyhow::Error::msg)?;
-        let format = OutputFormat::parse(args.output.as_deref(), args.template.as_deref())?;
-        if args.show_labels
-            && let Some(output) = args
-                .output
-                .as_deref()
-                .filter(|o| !o.is_empty() && *o != "wide")
-        {
-            bail!("--show-labels option cannot be used with {output} printer");
+        let format =
+            OutputFormat::resolve(args.print.output.as_ref(), args.print.template.as_deref())?;
+        if args.show_labels && !format.is_table() {
+            bail!(
+                "--show-labels option cannot be used with {} printer",
+                format.printer_name()
+            );
         }
         if args.output_watch_events && !(args.watch || args.watch_only) {
             bail!("--output-watch-events option can only be used with --watch or --watch-only");
@@ -103,32 +91,35 @@ impl Options {
             }
         }
         let watching = args.watch || args.watch_only;
+        let include_object = args.sort_by.is_some() && !watching;
         Ok(Options {
             selection,
             filenames: args.filenames,
             recursive: args.recursive,
-            format,
-            all_namespaces: args.all_namespaces,
+            print: PrintOptions {
+                format,
+                no_headers: args.no_headers,
+                all_namespaces: args.all_namespaces,
+                show_labels: args.show_labels,
+                label_columns: args.label_columns,
+                show_kind: args.show_kind,
+                sort_by: args.sort_by.filter(|_| !watching),
+                show_managed_fields: args.print.show_managed_fields,
+                allow_missing_template_keys: args.print.allow_missing_template_keys,
+                output_watch_events: args.output_watch_events,
+            },
             list: ListQuery {
                 label_selector: args.selector,
                 field_selector: args.field_selector,
                 chunk_size: Some(args.chunk_size).filter(|n| *n > 0),
-                include_object: args.sort_by.is_some() && !watching,
+                include_object,
             },
             ignore_not_found: args.ignore_not_found,
             raw: args.raw,
             subresource,
             watch: args.watch || args.watch_only,
             watch_only: args.watch_only,
-            output_watch_events: args.output_watch_events,
-            no_headers: args.no_headers,
-            show_labels: args.show_labels,
-            label_columns: args.label_columns,
-            show_kind: args.show_kind,
-            sort_by: args.sort_by.filter(|_| !watching),
             warnings,
-            show_managed_fields: args.show_managed_fields,
-            allow_missing_template_keys: args.allow_missing_template_keys,
         })
     }
 }
@@ -143,7 +134,7 @@ fn validate_raw(raw: &str, args: &GetArgs) -> Result<()> {
             "--raw may not be specified with other flags that filter the server request or alter the output"
         );
     }
-    if args.output.as_deref().is_some_and(|o| !o.is_empty()) {
+    if args.print.output.is_some() {
         bail!("--raw and --output are mutually exclusive");
     }
     // Go's url.ParseRequestURI: an absolute path, or an absolute URL with a scheme.
@@ -194,7 +185,7 @@ pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
             Some(selection) => {
                 for (rt, names) in resolve(&mut discovery, selection).await? {
                     let namespace =
-                        (!options.all_namespaces && rt.namespaced).then(|| namespace.clone());
+                        (!options.print.all_namespaces && rt.namespaced).then(|| namespace.clone());
                     planned.push(Planned::Get(Box::new(Request {
                         rt,
                         namespace,
@@ -242,7 +233,7 @@ pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
         return watch::run(ctx, &client, &options, &requests);
     }
     let single = requests.len() == 1 && requests[0].names.len() == 1;
-    let mut output = Output::new(&options, single)?;
+    let mut output = Printer::new(&options.print, single)?;
     // The client's connection worker lives on the context's runtime: fetch there, with the
     // output stream borrowed out of the context meanwhile.
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
@@ -260,7 +251,7 @@ pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
         ctx.flush()?;
         eprintln!(
             "{}",
-            no_resources_message(&requests, &namespace, options.all_namespaces)
+            no_resources_message(&requests, &namespace, options.print.all_namespaces)
         );
     }
     report(errors)
@@ -373,7 +364,7 @@ async fn fetch_all(
     client: &ApiClient,
     options: &Options,
     planned: Vec<Planned>,
-    output: &mut Output,
+    output: &mut Printer,
     out: &mut Box<dyn Write>,
 ) -> Result<Vec<anyhow::Error>> {
     let accept = if output.wants_tables() {
@@ -390,7 +381,7 @@ async fn fetch_all(
                 continue;
             }
         };
-        output.begin_type(&request.rt, request.names.is_empty());
+        output.begin(&request.rt, request.names.is_empty());
         if request.names.is_empty() {
             let mut skip_until: Option<(String, String)> = None;
             let mut last_seen: Option<(String, String)> = None;
@@ -408,10 +399,10 @@ async fn fetch_all(
                 if page.restarted {
                     // The list began again: rows kept for a table are dropped, objects
                     // already printed are skipped.
-                    output.restart_type();
+                    output.restart();
                     skip_until = last_seen.clone();
                 }
-                output.page(
+                output.list_page(
                     &request.rt,
                     page.body,
                     skip_until.as_ref(),
@@ -435,7 +426,7 @@ async fn fetch_all(
                 match client.get(&path, accept).await {
                     Ok(response) => {
                         let body: Value = response.json()?;
-                        output.single(&request.rt, body, out)?;
+                        output.object(&request.rt, body, out)?;
                     }
                     Err(err) if is_not_found(&err) && options.ignore_not_found => {}
                     Err(err) if is_not_found(&err) => errors.push(err),
@@ -443,7 +434,7 @@ async fn fetch_all(
                 }
             }
         }
-        output.end_type(&request.rt)?;
+        output.end(&request.rt)?;
     }
     Ok(errors)
 }
@@ -473,7 +464,10 @@ mod tests {
         GetArgs {
             args: list.iter().map(|s| s.to_string()).collect(),
             chunk_size: 500,
-            allow_missing_template_keys: true,
+            print: crate::cli::PrintArgs {
+                allow_missing_template_keys: true,
+                ..Default::default()
+            },
             ..GetArgs::default()
         }
     }
@@ -500,7 +494,7 @@ mod tests {
 
         let mut labels = args(&["pods"]);
         labels.show_labels = true;
-        labels.output = Some("json".into());
+        labels.print.output = Some(crate::print::OutputArg::parse("json").expect("json"));
         assert_eq!(
             Options::from_args(labels).unwrap_err().to_string(),
             "--show-labels option cannot be used with json printer"
@@ -510,7 +504,7 @@ mod tests {
         sorted_watch.watch = true;
         sorted_watch.sort_by = Some(".metadata.name".into());
         let options = Options::from_args(sorted_watch).expect("only a warning");
-        assert_eq!(options.sort_by, None);
+        assert_eq!(options.print.sort_by, None);
         assert_eq!(options.warnings.len(), 1);
 
         let mut chunked = args(&["pods"]);

@@ -8,21 +8,12 @@
 use std::io::Write;
 
 use anyhow::{Result, bail};
-use serde_json::{Value, json};
 
-use super::output::{
-    OutputFormat, custom_columns_printer, go_template_printer, jsonpath_printer, kind_label,
-};
 use super::{Options, Request};
 use crate::api::{JSON_ACCEPT, ListRequest, TABLE_ACCEPT, WatchItem, Watcher};
 use crate::client::ApiClient;
 use crate::context::Context;
-use crate::discovery::ResourceType;
-use crate::print::custom_columns::{CustomColumnsPrinter, TabWriter};
-use crate::print::go_template::GoTemplatePrinter;
-use crate::print::jsonpath::JsonPathPrinter;
-use crate::print::objects::{ObjectFormat, name_of};
-use crate::print::server_table::{TableBuffer, TableOptions};
+use crate::print::WatchPrinter;
 
 pub fn run(
     ctx: &mut Context,
@@ -39,7 +30,7 @@ pub fn run(
             );
         }
     };
-    let mut printer = WatchPrinter::new(options, request)?;
+    let mut printer = WatchPrinter::new(&options.print, &request.rt)?;
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
     let outcome = ctx.block_on(watch(client, options, request, &mut printer, &mut out));
     ctx.out = out;
@@ -85,180 +76,12 @@ async fn watch(
         match watcher.next().await? {
             // --watch-only skips the first list; a relist (410) shows the current state.
             WatchItem::Listed { page, relist } if relist || !options.watch_only => {
-                print_list_page(&request.rt, page.body, printer, out)?;
+                printer.list_page(&request.rt, page.body, out)?;
             }
             WatchItem::Listed { .. } => {}
             WatchItem::Event { kind, object } => printer.event(kind.as_str(), object, out)?,
         }
         out.flush()?;
-    }
-}
-
-/// The objects of one list page, printed as ADDED events.
-fn print_list_page(
-    rt: &ResourceType,
-    page: Value,
-    printer: &mut WatchPrinter,
-    out: &mut impl Write,
-) -> Result<()> {
-    if page["kind"] == "Table" {
-        return printer.event("ADDED", page, out);
-    }
-    let mut page = page;
-    let api_version = page["apiVersion"].as_str().unwrap_or_default().to_string();
-    let Value::Array(items) = page["items"].take() else {
-        return Ok(());
-    };
-    for mut item in items {
-        item["kind"] = json!(rt.kind);
-        item["apiVersion"] = json!(api_version);
-        printer.event("ADDED", item, out)?;
-    }
-    Ok(())
-}
-
-enum WatchPrinter {
-    Table {
-        buffer: TableBuffer,
-        tabs: TabWriter,
-        header_done: bool,
-        no_headers: bool,
-        kind: Option<String>,
-        name_column: usize,
-    },
-    Objects {
-        format: ObjectFormat,
-        with_events: bool,
-        show_managed_fields: bool,
-        printed: usize,
-    },
-    JsonPath(JsonPathPrinter),
-    CustomColumns(CustomColumnsPrinter),
-    GoTemplate(GoTemplatePrinter),
-}
-
-impl WatchPrinter {
-    fn new(options: &Options, request: &Request) -> Result<WatchPrinter> {
-        let objects = |format| WatchPrinter::Objects {
-            format,
-            with_events: options.output_watch_events,
-            show_managed_fields: options.show_managed_fields,
-            printed: 0,
-        };
-        Ok(match &options.format {
-            OutputFormat::Table | OutputFormat::Wide => WatchPrinter::Table {
-                buffer: TableBuffer::new(TableOptions {
-                    wide: options.format == OutputFormat::Wide,
-                    no_headers: options.no_headers,
-                    namespace_column: options.all_namespaces,
-                    show_labels: options.show_labels,
-                    label_columns: options.label_columns.clone(),
-                    event_column: options.output_watch_events,
-                }),
-                tabs: TabWriter::new(),
-                header_done: false,
-                no_headers: options.no_headers,
-                kind: options.show_kind.then(|| kind_label(&request.rt)),
-                name_column: usize::from(options.output_watch_events)
-                    + usize::from(options.all_namespaces),
-            },
-            OutputFormat::Json => objects(ObjectFormat::Json),
-            OutputFormat::Yaml => objects(ObjectFormat::Yaml),
-            OutputFormat::Name => objects(ObjectFormat::Name),
-            OutputFormat::JsonPath { template, as_json } => {
-                WatchPrinter::JsonPath(jsonpath_printer(template, *as_json, options)?)
-            }
-            OutputFormat::CustomColumns { spec, from_file } => {
-                WatchPrinter::CustomColumns(custom_columns_printer(spec, *from_file, options)?)
-            }
-            OutputFormat::GoTemplate { template } => {
-                WatchPrinter::GoTemplate(go_template_printer(template, options)?)
-            }
-        })
-    }
-
-    fn wants_tables(&self) -> bool {
-        matches!(self, WatchPrinter::Table { .. })
-    }
-
-    /// Prints one event's object (a one-row Table for table formats).
-    fn event(&mut self, event: &str, object: Value, out: &mut impl Write) -> Result<()> {
-        match self {
-            WatchPrinter::Table {
-                buffer,
-                tabs,
-                header_done,
-                no_headers,
-                kind,
-                name_column,
-            } => {
-                buffer.add_table(&object, Some(event), |_| {});
-                let added = std::mem::take(&mut buffer.rows);
-                let mut text = String::new();
-                if !*header_done && !added.is_empty() {
-                    *header_done = true;
-                    if !*no_headers {
-                        text.push_str(&buffer.header().join("\t"));
-                        text.push('\n');
-                    }
-                }
-                for row in added {
-                    let mut cells = row.cells;
-                    if let (Some(kind), Some(name)) = (kind.as_deref(), cells.get_mut(*name_column))
-                    {
-                        *name = format!("{kind}/{name}");
-                    }
-                    text.push_str(&cells.join("\t"));
-                    text.push('\n');
-                }
-                tabs.write(&text, out)?;
-            }
-            WatchPrinter::Objects {
-                format,
-                with_events,
-                show_managed_fields,
-                printed,
-            } => {
-                let mut object = object;
-                if !*show_managed_fields
-                    && let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut)
-                {
-                    meta.remove("managedFields");
-                }
-                match format {
-                    ObjectFormat::Name => writeln!(out, "{}", name_of(&object))?,
-                    ObjectFormat::Json => {
-                        let document = if *with_events {
-                            json!({"type": event, "object": object})
-                        } else {
-                            object
-                        };
-                        crate::print::write_json(out, &document, 4)?;
-                    }
-                    ObjectFormat::Yaml => {
-                        if *printed > 0 {
-                            out.write_all(b"---\n")?;
-                        }
-                        let document = if *with_events {
-                            json!({"type": event, "object": object})
-                        } else {
-                            object
-                        };
-                        out.write_all(crate::print::kubectl_yaml::to_string(&document).as_bytes())?;
-                    }
-                }
-                *printed += 1;
-            }
-            WatchPrinter::JsonPath(printer) => printer
-                .print(&object, out)
-                .map_err(|e| anyhow::anyhow!("{e}"))?,
-            WatchPrinter::CustomColumns(printer) => {
-                printer.add(&object).map_err(|e| anyhow::anyhow!("{e}"))?;
-                printer.flush(out)?;
-            }
-            WatchPrinter::GoTemplate(template) => template.print(&object, out)?,
-        }
-        Ok(())
     }
 }
 

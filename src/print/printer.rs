@@ -1,107 +1,69 @@
-//! What `get` prints: `-o` parsed into a format, and the printer state across the requests
-//! of one command (tables per resource type, one List for object formats).
+//! The printer every verb uses: kubectl's PrintFlags chain behind one interface over
+//! `W: Write`. A command tells it what it fetched, step by step — `begin` a resource type,
+//! hand it `table_page`s (server-side Tables), `list_page`s and `object`s, `end` the type —
+//! and `finish`es; the printer decides what to write when: tables once a type is complete
+//! (kubectl aligns a type's rows together), object formats as they come (a List streamed item
+//! by item), templates over the whole List unless they can run item by item.
 
 use std::cmp::Ordering;
 use std::io::Write;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde_json::Value;
 
-use super::Options;
+use super::custom_columns::{CustomColumns, CustomColumnsPrinter};
+use super::format::{OutputFormat, Template};
+use super::go_template::GoTemplatePrinter;
+use super::jsonpath::{Found, JsonPath, JsonPathOutput, JsonPathPrinter, relaxed};
+use super::objects::{Arrangement, ObjectFormat, ObjectPrinter, list_items};
+use super::server_table::{TableBuffer, TableOptions, cell_text};
 use crate::api::list_position;
 use crate::discovery::ResourceType;
-use crate::print::custom_columns::{CustomColumns, CustomColumnsPrinter};
-use crate::print::go_template::GoTemplatePrinter;
-use crate::print::jsonpath::{Found, JsonPath, JsonPathOutput, JsonPathPrinter, relaxed};
-use crate::print::objects::{ObjectFormat, ObjectPrinter};
-use crate::print::server_table::{TableBuffer, TableOptions, cell_text};
 
-/// `-o`, parsed. Template files are read here, so a missing one fails before any request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OutputFormat {
-    Table,
-    Wide,
-    Json,
-    Yaml,
-    Name,
-    JsonPath { template: String, as_json: bool },
-    CustomColumns { spec: String, from_file: bool },
-    GoTemplate { template: String },
+/// How to print: `-o` and the flags that shape tables and objects (kubectl's PrintFlags).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintOptions {
+    pub format: OutputFormat,
+    pub no_headers: bool,
+    /// A NAMESPACE column (`-A`).
+    pub all_namespaces: bool,
+    pub show_labels: bool,
+    pub label_columns: Vec<String>,
+    pub show_kind: bool,
+    pub sort_by: Option<String>,
+    pub show_managed_fields: bool,
+    pub allow_missing_template_keys: bool,
+    /// An EVENT column, or `{type, object}` documents (`--output-watch-events`).
+    pub output_watch_events: bool,
 }
 
-const ALLOWED: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
-
-impl OutputFormat {
-    pub fn parse(output: Option<&str>, template_flag: Option<&str>) -> Result<OutputFormat> {
-        let Some(output) = output.filter(|o| !o.is_empty()) else {
-            return Ok(OutputFormat::Table);
-        };
-        let (name, value) = match output.split_once('=') {
-            Some((name, value)) => (name, Some(value)),
-            None => (output, template_flag),
-        };
-        let text = |value: Option<&str>| -> Result<String> {
-            match value {
-                Some(v) if !v.is_empty() => Ok(v.to_string()),
-                _ => bail!("template format specified but no template given"),
-            }
-        };
-        let file = |value: Option<&str>| -> Result<String> {
-            let path = text(value)?;
-            std::fs::read_to_string(&path).map_err(|err| {
-                anyhow::anyhow!(
-                    "error reading --template {path}, {}",
-                    go_open_error(&path, &err)
-                )
-            })
-        };
-        Ok(match name {
-            "wide" => OutputFormat::Wide,
-            "json" => OutputFormat::Json,
-            "yaml" => OutputFormat::Yaml,
-            "name" => OutputFormat::Name,
-            "jsonpath" => OutputFormat::JsonPath {
-                template: text(value)?,
-                as_json: false,
-            },
-            "jsonpath-as-json" => OutputFormat::JsonPath {
-                template: text(value)?,
-                as_json: true,
-            },
-            "jsonpath-file" => OutputFormat::JsonPath {
-                template: file(value)?,
-                as_json: false,
-            },
-            "custom-columns" => OutputFormat::CustomColumns {
-                spec: value.unwrap_or_default().to_string(),
-                from_file: false,
-            },
-            "custom-columns-file" => OutputFormat::CustomColumns {
-                spec: file(value)?,
-                from_file: true,
-            },
-            "go-template" | "template" => OutputFormat::GoTemplate {
-                template: text(value)?,
-            },
-            "go-template-file" | "templatefile" => OutputFormat::GoTemplate {
-                template: file(value)?,
-            },
-            other => bail!(
-                "unable to match a printer suitable for the output format {other:?}, allowed formats are: {ALLOWED}"
-            ),
-        })
+impl PrintOptions {
+    /// Objects in `format` with kubectl's defaults for everything else.
+    pub fn new(format: OutputFormat) -> PrintOptions {
+        PrintOptions {
+            format,
+            no_headers: false,
+            all_namespaces: false,
+            show_labels: false,
+            label_columns: Vec::new(),
+            show_kind: false,
+            sort_by: None,
+            show_managed_fields: false,
+            allow_missing_template_keys: true,
+            output_watch_events: false,
+        }
     }
-}
 
-/// Go's `open PATH: no such file or directory`, as kubectl reports a file it cannot read.
-fn go_open_error(path: &str, err: &std::io::Error) -> String {
-    let reason = match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
-        _ => err.to_string().to_lowercase(),
-    };
-    format!("open {path}: {reason}")
+    pub(super) fn table_options(&self) -> TableOptions {
+        TableOptions {
+            wide: self.format == OutputFormat::Wide,
+            no_headers: self.no_headers,
+            namespace_column: self.all_namespaces,
+            show_labels: self.show_labels,
+            label_columns: self.label_columns.clone(),
+            event_column: self.output_watch_events,
+        }
+    }
 }
 
 /// `--sort-by`: a JSONPath evaluated on every object, compared like kubectl compares them.
@@ -158,7 +120,7 @@ fn compare_keys(a: &Value, b: &Value) -> Ordering {
     }
 }
 
-enum Printer {
+enum Layout {
     Tables {
         options: TableOptions,
         show_kind: bool,
@@ -195,9 +157,9 @@ enum Printer {
     },
 }
 
-/// The printer of one `get` command.
-pub struct Output {
-    printer: Printer,
+/// The printer of one command's results.
+pub struct Printer {
+    layout: Layout,
     sort_by: Option<SortBy>,
     /// Objects held back for `--sort-by` (object formats only).
     held: Vec<Value>,
@@ -213,29 +175,25 @@ pub fn kind_label(rt: &ResourceType) -> String {
     }
 }
 
-impl Output {
+impl Printer {
     /// `single`: exactly one object was asked for by name, so object formats print it bare.
-    pub fn new(options: &Options, single: bool) -> Result<Output> {
-        let table_options = |wide: bool| TableOptions {
-            wide,
-            no_headers: options.no_headers,
-            namespace_column: options.all_namespaces,
-            show_labels: options.show_labels,
-            label_columns: options.label_columns.clone(),
-            event_column: options.output_watch_events,
-        };
+    pub fn new(options: &PrintOptions, single: bool) -> Result<Printer> {
         let objects = |format| {
-            Printer::Objects(ObjectPrinter::new(
+            Layout::Objects(ObjectPrinter::new(
                 format,
-                !single,
+                if single {
+                    Arrangement::Single
+                } else {
+                    Arrangement::List
+                },
                 options.show_managed_fields,
             ))
         };
         let options_show_kind = options.show_kind;
-        let printer = match &options.format {
+        let layout = match &options.format {
             OutputFormat::Table | OutputFormat::Wide => {
-                let options = table_options(options.format == OutputFormat::Wide);
-                Printer::Tables {
+                let options = options.table_options();
+                Layout::Tables {
                     current_options: options.clone(),
                     options,
                     show_kind: options_show_kind,
@@ -250,7 +208,8 @@ impl Output {
             OutputFormat::Yaml => objects(ObjectFormat::Yaml),
             OutputFormat::Name => objects(ObjectFormat::Name),
             OutputFormat::JsonPath { template, as_json } => {
-                let printer = jsonpath_printer(template, *as_json, options)?;
+                let template = template.text()?;
+                let printer = jsonpath_printer(&template, *as_json, options)?;
                 let output = if *as_json {
                     JsonPathOutput::Json
                 } else {
@@ -259,22 +218,22 @@ impl Output {
                 // Missing keys are errors with --allow-missing-template-keys=false, and kubectl's
                 // error text quotes the whole List: that mode keeps the List.
                 let per_item = match (single, output, options.allow_missing_template_keys) {
-                    (false, JsonPathOutput::Text, true) => ItemTemplate::of(template, true),
+                    (false, JsonPathOutput::Text, true) => ItemTemplate::of(&template, true),
                     _ => None,
                 };
-                Printer::JsonPath {
+                Layout::JsonPath {
                     printer,
                     per_item,
                     items: Vec::new(),
                     single,
                 }
             }
-            OutputFormat::CustomColumns { spec, from_file } => Printer::CustomColumns {
-                printer: custom_columns_printer(spec, *from_file, options)?,
+            OutputFormat::CustomColumns { spec } => Layout::CustomColumns {
+                printer: custom_columns_printer(spec, options)?,
             },
             OutputFormat::GoTemplate { template } => {
-                let template = go_template_printer(template, options)?;
-                Printer::GoTemplate {
+                let template = go_template_printer(&template.text()?, options)?;
+                Layout::GoTemplate {
                     template,
                     items: Vec::new(),
                     single,
@@ -282,8 +241,8 @@ impl Output {
             }
         };
         let sort_by = options.sort_by.as_deref().map(SortBy::new).transpose()?;
-        Ok(Output {
-            printer,
+        Ok(Printer {
+            layout,
             sort_by,
             held: Vec::new(),
             printed: 0,
@@ -291,7 +250,7 @@ impl Output {
     }
 
     pub fn wants_tables(&self) -> bool {
-        matches!(self.printer, Printer::Tables { .. })
+        matches!(self.layout, Layout::Tables { .. })
     }
 
     /// How many objects or rows were printed (or are ready to be).
@@ -301,15 +260,15 @@ impl Output {
 
     /// The requests of one resource type begin; `list` when they are a list (which counts
     /// as an answer of its kind even when empty).
-    pub fn begin_type(&mut self, rt: &ResourceType, list: bool) {
-        if let Printer::Tables {
+    pub fn begin(&mut self, rt: &ResourceType, list: bool) {
+        if let Layout::Tables {
             options,
             current,
             current_options,
             keys,
             namespace_column_kept,
             ..
-        } = &mut self.printer
+        } = &mut self.layout
         {
             let mut type_options = options.clone();
             type_options.namespace_column =
@@ -326,7 +285,7 @@ impl Output {
 
     /// An answer of this kind arrived.
     fn answered(&mut self, rt: &ResourceType) {
-        if let Printer::Tables { kinds, .. } = &mut self.printer {
+        if let Layout::Tables { kinds, .. } = &mut self.layout {
             let kind = kind_label(rt);
             if !kinds.contains(&kind) {
                 kinds.push(kind);
@@ -335,13 +294,13 @@ impl Output {
     }
 
     /// The list of the current type started over: forget the rows kept for its table.
-    pub fn restart_type(&mut self) {
-        if let Printer::Tables {
+    pub fn restart(&mut self) {
+        if let Layout::Tables {
             current,
             current_options,
             keys,
             ..
-        } = &mut self.printer
+        } = &mut self.layout
         {
             self.printed -= current.as_ref().map_or(0, |c| c.rows.len());
             *current = Some(TableBuffer::new(current_options.clone()));
@@ -349,8 +308,10 @@ impl Output {
         }
     }
 
-    /// One page of a list: a Table (table formats) or a list of items.
-    pub fn page(
+    /// One page of a list: a Table (table formats) or a list of items. After a restarted list,
+    /// items up to `skip_until` (in list order) were printed before and are skipped;
+    /// `last_seen` follows the last item printed.
+    pub fn list_page(
         &mut self,
         rt: &ResourceType,
         page: Value,
@@ -359,51 +320,38 @@ impl Output {
         out: &mut impl Write,
     ) -> Result<()> {
         if page["kind"] == "Table" {
-            return self.table(page);
+            return self.table_page(page);
         }
         if self.wants_tables() {
-            return self.table(client_side_table(&page));
+            return self.table_page(client_side_table(&page));
         }
-        let api_version = page["apiVersion"]
-            .as_str()
-            .map(String::from)
-            .unwrap_or_else(|| rt.api_version());
-        let mut page = page;
-        let Value::Array(items) = page["items"].take() else {
-            return Ok(());
-        };
-        for mut item in items {
+        for item in list_items(rt, page) {
             let position = list_position(&item);
             if skip_until.is_some_and(|skip| position <= *skip) {
                 continue;
             }
             *last_seen = Some(position);
-            if item.get("kind").is_none() {
-                item["kind"] = Value::String(rt.kind.clone());
-            }
-            if item.get("apiVersion").is_none() {
-                item["apiVersion"] = Value::String(api_version.clone());
-            }
-            self.object(item, out)?;
+            self.held_or_printed(item, out)?;
         }
         Ok(())
     }
 
-    /// One object fetched by name: a one-row Table, or the object.
-    pub fn single(&mut self, rt: &ResourceType, body: Value, out: &mut impl Write) -> Result<()> {
+    /// One object fetched by name (or written by a verb): a one-row Table, or the object.
+    pub fn object(&mut self, rt: &ResourceType, body: Value, out: &mut impl Write) -> Result<()> {
         self.answered(rt);
         if body["kind"] == "Table" {
-            return self.table(body);
+            return self.table_page(body);
         }
         if self.wants_tables() {
             let list = serde_json::json!({"items": [body]});
-            return self.table(client_side_table(&list));
+            return self.table_page(client_side_table(&list));
         }
-        self.object(body, out)
+        self.held_or_printed(body, out)
     }
 
-    fn table(&mut self, table: Value) -> Result<()> {
-        let Printer::Tables { current, keys, .. } = &mut self.printer else {
+    /// The rows of a server-side Table answer (a list page, or one object).
+    pub fn table_page(&mut self, table: Value) -> Result<()> {
+        let Layout::Tables { current, keys, .. } = &mut self.layout else {
             return Ok(());
         };
         let buffer = current.get_or_insert_with(TableBuffer::default);
@@ -416,7 +364,7 @@ impl Output {
         Ok(())
     }
 
-    fn object(&mut self, object: Value, out: &mut impl Write) -> Result<()> {
+    fn held_or_printed(&mut self, object: Value, out: &mut impl Write) -> Result<()> {
         self.printed += 1;
         if self.sort_by.is_some() {
             self.held.push(object);
@@ -426,34 +374,34 @@ impl Output {
     }
 
     fn emit(&mut self, object: Value, out: &mut impl Write) -> Result<()> {
-        match &mut self.printer {
-            Printer::Objects(printer) => printer.object(out, object),
-            Printer::JsonPath {
+        match &mut self.layout {
+            Layout::Objects(printer) => printer.object(out, object, None),
+            Layout::JsonPath {
                 per_item: Some(template),
                 ..
             } => template.print(&object, out),
-            Printer::JsonPath { items, .. } | Printer::GoTemplate { items, .. } => {
+            Layout::JsonPath { items, .. } | Layout::GoTemplate { items, .. } => {
                 items.push(object);
                 Ok(())
             }
-            Printer::CustomColumns { printer } => {
+            Layout::CustomColumns { printer } => {
                 printer.add(&object).map_err(|e| anyhow::anyhow!("{e}"))?;
                 Ok(())
             }
-            Printer::Tables { .. } => Ok(()),
+            Layout::Tables { .. } => Ok(()),
         }
     }
 
-    /// The end of one resource type's requests: its table is complete. (Custom columns are
+    /// The end of one resource type's answers: its table is complete. (Custom columns are
     /// laid out once, at the end, across every type like kubectl's one List; only the rows'
     /// text is kept meanwhile.)
-    pub fn end_type(&mut self, rt: &ResourceType) -> Result<()> {
-        if let Printer::Tables {
+    pub fn end(&mut self, rt: &ResourceType) -> Result<()> {
+        if let Layout::Tables {
             done,
             current,
             keys,
             ..
-        } = &mut self.printer
+        } = &mut self.layout
             && let Some(mut buffer) = current.take()
         {
             if self.sort_by.is_some() && keys.len() == buffer.rows.len() {
@@ -478,8 +426,8 @@ impl Output {
                 self.emit(object, out)?;
             }
         }
-        match &mut self.printer {
-            Printer::Tables {
+        match &mut self.layout {
+            Layout::Tables {
                 done,
                 show_kind,
                 kinds,
@@ -494,11 +442,11 @@ impl Output {
                     buffer.write(out, with_kind.then_some(kind.as_str()))?;
                 }
             }
-            Printer::Objects(printer) => printer.finish(out)?,
-            Printer::JsonPath {
+            Layout::Objects(printer) => printer.finish(out)?,
+            Layout::JsonPath {
                 per_item: Some(_), ..
             } => {}
-            Printer::JsonPath {
+            Layout::JsonPath {
                 printer,
                 items,
                 single,
@@ -509,7 +457,7 @@ impl Output {
                     .print(&data, out)
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
             }
-            Printer::GoTemplate {
+            Layout::GoTemplate {
                 template,
                 items,
                 single,
@@ -517,7 +465,7 @@ impl Output {
                 let data = whole(items, *single);
                 template.print(&data, out)?;
             }
-            Printer::CustomColumns { printer } => {
+            Layout::CustomColumns { printer } => {
                 if self.printed == 0 {
                     // kubectl prints the header of an empty List.
                     printer
@@ -531,11 +479,11 @@ impl Output {
     }
 }
 
-/// `-o jsonpath[-file|-as-json]`'s printer, as `get` and `get --watch` use it.
+/// `-o jsonpath[-file|-as-json]`'s printer, for lists and watches alike.
 pub(super) fn jsonpath_printer(
     template: &str,
     as_json: bool,
-    options: &Options,
+    options: &PrintOptions,
 ) -> Result<JsonPathPrinter> {
     let output = if as_json {
         JsonPathOutput::Json
@@ -549,14 +497,15 @@ pub(super) fn jsonpath_printer(
 
 /// `-o custom-columns[-file]`'s printer; kubectl ignores --no-headers for the file form.
 pub(super) fn custom_columns_printer(
-    spec: &str,
-    from_file: bool,
-    options: &Options,
+    spec: &Template,
+    options: &PrintOptions,
 ) -> Result<CustomColumnsPrinter> {
+    let from_file = spec.is_file();
+    let text = spec.text()?;
     let columns = if from_file {
-        CustomColumns::from_template(spec)
+        CustomColumns::from_template(&text)
     } else {
-        CustomColumns::from_spec(spec)
+        CustomColumns::from_spec(&text)
     }
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(CustomColumnsPrinter::new(
@@ -566,7 +515,10 @@ pub(super) fn custom_columns_printer(
 }
 
 /// `-o go-template[-file]`'s printer.
-pub(super) fn go_template_printer(template: &str, options: &Options) -> Result<GoTemplatePrinter> {
+pub(super) fn go_template_printer(
+    template: &str,
+    options: &PrintOptions,
+) -> Result<GoTemplatePrinter> {
     Ok(GoTemplatePrinter::new(template)?.allow_missing_keys(options.allow_missing_template_keys))
 }
 
@@ -699,42 +651,6 @@ fn client_side_table(list: &Value) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn output_formats_parse_like_kubectl() {
-        assert_eq!(
-            OutputFormat::parse(None, None).expect("default"),
-            OutputFormat::Table
-        );
-        assert_eq!(
-            OutputFormat::parse(Some("jsonpath={.a}"), None).expect("jsonpath"),
-            OutputFormat::JsonPath {
-                template: "{.a}".into(),
-                as_json: false
-            }
-        );
-        assert_eq!(
-            OutputFormat::parse(Some("jsonpath"), Some("{.b}")).expect("--template"),
-            OutputFormat::JsonPath {
-                template: "{.b}".into(),
-                as_json: false
-            }
-        );
-        let err = OutputFormat::parse(Some("bogus"), None).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            format!(
-                "unable to match a printer suitable for the output format \"bogus\", allowed formats are: {ALLOWED}"
-            )
-        );
-        assert!(OutputFormat::parse(Some("jsonpath="), None).is_err());
-        let missing =
-            OutputFormat::parse(Some("go-template-file=/no/such/file"), None).unwrap_err();
-        assert_eq!(
-            missing.to_string(),
-            "error reading --template /no/such/file, open /no/such/file: no such file or directory"
-        );
-    }
 
     #[test]
     fn sort_keys_compare_numbers_numerically() {
