@@ -154,6 +154,29 @@ pub struct GlobalArgs {
     /// Group to impersonate for the operation; repeat for several groups.
     #[arg(long = "as-group", global = true, value_name = "GROUP")]
     pub impersonate_groups: Vec<String>,
+
+    /// When to use colour on stdout and stderr.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorMode::Auto
+    )]
+    pub color: ColorMode,
+}
+
+/// `--color`: whether kz may colour what it writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorMode {
+    /// Colour a stream only when it is a terminal, NO_COLOR is unset or empty and TERM is
+    /// not dumb.
+    #[default]
+    Auto,
+    /// Always colour, even into a pipe or a file.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 impl GlobalArgs {
@@ -413,6 +436,20 @@ mod tests {
         ]);
         assert!(!unset.all_namespaces && !unset.no_headers && !unset.allow_missing_template_keys);
         assert!(try_parse_from(["kz", "get", "pods", "--show-labels=maybe"]).is_err());
+    }
+
+    #[test]
+    fn color_defaults_to_auto_and_takes_a_mode() {
+        assert_eq!(parse(&["api-versions"]).global.color, ColorMode::Auto);
+        assert_eq!(
+            parse(&["--color=never", "api-versions"]).global.color,
+            ColorMode::Never
+        );
+        assert_eq!(
+            parse(&["api-versions", "--color", "always"]).global.color,
+            ColorMode::Always
+        );
+        assert!(try_parse_from(["kz", "--color=sometimes", "api-versions"]).is_err());
     }
 
     #[test]
