@@ -7,7 +7,7 @@ mod values;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Arg, ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub use get::GetArgs;
 pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
@@ -18,12 +18,14 @@ pub fn command() -> clap::Command {
     with_go_booleans(Cli::command())
 }
 
-/// Parses `args` (the program name first) with [`command`].
+/// Parses `args` (the program name first) with [`command`]; main parses the process's own.
+#[cfg(test)]
 pub fn try_parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    use clap::FromArgMatches as _;
     let matches = command().try_get_matches_from(args)?;
     Cli::from_arg_matches(&matches)
 }
