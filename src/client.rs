@@ -2,7 +2,6 @@
 //! certificates, exec plugins, proxies) plus kz's `--request-timeout`, `-v` request tracing with
 //! credentials redacted, and kubectl-style errors (`ServerError`, `ConnectError`).
 
-use std::io::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,6 +12,7 @@ use http::{Request, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ConnectCause, ConnectError, ServerError, Status};
+use crate::streams::Stderr;
 
 /// A response with a success status and its whole body.
 #[derive(Debug, Clone)]
@@ -38,13 +38,19 @@ pub struct ApiClient {
 
 impl ApiClient {
     /// Builds the client. Must run inside a tokio runtime (kube spawns its connection worker).
-    pub fn new(config: kube::Config, timeout: Option<Duration>, verbosity: u8) -> Result<Self> {
+    /// The `-v` trace goes to `stderr`.
+    pub fn new(
+        config: kube::Config,
+        timeout: Option<Duration>,
+        verbosity: u8,
+        stderr: Stderr,
+    ) -> Result<Self> {
         let server = config
             .cluster_url
             .to_string()
             .trim_end_matches('/')
             .to_owned();
-        let trace = Arc::new(Trace::new(verbosity, &config.auth_info));
+        let trace = Arc::new(Trace::new(verbosity, &config.auth_info, stderr));
         let client = kube::Client::try_from(config)
             .with_context(|| format!("setting up the connection to {server}"))?;
         Ok(ApiClient {
@@ -262,15 +268,17 @@ fn user_agent() -> &'static str {
 
 /// `-v` request tracing on stderr. Credentials never appear: `Authorization` values are
 /// redacted, and the headers kube adds later (auth, impersonation) are shown as they will be.
+/// Tracing is best effort: a closed stderr does not fail the command.
 struct Trace {
     verbosity: u8,
     added_headers: Vec<(String, String)>,
+    stderr: Stderr,
 }
 
 const BODY_LIMIT: usize = 10 * 1024;
 
 impl Trace {
-    fn new(verbosity: u8, auth: &kube::config::AuthInfo) -> Self {
+    fn new(verbosity: u8, auth: &kube::config::AuthInfo, stderr: Stderr) -> Self {
         let mut added_headers = Vec::new();
         if auth.token.is_some()
             || auth.token_file.is_some()
@@ -290,6 +298,7 @@ impl Trace {
         Trace {
             verbosity,
             added_headers,
+            stderr,
         }
     }
 
@@ -308,7 +317,7 @@ impl Trace {
         for (name, value) in &self.added_headers {
             lines.push_str(&format!("    {name}: {value}\n"));
         }
-        emit(&lines);
+        self.stderr.print(lines);
     }
 
     fn response(
@@ -351,12 +360,12 @@ impl Trace {
                 lines.push_str(&format!("Response Body: {text}\n"));
             }
         }
-        emit(&lines);
+        self.stderr.print(lines);
     }
 
     fn failure(&self, method: &http::Method, url: &str, elapsed: Duration, error: &anyhow::Error) {
         if self.verbosity >= 6 {
-            emit(&format!(
+            self.stderr.print(format_args!(
                 "{method} {url} failed after {} milliseconds: {error:#}\n",
                 elapsed.as_millis()
             ));
@@ -392,11 +401,6 @@ fn title_case(name: &str) -> String {
         .join("-")
 }
 
-fn emit(lines: &str) {
-    // Tracing is best effort: a closed stderr must not fail the command.
-    let _ = std::io::stderr().lock().write_all(lines.as_bytes());
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,7 +427,7 @@ mod tests {
             impersonate_groups: Some(vec!["devs".into()]),
             ..Default::default()
         };
-        let trace = Trace::new(7, &auth);
+        let trace = Trace::new(7, &auth, Stderr::new(std::io::sink()));
         let rendered = format!("{:?}", trace.added_headers);
         assert!(!rendered.contains("secret-token"));
         assert_eq!(
@@ -433,6 +437,45 @@ mod tests {
                 ("Impersonate-User".to_owned(), "alice".to_owned()),
                 ("Impersonate-Group".to_owned(), "devs".to_owned()),
             ]
+        );
+    }
+
+    #[test]
+    fn trace_writes_to_the_given_stderr_by_level() {
+        let auth = kube::config::AuthInfo {
+            token: Some("secret-token".to_owned().into()),
+            ..Default::default()
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let url = "https://k:6443/api?timeout=32s";
+        let traced = |verbosity| {
+            let captured = crate::streams::Captured::default();
+            let trace = Trace::new(verbosity, &auth, Stderr::new(captured.clone()));
+            trace.request(&http::Method::GET, url, &headers);
+            let elapsed = Duration::from_millis(12);
+            trace.response(
+                &http::Method::GET,
+                url,
+                StatusCode::OK,
+                elapsed,
+                &headers,
+                b"",
+            );
+            captured.text()
+        };
+        assert_eq!(traced(5), "");
+        assert_eq!(
+            traced(6),
+            "GET https://k:6443/api?timeout=32s 200 OK in 12 milliseconds\n"
+        );
+        assert_eq!(
+            traced(7),
+            "GET https://k:6443/api?timeout=32s\n\
+             Request Headers:\n    \
+             Accept: application/json\n    \
+             Authorization: Bearer <redacted>\n\
+             GET https://k:6443/api?timeout=32s 200 OK in 12 milliseconds\n"
         );
     }
 

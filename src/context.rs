@@ -1,6 +1,7 @@
-//! The one seam every command gets: flags, kubeconfig, namespace, API client, discovery and
-//! the output stream. Everything is built lazily, so `kz version --client` reads no kubeconfig
-//! and starts no runtime. Tests build a `Context` with their own `Environment` and output.
+//! The one seam every command gets: flags, kubeconfig, namespace, API client, discovery, the
+//! output streams and what is known about the terminal behind them. Everything is built lazily,
+//! so `kz version --client` reads no kubeconfig and starts no runtime. Tests build a `Context`
+//! with their own `Environment` (terminal facts included) and captured streams.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -12,11 +13,13 @@ use crate::cli::GlobalArgs;
 use crate::client::ApiClient;
 use crate::discovery::{Discovery, DiscoveryCache};
 use crate::kubeconfig::{KUBECONFIG_ENV, Kubeconfigs, LoadingRules, Selection};
+use crate::streams::Stderr;
+use crate::terminal::{Terminal, TerminalEnv};
 
 /// Overrides the discovery cache location (tests, CI sandboxes).
 pub const CACHE_DIR_ENV: &str = "KZ_CACHE_DIR";
 
-/// What kz reads from its process environment, captured once.
+/// What kz reads from its process environment and standard streams, captured once.
 #[derive(Debug, Clone, Default)]
 pub struct Environment {
     /// `KUBECONFIG`.
@@ -26,6 +29,8 @@ pub struct Environment {
     pub cache_root: Option<PathBuf>,
     /// Whether a pod's service-account configuration may be used (`KUBERNETES_SERVICE_HOST`).
     pub in_cluster: bool,
+    /// Whether stdout and stderr are terminals, their widths, `NO_COLOR`, `TERM`, `COLUMNS`.
+    pub terminal: TerminalEnv,
 }
 
 impl Environment {
@@ -39,6 +44,7 @@ impl Environment {
             home: dirs::home_dir(),
             cache_root,
             in_cluster: std::env::var_os("KUBERNETES_SERVICE_HOST").is_some_and(|h| !h.is_empty()),
+            terminal: TerminalEnv::from_process(),
         }
     }
 }
@@ -47,6 +53,8 @@ pub struct Context {
     pub global: GlobalArgs,
     /// Where commands print their results.
     pub out: Box<dyn Write>,
+    /// Where warnings, notices, `-v` traces and the final error go; writes cannot fail.
+    pub err: Stderr,
     env: Environment,
     kubeconfigs: Option<Kubeconfigs>,
     selection: Option<Selection>,
@@ -55,10 +63,11 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(global: GlobalArgs, env: Environment, out: Box<dyn Write>) -> Self {
+    pub fn new(global: GlobalArgs, env: Environment, out: Box<dyn Write>, err: Stderr) -> Self {
         Context {
             global,
             out,
+            err,
             env,
             kubeconfigs: None,
             selection: None,
@@ -80,7 +89,10 @@ impl Context {
         let loaded = Kubeconfigs::load(rules)?;
         if self.global.verbosity >= 6 {
             for file in loaded.files().iter().filter(|file| file.config.is_some()) {
-                eprintln!("Config loaded from file: {}", file.path.display());
+                self.err.line(format_args!(
+                    "Config loaded from file: {}",
+                    file.path.display()
+                ));
             }
         }
         Ok(self.kubeconfigs.insert(loaded))
@@ -121,7 +133,7 @@ impl Context {
         let runtime = self.runtime()?;
         // kube spawns its connection worker on the current runtime.
         let _entered = runtime.enter();
-        let client = ApiClient::new(config, timeout, verbosity)?;
+        let client = ApiClient::new(config, timeout, verbosity, self.err.clone())?;
         self.client = Some(client.clone());
         Ok(client)
     }
@@ -135,6 +147,16 @@ impl Context {
             .as_deref()
             .map(|root| DiscoveryCache::new(root, client.server()));
         Ok(Discovery::new(client, cache))
+    }
+
+    /// Whether stdout is a terminal, its width and whether to colour it (`--color`).
+    pub fn out_terminal(&self) -> Terminal {
+        self.env.terminal.stdout(self.global.color)
+    }
+
+    /// Whether stderr is a terminal, its width and whether to colour it (`--color`).
+    pub fn err_terminal(&self) -> Terminal {
+        self.env.terminal.stderr(self.global.color)
     }
 
     /// Runs `future` to completion on kz's runtime.
@@ -162,18 +184,144 @@ impl Context {
     }
 }
 
+/// Test contexts: captured streams and terminal facts the test chooses.
+#[cfg(test)]
+impl Context {
+    /// A context whose stdout and stderr are captured; read them from the returned streams.
+    pub fn for_test(global: GlobalArgs, env: Environment) -> (Context, CapturedStreams) {
+        let streams = CapturedStreams::default();
+        let ctx = Context::new(
+            global,
+            env,
+            Box::new(streams.out.clone()),
+            Stderr::new(streams.err.clone()),
+        );
+        (ctx, streams)
+    }
+}
+
+/// What a test context wrote to stdout and to stderr.
+#[cfg(test)]
+#[derive(Debug, Clone, Default)]
+pub struct CapturedStreams {
+    pub out: crate::streams::Captured,
+    pub err: crate::streams::Captured,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::ColorMode;
+    use crate::terminal::Tty;
+
+    fn env_for(kubeconfig: &std::path::Path) -> Environment {
+        Environment {
+            kubeconfig: Some(kubeconfig.as_os_str().to_owned()),
+            ..Environment::default()
+        }
+    }
 
     fn context_for(kubeconfig: &std::path::Path, global: GlobalArgs) -> Context {
+        Context::for_test(global, env_for(kubeconfig)).0
+    }
+
+    fn run(args: &[&str], env: Environment) -> (Result<()>, CapturedStreams) {
+        let cli = crate::cli::try_parse_from(std::iter::once("kz").chain(args.iter().copied()))
+            .expect("valid arguments");
+        let (mut ctx, streams) = Context::for_test(cli.global, env);
+        let result = crate::cmd::run(cli.command, &mut ctx).and(ctx.flush());
+        (result, streams)
+    }
+
+    #[test]
+    fn a_command_writes_its_result_to_stdout_and_notices_to_stderr() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(&path, "current-context: shop\n").unwrap();
+        let (result, streams) = run(&["config", "current-context", "-v=6"], env_for(&path));
+        result.unwrap();
+        assert_eq!(streams.out.text(), "shop\n");
+        assert_eq!(
+            streams.err.text(),
+            format!("Config loaded from file: {}\n", path.display())
+        );
+    }
+
+    #[test]
+    fn request_traces_and_get_notices_go_to_the_context_stderr() {
+        let server = kz_testserver::TestServer::builder().empty().start();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        server
+            .write_kubeconfig(&path, &kz_testserver::User::admin())
+            .unwrap();
+
+        let (result, streams) = run(&["get", "namespace", "kube-system", "-v=6"], env_for(&path));
+        result.unwrap();
+        let out = streams.out.text();
+        assert!(
+            out.starts_with("NAME          STATUS   AGE\nkube-system   Active   "),
+            "{out}"
+        );
+        let err = streams.err.text();
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!("Config loaded from file: {}", path.display())
+        );
+        let request = format!(
+            "GET {}/api/v1/namespaces/kube-system 200 OK in ",
+            server.url()
+        );
+        assert!(
+            lines[1..]
+                .iter()
+                .any(|line| line.starts_with(&request) && line.ends_with(" milliseconds")),
+            "{err}"
+        );
+
+        let (result, streams) = run(&["get", "configmaps", "-n", "nowhere"], env_for(&path));
+        result.unwrap();
+        assert_eq!(streams.out.text(), "");
+        assert_eq!(
+            streams.err.text(),
+            "No resources found in nowhere namespace.\n"
+        );
+    }
+
+    #[test]
+    fn terminal_decisions_follow_the_color_flag_and_the_environment() {
         let env = Environment {
-            kubeconfig: Some(kubeconfig.as_os_str().to_owned()),
-            home: None,
-            cache_root: None,
-            in_cluster: false,
+            terminal: TerminalEnv {
+                term: Some("xterm".into()),
+                columns: Some("100".into()),
+                stdout: Tty {
+                    is_terminal: true,
+                    window_width: Some(80),
+                },
+                ..TerminalEnv::default()
+            },
+            ..Environment::default()
         };
-        Context::new(global, env, Box::new(std::io::sink()))
+        let context = |color| {
+            let global = GlobalArgs {
+                color,
+                ..GlobalArgs::default()
+            };
+            Context::for_test(global, env.clone()).0
+        };
+        let auto = context(ColorMode::Auto);
+        assert_eq!(
+            auto.out_terminal(),
+            Terminal {
+                is_terminal: true,
+                width: Some(100),
+                color: true,
+            }
+        );
+        assert_eq!(auto.err_terminal(), Terminal::default());
+        assert!(context(ColorMode::Always).err_terminal().color);
+        assert!(!context(ColorMode::Never).out_terminal().color);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! - `cli`: the clap definition (global kubectl flags, one Args struct per verb).
 //! - `kubeconfig`: loading and merging kubeconfig files like kubectl, flags on top, writes.
-//! - `context`: the seam commands get — kubeconfig, namespace, client, discovery, output.
+//! - `context`: the seam commands get — kubeconfig, namespace, client, discovery, streams.
+//! - `streams`: kz's shared, best-effort stderr; `terminal`: terminal facts and `--color`.
 //! - `client`: the API client (timeouts, `-v` tracing with secrets redacted, typed errors).
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
 //! - `error`: kubectl-style error lines and exit codes.
@@ -20,4 +21,6 @@ pub mod error;
 pub mod kubeconfig;
 pub mod print;
 pub mod resource;
+pub mod streams;
+pub mod terminal;
 pub mod yaml;

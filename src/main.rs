@@ -2,19 +2,25 @@
 //!
 //! main only wires things: parse → context → dispatch → print the error → exit code.
 
-use std::io::{self, BufWriter, Write as _};
+use std::io::{self, BufWriter};
 use std::process::ExitCode;
 
 use clap::FromArgMatches as _;
 
 use kz::cli::Cli;
 use kz::context::{Context, Environment};
+use kz::streams::Stderr;
 use kz::{cmd, error};
 
 fn main() -> ExitCode {
     let cli = parse_args();
     let stdout = Box::new(BufWriter::new(io::stdout()));
-    let mut ctx = Context::new(cli.global.clone(), Environment::from_process(), stdout);
+    let mut ctx = Context::new(
+        cli.global.clone(),
+        Environment::from_process(),
+        stdout,
+        Stderr::process(),
+    );
     let result = cmd::run(cli.command, &mut ctx);
     // Output printed before a failure still goes out, ahead of the error message.
     let flushed = ctx.flush();
@@ -26,7 +32,7 @@ fn main() -> ExitCode {
             // Like kubectl, a message that already ends its line gets no second newline.
             let message = error::message(&err);
             let newline = if message.ends_with('\n') { "" } else { "\n" };
-            let _ = write!(io::stderr(), "{message}{newline}");
+            ctx.err.print(format_args!("{message}{newline}"));
             ExitCode::from(error::EXIT_FAILURE)
         }
     }

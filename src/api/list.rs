@@ -233,7 +233,13 @@ mod tests {
             .build()
             .expect("runtime");
         let _entered = runtime.enter();
-        let client = ApiClient::new(selection.config, None, 0).expect("client");
+        let client = ApiClient::new(
+            selection.config,
+            None,
+            0,
+            crate::streams::Stderr::new(std::io::sink()),
+        )
+        .expect("client");
         let rt = crate::discovery::builtin::catalog()
             .resolve_one("pods")
             .cloned()

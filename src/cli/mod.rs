@@ -8,7 +8,7 @@ mod values;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Arg, ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub use get::GetArgs;
 pub use print::PrintArgs;
@@ -20,12 +20,14 @@ pub fn command() -> clap::Command {
     with_go_booleans(Cli::command())
 }
 
-/// Parses `args` (the program name first) with [`command`].
+/// Parses `args` (the program name first) with [`command`]; main parses the process's own.
+#[cfg(test)]
 pub fn try_parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    use clap::FromArgMatches as _;
     let matches = command().try_get_matches_from(args)?;
     Cli::from_arg_matches(&matches)
 }
@@ -156,6 +158,29 @@ pub struct GlobalArgs {
     /// Group to impersonate for the operation; repeat for several groups.
     #[arg(long = "as-group", global = true, value_name = "GROUP")]
     pub impersonate_groups: Vec<String>,
+
+    /// When to use colour on stdout and stderr.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorMode::Auto
+    )]
+    pub color: ColorMode,
+}
+
+/// `--color`: whether kz may colour what it writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorMode {
+    /// Colour a stream only when it is a terminal, NO_COLOR is unset or empty and TERM is
+    /// not dumb.
+    #[default]
+    Auto,
+    /// Always colour, even into a pipe or a file.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 impl GlobalArgs {
@@ -417,6 +442,20 @@ mod tests {
             !unset.all_namespaces && !unset.no_headers && !unset.print.allow_missing_template_keys
         );
         assert!(try_parse_from(["kz", "get", "pods", "--show-labels=maybe"]).is_err());
+    }
+
+    #[test]
+    fn color_defaults_to_auto_and_takes_a_mode() {
+        assert_eq!(parse(&["api-versions"]).global.color, ColorMode::Auto);
+        assert_eq!(
+            parse(&["--color=never", "api-versions"]).global.color,
+            ColorMode::Never
+        );
+        assert_eq!(
+            parse(&["api-versions", "--color", "always"]).global.color,
+            ColorMode::Always
+        );
+        assert!(try_parse_from(["kz", "--color=sometimes", "api-versions"]).is_err());
     }
 
     #[test]

@@ -42,6 +42,8 @@ impl DiscoveryCache {
         }
     }
 
+    /// Where the catalog file lives; tests look inside it.
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }

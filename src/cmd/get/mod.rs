@@ -20,6 +20,7 @@ use crate::context::Context;
 use crate::discovery::ResourceType;
 use crate::error::{self, AlreadyReported, Reason};
 use crate::resource::{self, Selection, UsageError};
+use crate::streams::Stderr;
 
 use crate::print::{OutputFormat, PrintOptions, Printer};
 
@@ -170,7 +171,7 @@ pub struct Request {
 pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
     let options = Options::from_args(args)?;
     for warning in &options.warnings {
-        eprintln!("{warning}");
+        ctx.err.line(warning);
     }
     if let Some(path) = &options.raw {
         return raw(ctx, path);
@@ -249,18 +250,19 @@ pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
     // Only tables say so when nothing was found; the other formats print their empty form.
     if nothing && failures == 0 && !options.ignore_not_found && output.wants_tables() {
         ctx.flush()?;
-        eprintln!(
-            "{}",
-            no_resources_message(&requests, &namespace, options.print.all_namespaces)
-        );
+        ctx.err.line(no_resources_message(
+            &requests,
+            &namespace,
+            options.print.all_namespaces,
+        ));
     }
-    report(errors)
+    report(&ctx.err, errors)
 }
 
 /// Prints the errors of objects that could not be got, the way kubectl's aggregate error
 /// prints: one error as usual, several one per line without the `error: ` prefix (API
 /// errors keep their `Error from server (…)` form).
-fn report(mut errors: Vec<anyhow::Error>) -> Result<()> {
+fn report(stderr: &Stderr, mut errors: Vec<anyhow::Error>) -> Result<()> {
     match errors.len() {
         0 => Ok(()),
         1 => Err(errors.remove(0)),
@@ -268,7 +270,7 @@ fn report(mut errors: Vec<anyhow::Error>) -> Result<()> {
             for err in &errors {
                 let line = error::message(err);
                 let line = line.strip_prefix("error: ").unwrap_or(&line);
-                eprintln!("{}", line.trim_end_matches('\n'));
+                stderr.line(line.trim_end_matches('\n'));
             }
             Err(AlreadyReported.into())
         }
