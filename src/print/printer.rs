@@ -652,6 +652,50 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// What a writing verb (`apply -o`, `scale -o`) does: one object back from the server,
+    /// printed in the format the user asked for.
+    fn print_written(output: &str) -> String {
+        let args = crate::cli::PrintArgs {
+            output: Some(super::super::OutputArg::parse(output).expect("format")),
+            allow_missing_template_keys: true,
+            ..Default::default()
+        };
+        let rt = crate::discovery::builtin::catalog()
+            .resolve_one("deployments")
+            .cloned()
+            .expect("deployments");
+        let written = json!({
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "shop", "managedFields": [{"manager": "kz"}]},
+            "spec": {"replicas": 3},
+        });
+        let mut printer =
+            Printer::new(&args.to_options().expect("options"), true).expect("printer");
+        let mut out = Vec::new();
+        printer.begin(&rt, false);
+        printer.object(&rt, written, &mut out).expect("object");
+        printer.end(&rt).expect("end");
+        printer.finish(&mut out).expect("finish");
+        String::from_utf8(out).expect("utf8")
+    }
+
+    #[test]
+    fn a_written_object_prints_bare_in_every_object_format() {
+        assert_eq!(print_written("name"), "deployment.apps/web\n");
+        assert_eq!(
+            print_written("yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 3\n"
+        );
+        assert_eq!(print_written("jsonpath={.spec.replicas}"), "3");
+        assert_eq!(
+            print_written("go-template={{.metadata.name}}/{{.spec.replicas}}"),
+            "web/3"
+        );
+        let json: Value = serde_json::from_str(&print_written("json")).expect("json");
+        assert_eq!(json["metadata"].get("managedFields"), None);
+    }
+
     #[test]
     fn sort_keys_compare_numbers_numerically() {
         assert_eq!(compare_keys(&json!(9), &json!(10)), Ordering::Less);
