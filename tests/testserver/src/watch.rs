@@ -149,7 +149,8 @@ fn start(
             (items, rv)
         }
     };
-    tokio::spawn(async move {
+    let what = format!("watch of {}", req.path);
+    crate::panics::spawn(&shared.panics, what, async move {
         let mut first = true;
         let mut sent = 0usize;
         let mut last_rv = start_rv;
