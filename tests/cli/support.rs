@@ -1,6 +1,8 @@
 //! A sandbox per test: its own HOME, KUBECONFIG and discovery cache in a temporary directory,
-//! the real `kz` binary, and the real `kubectl` when it is installed.
+//! the real `kz` binary, and the real `kubectl` when it is installed (and it must be, under
+//! `KZ_REQUIRE_KUBECTL`).
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -77,15 +79,72 @@ impl Sandbox {
         self.command(Path::new(env!("CARGO_BIN_EXE_kz")))
     }
 
-    /// The real kubectl, when installed (prints one line and returns `None` otherwise).
+    /// The real kubectl, when installed. Without it the comparison is skipped with one line
+    /// on stderr (`None`), or fails the test under `KZ_REQUIRE_KUBECTL` (see `kubectl_rule`).
+    #[track_caller]
     pub fn kubectl(&self) -> Option<Command> {
-        match kubectl_path() {
-            Some(path) => Some(self.command(&path)),
-            None => {
-                eprintln!("kubectl is not on PATH: skipping the comparison with kubectl");
+        let path = kubectl_path();
+        let required = std::env::var(REQUIRE_KUBECTL).ok();
+        match kubectl_rule(path.is_some(), required.as_deref()) {
+            KubectlRule::Run => path.map(|path| self.command(&path)),
+            KubectlRule::Skip => {
+                // Not through eprintln!: the test harness would swallow it for a passing test.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "kubectl is not on PATH: skipping the comparison with kubectl"
+                );
                 None
             }
+            KubectlRule::Fail => panic!("{KUBECTL_REQUIRED}"),
         }
+    }
+}
+
+/// Set (to anything but empty or `0`) where kubectl is installed, as in CI: a comparison with
+/// kubectl must then run, and a missing kubectl fails the test instead of skipping it.
+pub const REQUIRE_KUBECTL: &str = "KZ_REQUIRE_KUBECTL";
+
+const KUBECTL_REQUIRED: &str = "kubectl is not on PATH, but KZ_REQUIRE_KUBECTL is set: this comparison with kubectl must run (install kubectl, or unset KZ_REQUIRE_KUBECTL)";
+
+/// What a test that compares with kubectl does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KubectlRule {
+    Run,
+    /// A contributor without kubectl: the comparison is skipped, saying so.
+    Skip,
+    /// kubectl is required (`KZ_REQUIRE_KUBECTL`) but missing: the test fails.
+    Fail,
+}
+
+/// The rule for kubectl comparisons, given whether kubectl is on PATH and the value of
+/// `KZ_REQUIRE_KUBECTL`: a comparison that cannot run must not pass where it should have run.
+pub fn kubectl_rule(on_path: bool, require: Option<&str>) -> KubectlRule {
+    let required = require.is_some_and(|value| !value.is_empty() && value != "0");
+    match (on_path, required) {
+        (true, _) => KubectlRule::Run,
+        (false, false) => KubectlRule::Skip,
+        (false, true) => KubectlRule::Fail,
+    }
+}
+
+#[test]
+fn a_missing_kubectl_skips_only_where_it_is_not_required() {
+    use KubectlRule::{Fail, Run, Skip};
+    let cases = [
+        ((true, None), Run),
+        ((true, Some("1")), Run),
+        ((false, None), Skip),
+        ((false, Some("")), Skip),
+        ((false, Some("0")), Skip),
+        ((false, Some("1")), Fail),
+        ((false, Some("true")), Fail),
+    ];
+    for ((on_path, require), expected) in cases {
+        assert_eq!(
+            kubectl_rule(on_path, require),
+            expected,
+            "on PATH: {on_path}, {REQUIRE_KUBECTL}={require:?}"
+        );
     }
 }
 
@@ -168,7 +227,6 @@ fn is_discovery_path(path: &str) -> bool {
 
 /// Runs `command` with `args`, `stdin` on its standard input, and collects its output.
 pub fn run_with_stdin(mut command: Command, args: &[&str], stdin: &str) -> Run {
-    use std::io::Write as _;
     let mut child = command
         .args(args)
         .stdin(Stdio::piped())

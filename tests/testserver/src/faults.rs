@@ -19,6 +19,9 @@ pub enum FaultAction {
     DropConnection,
     /// For watches and log streams: end the stream after this many events or lines.
     CutStreamAfter(usize),
+    /// The request's handler panics, as a bug in the server would: the client gets a 500 and
+    /// the test fails when its `TestServer` is dropped. For testing that very rule.
+    Panic,
 }
 
 /// One injected fault: what to do, to which requests, how many times.
@@ -62,6 +65,10 @@ impl Fault {
 
     pub fn cut_stream_after(items: usize) -> Fault {
         Fault::new(FaultAction::CutStreamAfter(items))
+    }
+
+    pub fn panic() -> Fault {
+        Fault::new(FaultAction::Panic)
     }
 
     /// Only requests whose path (and query) contains `fragment`.

@@ -17,6 +17,7 @@ pub mod events;
 pub mod faults;
 pub mod logs;
 pub mod openapi;
+pub mod panics;
 pub mod patch;
 pub mod podlogs;
 pub mod registry;
@@ -194,6 +195,7 @@ impl Builder {
             controller: controller.clone(),
             refuse_connections: AtomicBool::new(false),
             ca_pem: pki.as_ref().map(tls::Pki::ca_pem).unwrap_or_default(),
+            panics: Arc::default(),
         });
         match self.contents {
             Contents::Fixture => {
@@ -232,7 +234,11 @@ impl Builder {
                         Ok(l) => l,
                         Err(_) => return,
                     };
-                    let controller = tokio::spawn(serving.controller.clone().run(tick));
+                    let controller = panics::spawn(
+                        &serving.panics,
+                        "the controllers".into(),
+                        serving.controller.clone().run(tick),
+                    );
                     server::serve(listener, acceptor, serving, stopped).await;
                     controller.abort();
                 });
@@ -248,7 +254,9 @@ impl Builder {
     }
 }
 
-/// A running server. Dropping it stops it.
+/// A running server. Dropping it stops it, and fails the test (panics) if a request handler
+/// or a background task of the server panicked meanwhile: the client saw only a 500 or a
+/// stream that ended, which a test could take for an answer.
 pub struct TestServer {
     shared: Arc<Shared>,
     pki: Option<tls::Pki>,
@@ -450,8 +458,17 @@ fn container_ref(namespace: &str, pod: &str, container: &str) -> ContainerRef {
 impl Drop for TestServer {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        if let Some(thread) = self.thread.take()
+            && let Err(payload) = thread.join()
+        {
+            self.shared.panics.record("the server thread", &*payload);
+        }
+        let panics = self.shared.panics.take();
+        // A test that is already failing says why itself; a second panic would abort.
+        if let Some(report) = panics::report(&panics)
+            && !std::thread::panicking()
+        {
+            panic!("{report}");
         }
     }
 }

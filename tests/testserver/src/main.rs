@@ -35,8 +35,10 @@ struct Args {
     #[arg(long)]
     frozen: bool,
     /// Run this command against the server (KUBECONFIG set to a kubeconfig for it), then stop
-    /// and exit with the command's status: `kz-testserver -- kz get pods -A`.
-    #[arg(last = true, value_name = "COMMAND")]
+    /// and exit with the command's status: `kz-testserver kz get pods -A`. Everything from the
+    /// command's name on is the command's own, flags included; a `--` before it is optional
+    /// (so `cargo run -p kz-testserver -- kz get pods -A` works as written).
+    #[arg(trailing_var_arg = true, value_name = "COMMAND")]
     exec: Vec<String>,
 }
 
@@ -108,4 +110,51 @@ fn run(args: Args) -> Result<ExitCode> {
         .block_on(tokio::signal::ctrl_c())
         .context("waiting for Ctrl-C")?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Args {
+        Args::try_parse_from(std::iter::once("kz-testserver").chain(args.iter().copied()))
+            .expect("arguments parse")
+    }
+
+    #[test]
+    fn the_command_may_follow_with_or_without_a_double_dash() {
+        for args in [
+            &["kz", "get", "pods", "-A"][..],
+            &["--", "kz", "get", "pods", "-A"],
+        ] {
+            assert_eq!(parse(args).exec, ["kz", "get", "pods", "-A"], "{args:?}");
+        }
+    }
+
+    #[test]
+    fn flags_before_the_command_are_the_server_s_and_after_it_the_command_s() {
+        let args = parse(&[
+            "--port",
+            "0",
+            "--plain-http",
+            "kz",
+            "get",
+            "pods",
+            "--port",
+            "1",
+        ]);
+        assert_eq!((args.port, args.plain_http), (0, true));
+        assert_eq!(args.exec, ["kz", "get", "pods", "--port", "1"]);
+        let args = parse(&["--frozen", "--", "--odd-program", "-x"]);
+        assert!(args.frozen);
+        assert_eq!(args.exec, ["--odd-program", "-x"]);
+        let args = parse(&["--port", "6443"]);
+        assert_eq!((args.port, args.exec.len()), (6443, 0));
+    }
+
+    #[test]
+    fn an_unknown_server_flag_is_still_an_error() {
+        let err = Args::try_parse_from(["kz-testserver", "--prot", "1"]).expect_err("unknown flag");
+        assert_eq!(err.kind(), clap::error::ErrorKind::UnknownArgument);
+    }
 }

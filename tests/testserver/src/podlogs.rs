@@ -156,7 +156,8 @@ fn start(shared: &Shared, target: &Target, req: &ApiRequest) -> Result<Response<
     let (mut sender, body) = Channel::<Bytes, std::convert::Infallible>::new(64);
     let cut_after = req.cut_stream_after;
     let timestamps = options.timestamps;
-    tokio::spawn(async move {
+    let what = format!("following the log of {}", req.path);
+    crate::panics::spawn(&shared.panics, what, async move {
         let mut sent = 0usize;
         for line in lines {
             if sender

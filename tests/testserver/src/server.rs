@@ -1,5 +1,6 @@
 //! HTTP(S) plumbing: accept connections, terminate TLS, read requests, apply faults,
-//! authenticate, hand the request to the router, and record what happened.
+//! authenticate, hand the request to the router (catching a handler's panic), and record what
+//! happened.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::auth::{Auth, Identity};
 use crate::controller::Controller;
 use crate::faults::{FaultAction, Faults, injected_error};
 use crate::logs::Logs;
+use crate::panics::{self, Panics};
 use crate::requestlog::{RecordedRequest, RequestLog};
 use crate::router;
 use crate::status::ApiError;
@@ -40,6 +42,8 @@ pub struct Shared {
     pub refuse_connections: AtomicBool,
     /// The CA certificate, published in every namespace's `kube-root-ca.crt`.
     pub ca_pem: String,
+    /// Panics of handlers and background tasks, for `TestServer`'s drop to report.
+    pub panics: Arc<Panics>,
 }
 
 /// One parsed request, as handlers see it.
@@ -158,17 +162,17 @@ async fn serve_connection<I>(
     }
 }
 
-/// The error that makes hyper close the connection without an answer.
+/// The error that makes hyper close the connection without an answer, and why.
 #[derive(Debug)]
-struct DroppedByFault;
+struct Dropped(&'static str);
 
-impl std::fmt::Display for DroppedByFault {
+impl std::fmt::Display for Dropped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped by an injected fault")
+        f.write_str(self.0)
     }
 }
 
-impl std::error::Error for DroppedByFault {}
+impl std::error::Error for Dropped {}
 
 fn header(req: &Request<Incoming>, name: hyper::header::HeaderName) -> String {
     req.headers()
@@ -182,7 +186,7 @@ async fn handle(
     req: Request<Incoming>,
     shared: Arc<Shared>,
     peer: Option<Arc<Vec<u8>>>,
-) -> Result<Response<Body>, DroppedByFault> {
+) -> Result<Response<Body>, Dropped> {
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let raw_query = req.uri().query().unwrap_or_default().to_string();
@@ -233,12 +237,13 @@ async fn handle(
         format!("{path}?{raw_query}")
     };
     let mut cut_stream_after = None;
+    let mut panic = false;
     for action in shared.faults.take(&method, &path_and_query) {
         match action {
             FaultAction::Delay(delay) => tokio::time::sleep(delay).await,
             FaultAction::DropConnection => {
                 shared.requests.record(record);
-                return Err(DroppedByFault);
+                return Err(Dropped("connection dropped by an injected fault"));
             }
             FaultAction::Status(code) => {
                 record.status = code;
@@ -255,6 +260,7 @@ async fn handle(
                 return Ok(resp);
             }
             FaultAction::CutStreamAfter(n) => cut_stream_after = Some(n),
+            FaultAction::Panic => panic = true,
         }
     }
 
@@ -281,12 +287,64 @@ async fn handle(
                 user,
                 cut_stream_after,
             };
-            router::route(&shared, request).await
+            let what = format!("{} {path_and_query}", request.method);
+            match route_catching_panics(&shared, request, panic).await {
+                Ok(response) => response,
+                Err(RouteFailure::Panicked(payload)) => {
+                    shared.panics.record(&what, &*payload);
+                    panic_response()
+                }
+                Err(RouteFailure::Cancelled) => {
+                    shared.requests.record(record);
+                    return Err(Dropped("the server is stopping"));
+                }
+            }
         }
     };
     record.status = response.status().as_u16();
     shared.requests.record(record);
     Ok(response)
+}
+
+/// Why routing a request gave no response.
+enum RouteFailure {
+    Panicked(Box<dyn std::any::Any + Send>),
+    /// The server stopped while the request was being answered.
+    Cancelled,
+}
+
+/// Routes the request as a task of its own, so that a panic in a handler becomes the real
+/// server's 500 (and a failure of the test) instead of a closed connection.
+/// `panic` is an injected fault: the handler panics as a bug in it would.
+async fn route_catching_panics(
+    shared: &Arc<Shared>,
+    request: ApiRequest,
+    panic: bool,
+) -> Result<Response<Body>, RouteFailure> {
+    let shared = shared.clone();
+    let task = tokio::spawn(async move {
+        if panic {
+            panic!("injected fault: the handler panics");
+        }
+        router::route(&shared, request).await
+    });
+    task.await.map_err(|err| {
+        if err.is_panic() {
+            RouteFailure::Panicked(err.into_panic())
+        } else {
+            RouteFailure::Cancelled
+        }
+    })
+}
+
+/// What kube-apiserver's panic filter answers (Go's `http.Error`).
+fn panic_response() -> Response<Body> {
+    let mut resp = response(500, "text/plain; charset=utf-8", panics::PANIC_RESPONSE);
+    resp.headers_mut().insert(
+        hyper::header::X_CONTENT_TYPE_OPTIONS,
+        hyper::header::HeaderValue::from_static("nosniff"),
+    );
+    resp
 }
 
 /// `a=1&b=x%20y` → pairs, decoded like Go's url.ParseQuery.

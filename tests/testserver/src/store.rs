@@ -74,6 +74,9 @@ pub struct Change {
     pub resource_version: u64,
     pub key: ObjectKey,
     pub object: Arc<Value>,
+    /// What a modified object was before (`None` for ADDED and DELETED): a watch with a
+    /// selector needs it to see an object start or stop matching.
+    pub previous: Option<Arc<Value>>,
 }
 
 /// One page of a list (see `Store::page`).
@@ -271,7 +274,7 @@ impl Store {
             .entry(key.collection.clone())
             .or_default()
             .insert(slot, object.clone());
-        self.record(&mut state, EventType::Added, key, object.clone());
+        self.record(&mut state, EventType::Added, key, object.clone(), None);
         Ok(object)
     }
 
@@ -357,7 +360,13 @@ impl Store {
             .entry(key.collection.clone())
             .or_default()
             .insert(slot, object.clone());
-        self.record(&mut state, EventType::Modified, key, object.clone());
+        self.record(
+            &mut state,
+            EventType::Modified,
+            key,
+            object.clone(),
+            Some(current),
+        );
         Ok(object)
     }
 
@@ -381,7 +390,7 @@ impl Store {
         let mut last = (*removed).clone();
         last["metadata"]["resourceVersion"] = json!(rv.to_string());
         let last = Arc::new(last);
-        self.record(&mut state, EventType::Deleted, key, last.clone());
+        self.record(&mut state, EventType::Deleted, key, last.clone(), None);
         Ok(last)
     }
 
@@ -429,12 +438,20 @@ impl Store {
         self.lock().compacted
     }
 
-    fn record(&self, state: &mut State, kind: EventType, key: &ObjectKey, object: Arc<Value>) {
+    fn record(
+        &self,
+        state: &mut State,
+        kind: EventType,
+        key: &ObjectKey,
+        object: Arc<Value>,
+        previous: Option<Arc<Value>>,
+    ) {
         let change = Arc::new(Change {
             kind,
             resource_version: state.resource_version,
             key: key.clone(),
             object,
+            previous,
         });
         state.history.push_back(change.clone());
         while state.history.len() > HISTORY_LIMIT {

@@ -16,7 +16,7 @@ use crate::router::Target;
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::server::{ApiRequest, Body, Shared, error_response};
 use crate::status::ApiError;
-use crate::store::{Change, Collection};
+use crate::store::{Change, Collection, EventType};
 use crate::table::{self, IncludeObject};
 
 /// How often a watch that allows bookmarks gets one (the real server: about once a minute).
@@ -36,14 +36,36 @@ struct WatchPlan {
 }
 
 impl WatchPlan {
-    fn wants(&self, change: &Change) -> bool {
-        change.key.collection == Collection::new(&self.rt.group, &self.rt.resource)
+    fn matches(&self, object: &Value) -> bool {
+        self.labels.matches(object) && self.fields.matches(object)
+    }
+
+    /// What this watch sends for a change, if anything. As kube-apiserver's watch cache does,
+    /// an object that starts matching the selectors arrives as ADDED, and one that stops
+    /// matching leaves as DELETED: its previous content at the change's resourceVersion.
+    fn translate(&self, change: &Change) -> Option<(EventType, Arc<Value>)> {
+        let in_scope = change.key.collection == Collection::new(&self.rt.group, &self.rt.resource)
             && self
                 .namespace
                 .as_deref()
-                .is_none_or(|ns| ns == change.key.namespace)
-            && self.labels.matches(&change.object)
-            && self.fields.matches(&change.object)
+                .is_none_or(|ns| ns == change.key.namespace);
+        if !in_scope {
+            return None;
+        }
+        let matches_now = self.matches(&change.object);
+        let Some(previous) = change.previous.as_ref() else {
+            return matches_now.then(|| (change.kind, change.object.clone()));
+        };
+        match (self.matches(previous), matches_now) {
+            (true, true) => Some((EventType::Modified, change.object.clone())),
+            (false, true) => Some((EventType::Added, change.object.clone())),
+            (true, false) => {
+                let mut last = (**previous).clone();
+                last["metadata"]["resourceVersion"] = json!(change.resource_version.to_string());
+                Some((EventType::Deleted, Arc::new(last)))
+            }
+            (false, false) => None,
+        }
     }
 
     /// One event line. A Table watch sends the column definitions with the first event only.
@@ -149,7 +171,8 @@ fn start(
             (items, rv)
         }
     };
-    tokio::spawn(async move {
+    let what = format!("watch of {}", req.path);
+    crate::panics::spawn(&shared.panics, what, async move {
         // Cut after nothing: the stream ends right after its headers.
         if plan.cut_after == Some(0) {
             return;
@@ -179,10 +202,7 @@ fn start(
                 return;
             }
         };
-        for object in initial
-            .iter()
-            .filter(|o| plan.labels.matches(o) && plan.fields.matches(o))
-        {
+        for object in initial.iter().filter(|o| plan.matches(o)) {
             send!(plan.event("ADDED", object, first));
             first = false;
         }
@@ -190,9 +210,11 @@ fn start(
             send!(plan.bookmark(last_rv, true));
         }
         for change in std::mem::take(&mut subscription.backlog) {
-            if change.resource_version > last_rv && plan.wants(&change) {
+            if change.resource_version > last_rv
+                && let Some((kind, object)) = plan.translate(&change)
+            {
                 last_rv = change.resource_version;
-                send!(plan.event(change.kind.as_str(), &change.object, first));
+                send!(plan.event(kind.as_str(), &object, first));
                 first = false;
             }
         }
@@ -215,9 +237,11 @@ fn start(
                 }
                 Err(_) => {}
                 Ok(Ok(change)) => {
-                    if change.resource_version > last_rv && plan.wants(&change) {
+                    if change.resource_version > last_rv
+                        && let Some((kind, object)) = plan.translate(&change)
+                    {
                         last_rv = change.resource_version;
-                        send!(plan.event(change.kind.as_str(), &change.object, first));
+                        send!(plan.event(kind.as_str(), &object, first));
                         first = false;
                     }
                 }

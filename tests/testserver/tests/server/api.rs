@@ -113,6 +113,90 @@ fn selectors_filter_and_bad_ones_are_rejected() {
     );
 }
 
+fn merge_patch(client: &Client, path: &str, patch: Value) -> Value {
+    let answer = client.send(
+        "PATCH",
+        path,
+        &[JSON, ("Content-Type", "application/merge-patch+json")],
+        &patch.to_string(),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.json()
+}
+
+#[test]
+fn a_watch_with_a_selector_sees_objects_start_and_stop_matching() {
+    let server = TestServer::builder().empty().start();
+    let admin = Client::admin(&server);
+    let cms = "/api/v1/namespaces/default/configmaps";
+    let rv = admin.get(cms).json()["metadata"]["resourceVersion"]
+        .as_str()
+        .expect("rv")
+        .to_string();
+    let cm = |name: &str, app: &str| json!({"metadata": {"name": name, "labels": {"app": app}}});
+    assert_eq!(post(&admin, cms, cm("a", "web")).0, 201);
+    merge_patch(&admin, &format!("{cms}/a"), json!({"data": {"x": "1"}}));
+    let left = merge_patch(
+        &admin,
+        &format!("{cms}/a"),
+        json!({"metadata": {"labels": {"app": "db"}}}),
+    );
+    merge_patch(&admin, &format!("{cms}/a"), json!({"data": {"x": "2"}}));
+    merge_patch(
+        &admin,
+        &format!("{cms}/a"),
+        json!({"metadata": {"labels": {"app": "web"}}}),
+    );
+    assert_eq!(post(&admin, cms, cm("b", "db")).0, 201);
+    assert_eq!(
+        admin
+            .send("DELETE", &format!("{cms}/a"), &[JSON], "")
+            .status,
+        200
+    );
+    assert_eq!(post(&admin, cms, cm("c", "web")).0, 201);
+
+    // The timeout only ends the stream should fewer events come than expected.
+    let lines = admin.stream_lines(
+        &format!("{cms}?watch=1&labelSelector=app%3Dweb&resourceVersion={rv}&timeoutSeconds=10"),
+        &[JSON],
+        6,
+    );
+    let events: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("event"))
+        .collect();
+    let seen: Vec<(&str, &str, &str, &str)> = events
+        .iter()
+        .map(|e| {
+            let meta = &e["object"]["metadata"];
+            (
+                e["type"].as_str().unwrap_or_default(),
+                meta["name"].as_str().unwrap_or_default(),
+                meta["labels"]["app"].as_str().unwrap_or_default(),
+                e["object"]["data"]["x"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("ADDED", "a", "web", ""),
+            ("MODIFIED", "a", "web", "1"),
+            // It stopped matching: its last matching content, at the relabel's version.
+            ("DELETED", "a", "web", "1"),
+            // Changes while it did not match are not sent; matching again, it is new.
+            ("ADDED", "a", "web", "2"),
+            ("DELETED", "a", "web", "2"),
+            ("ADDED", "c", "web", ""),
+        ]
+    );
+    assert_eq!(
+        events[2]["object"]["metadata"]["resourceVersion"],
+        left["metadata"]["resourceVersion"]
+    );
+}
+
 #[test]
 fn writes_follow_the_real_rules() {
     let server = TestServer::builder().empty().start();

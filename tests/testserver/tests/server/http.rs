@@ -125,6 +125,53 @@ fn faults_fail_delay_and_drop_requests() {
 }
 
 #[test]
+#[should_panic(
+    expected = "the test API server panicked 1 time(s) while serving this test:\n  GET /api/v1/namespaces?limit=1: injected fault: the handler panics"
+)]
+fn a_handler_that_panics_answers_500_and_fails_the_test_when_the_server_drops() {
+    let server = TestServer::builder().empty().start();
+    let admin = Client::admin(&server);
+    server.inject(Fault::panic().path_contains("limit=1").times(1));
+    let answer = admin.get("/api/v1/namespaces?limit=1");
+    assert_eq!(
+        (
+            answer.status,
+            answer.content_type.as_str(),
+            answer.body.as_str()
+        ),
+        (
+            500,
+            "text/plain; charset=utf-8",
+            "This request caused apiserver to panic. Look in the logs for details.\n"
+        )
+    );
+    assert_eq!(
+        admin.get("/api/v1/namespaces").status,
+        200,
+        "the server goes on serving"
+    );
+    let statuses: Vec<u16> = server.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![500, 200]);
+    // Dropping the server here panics with the recorded panic.
+}
+
+#[test]
+fn a_test_failing_on_its_own_keeps_its_message_and_is_not_aborted() {
+    let outcome = std::panic::catch_unwind(|| {
+        let server = TestServer::builder().empty().start();
+        server.inject(Fault::panic());
+        assert_eq!(Client::admin(&server).get("/version").status, 500);
+        panic!("the test's own failure");
+    });
+    // A second panic while unwinding would have aborted the whole test binary.
+    let payload = outcome.expect_err("the closure panics");
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&"the test's own failure")
+    );
+}
+
+#[test]
 fn the_request_log_records_what_clients_sent() {
     let server = TestServer::builder().empty().start();
     let admin = Client::admin(&server);

@@ -1,6 +1,7 @@
 //! The real kubectl against the test server: if the server were wrong where kubectl looks,
 //! these commands would fail or print something else than the recorded real transcripts.
-//! Without kubectl on PATH each test says so on stderr and passes.
+//! Without kubectl on PATH each test says so on stderr and passes, except under
+//! `KZ_REQUIRE_KUBECTL` (as in CI), where it fails.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -41,16 +42,50 @@ struct Run {
     stderr: String,
 }
 
+/// Set (to anything but empty or `0`) where kubectl is installed, as in CI: these tests must
+/// then run, and a missing kubectl fails them instead of skipping them.
+const REQUIRE_KUBECTL: &str = "KZ_REQUIRE_KUBECTL";
+
+/// What a test that runs kubectl does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KubectlRule {
+    Run,
+    /// A contributor without kubectl: the test is skipped, saying so.
+    Skip,
+    /// kubectl is required (`KZ_REQUIRE_KUBECTL`) but missing: the test fails.
+    Fail,
+}
+
+/// The rule, given whether kubectl is on PATH and the value of `KZ_REQUIRE_KUBECTL`: a test
+/// that cannot run must not pass where it should have run.
+fn kubectl_rule(on_path: bool, require: Option<&str>) -> KubectlRule {
+    let required = require.is_some_and(|value| !value.is_empty() && value != "0");
+    match (on_path, required) {
+        (true, _) => KubectlRule::Run,
+        (false, false) => KubectlRule::Skip,
+        (false, true) => KubectlRule::Fail,
+    }
+}
+
 impl Kubectl {
-    /// `None`, after saying so on stderr, when kubectl is not installed.
+    /// `None`, after saying so on stderr, when kubectl is not installed; a failed test
+    /// instead under `KZ_REQUIRE_KUBECTL`.
+    #[track_caller]
     fn new(server: &TestServer, user: &User, test: &str) -> Option<Kubectl> {
-        if !kubectl_on_path() {
-            // Not through eprintln!: the test harness would swallow it for a passing test.
-            let _ = writeln!(
-                std::io::stderr(),
-                "kubectl is not on PATH: {test} was not run"
-            );
-            return None;
+        let required = std::env::var(REQUIRE_KUBECTL).ok();
+        match kubectl_rule(kubectl_on_path(), required.as_deref()) {
+            KubectlRule::Run => {}
+            KubectlRule::Skip => {
+                // Not through eprintln!: the test harness would swallow it for a passing test.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "kubectl is not on PATH: {test} was not run"
+                );
+                return None;
+            }
+            KubectlRule::Fail => panic!(
+                "kubectl is not on PATH, but {REQUIRE_KUBECTL} is set: {test} must run (install kubectl, or unset {REQUIRE_KUBECTL})"
+            ),
         }
         let home = TempDir::new().expect("temp HOME");
         let kubeconfig = home.path().join("config");
@@ -543,4 +578,25 @@ fn kubectl_gets_the_real_forbidden_error() {
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
         (real.code, "", real.stderr.as_str())
     );
+}
+
+#[test]
+fn a_missing_kubectl_skips_only_where_it_is_not_required() {
+    use KubectlRule::{Fail, Run, Skip};
+    let cases = [
+        ((true, None), Run),
+        ((true, Some("1")), Run),
+        ((false, None), Skip),
+        ((false, Some("")), Skip),
+        ((false, Some("0")), Skip),
+        ((false, Some("1")), Fail),
+        ((false, Some("true")), Fail),
+    ];
+    for ((on_path, require), expected) in cases {
+        assert_eq!(
+            kubectl_rule(on_path, require),
+            expected,
+            "on PATH: {on_path}, {REQUIRE_KUBECTL}={require:?}"
+        );
+    }
 }

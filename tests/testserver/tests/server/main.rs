@@ -7,3 +7,4 @@ mod client;
 mod fidelity;
 mod http;
 mod kubectl;
+mod readme;
