@@ -341,6 +341,14 @@ fn innermost_message(error: &(dyn std::error::Error + 'static)) -> String {
 #[error("the server doesn't have a resource type \"{0}\"")]
 pub struct UnknownResourceType(pub String);
 
+/// A manifest's kind that no resource serves in its version, even after a refresh.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("resource mapping not found for kind {kind:?} in version {api_version:?}")]
+pub struct UnknownKind {
+    pub api_version: String,
+    pub kind: String,
+}
+
 /// The line(s) kz prints on stderr for `error`, kubectl-style.
 pub fn message(error: &anyhow::Error) -> String {
     for cause in error.chain() {

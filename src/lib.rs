@@ -8,6 +8,7 @@
 //! - `streams`: kz's shared, best-effort stderr; `terminal`: terminal facts and `--color`.
 //! - `client`: the API client (timeouts, `-v` tracing with secrets redacted, typed errors).
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
+//! - `resource`: kubectl's resource builder — arguments, selectors and `-f` sources → targets.
 //! - `error`: kubectl-style error lines and exit codes.
 //! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.
 

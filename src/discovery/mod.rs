@@ -20,7 +20,7 @@ use std::time::Duration;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use crate::error::UnknownResourceType;
+use crate::error::{UnknownKind, UnknownResourceType};
 pub use cache::DiscoveryCache;
 
 /// How long discovery stays fresh on disk (kubectl uses the same).
@@ -322,6 +322,24 @@ impl<S: CatalogSource> Discovery<S> {
         Ok(self.loaded_catalog().resolve(arg)?)
     }
 
+    /// The single resource type `arg` names, without category expansion (`deploy/web` names a
+    /// type; `all/web` names nothing). Refreshes once on a miss, like `resolve`.
+    pub async fn resolve_one(&mut self, arg: &str) -> Result<ResourceType> {
+        if let Some(found) = builtin::catalog().resolve_one(arg) {
+            return Ok(found.clone());
+        }
+        if let Some(found) = self.catalog().await?.resolve_one(arg) {
+            return Ok(found.clone());
+        }
+        if self.loaded.as_ref().is_some_and(|loaded| loaded.from_cache) {
+            self.refresh().await?;
+        }
+        self.loaded_catalog()
+            .resolve_one(arg)
+            .cloned()
+            .ok_or_else(|| UnknownResourceType(arg.to_owned()).into())
+    }
+
     /// The resource for `kind` in `api_version`, refreshing once on a miss.
     pub async fn resolve_kind(&mut self, api_version: &str, kind: &str) -> Result<ResourceType> {
         if let Some(found) = builtin::catalog().find_kind(api_version, kind) {
@@ -337,9 +355,11 @@ impl<S: CatalogSource> Discovery<S> {
             .find_kind(api_version, kind)
             .cloned()
             .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "resource mapping not found for kind \"{kind}\" in version \"{api_version}\""
-                )
+                UnknownKind {
+                    api_version: api_version.to_owned(),
+                    kind: kind.to_owned(),
+                }
+                .into()
             })
     }
 

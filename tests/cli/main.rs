@@ -8,5 +8,6 @@ mod config;
 mod connection;
 mod get;
 mod get_watch;
+mod resource;
 mod support;
 mod version;

@@ -1,14 +1,14 @@
 //! `kz get`: resolve what the arguments name, fetch it (lists page by page), print it.
 //!
-//! Options are validated from the arguments without I/O; `run` then resolves the types
-//! (built-ins need no request), fetches each request in order and hands every page to the
-//! output as it arrives. Objects that do not exist are reported on stderr like kubectl's
-//! `Error from server (NotFound)` lines while the others are still printed.
+//! Options are validated from the arguments without I/O (the resource builder checks what they
+//! name); `run` then has the builder resolve them into targets (built-in types need no
+//! request), fetches each in order and hands every page to the output as it arrives. Objects
+//! that do not exist are reported on stderr like kubectl's `Error from server (NotFound)`
+//! lines while the others are still printed.
 
 mod watch;
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use serde_json::Value;
@@ -19,7 +19,7 @@ use crate::client::ApiClient;
 use crate::context::Context;
 use crate::discovery::ResourceType;
 use crate::error::{self, AlreadyReported, Reason};
-use crate::resource::{self, Selection, UsageError};
+use crate::resource::{Builder, Objects, Plan, Scope, Target, Verb};
 use crate::streams::Stderr;
 
 use crate::print::{OutputFormat, PrintOptions, Printer};
@@ -27,9 +27,8 @@ use crate::print::{OutputFormat, PrintOptions, Printer};
 /// `get`'s validated options.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
-    pub selection: Option<Selection>,
-    pub filenames: Vec<PathBuf>,
-    pub recursive: bool,
+    /// What the arguments name, checked; `None` with `--raw`.
+    pub plan: Option<Plan>,
     pub print: PrintOptions,
     pub list: ListQuery,
     pub ignore_not_found: bool,
@@ -47,15 +46,20 @@ impl Options {
         if let Some(raw) = &args.raw {
             validate_raw(raw, &args)?;
         }
-        let selection =
-            if args.raw.is_some() || (!args.filenames.is_empty() && args.args.is_empty()) {
-                None
-            } else {
-                Some(resource::parse_args(&args.args)?)
-            };
-        if !args.filenames.is_empty() && !args.args.is_empty() {
-            bail!("arguments in resource/name form may not be combined with -f");
-        }
+        let plan = match &args.raw {
+            Some(_) => None,
+            None => Some(
+                Builder::new(Verb::Get)
+                    .args(&args.args)
+                    .filenames(&args.filenames, args.recursive)
+                    .label_selector(args.selector.as_deref())
+                    .field_selector(args.field_selector.as_deref())
+                    .all_namespaces(args.all_namespaces)
+                    .subresource(args.subresource.is_some())
+                    .watch(args.watch || args.watch_only)
+                    .parse()?,
+            ),
+        };
         let subresource = args
             .subresource
             .as_deref()
@@ -73,14 +77,6 @@ impl Options {
         if args.output_watch_events && !(args.watch || args.watch_only) {
             bail!("--output-watch-events option can only be used with --watch or --watch-only");
         }
-        let named = matches!(
-            &selection,
-            Some(Selection::Named(_)) | Some(Selection::Types { names: _, .. })
-                if selection_has_names(selection.as_ref())
-        );
-        if args.all_namespaces && named {
-            bail!("a resource cannot be retrieved by name across all namespaces");
-        }
         let mut warnings = Vec::new();
         if args.sort_by.is_some() {
             if args.watch {
@@ -94,9 +90,7 @@ impl Options {
         let watching = args.watch || args.watch_only;
         let include_object = args.sort_by.is_some() && !watching;
         Ok(Options {
-            selection,
-            filenames: args.filenames,
-            recursive: args.recursive,
+            plan,
             print: PrintOptions {
                 format,
                 no_headers: args.no_headers,
@@ -151,14 +145,6 @@ fn validate_raw(raw: &str, args: &GetArgs) -> Result<()> {
     Ok(())
 }
 
-fn selection_has_names(selection: Option<&Selection>) -> bool {
-    match selection {
-        Some(Selection::Named(_)) => true,
-        Some(Selection::Types { names, .. }) => !names.is_empty(),
-        None => false,
-    }
-}
-
 /// One thing to fetch: a list (no names) or named objects of one resource type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
@@ -168,52 +154,48 @@ pub struct Request {
     pub names: Vec<String>,
 }
 
+impl From<Target> for Request {
+    /// A collection is a request without names; a manifest's object, one with its name.
+    fn from(target: Target) -> Request {
+        let names = match target.objects {
+            Objects::Names(names) => names,
+            Objects::Collection(_) => Vec::new(),
+            Objects::Manifest(object) => vec![object.name],
+        };
+        Request {
+            rt: target.rt,
+            namespace: target.namespace,
+            names,
+        }
+    }
+}
+
 pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
     let options = Options::from_args(args)?;
     for warning in &options.warnings {
         ctx.err.line(warning);
     }
-    if let Some(path) = &options.raw {
-        return raw(ctx, path);
-    }
+    let plan = match (&options.raw, &options.plan) {
+        (Some(path), _) => return raw(ctx, path),
+        (None, Some(plan)) => plan,
+        (None, None) => bail!("nothing to get"),
+    };
     let namespace = ctx.namespace()?;
-    let explicit_namespace = ctx.global.namespace.clone();
+    let scope = Scope {
+        namespace: namespace.clone(),
+        explicit: ctx.global.namespace.is_some(),
+    };
     let client = ctx.client()?;
     let mut discovery = ctx.discovery()?;
-    let planned = ctx.block_on(async {
-        let mut planned = Vec::new();
-        match &options.selection {
-            Some(selection) => {
-                for (rt, names) in resolve(&mut discovery, selection).await? {
-                    let namespace =
-                        (!options.print.all_namespaces && rt.namespaced).then(|| namespace.clone());
-                    planned.push(Planned::Get(Box::new(Request {
-                        rt,
-                        namespace,
-                        names,
-                    })));
-                }
-            }
-            None => {
-                for object in resource::read_manifests(&options.filenames, options.recursive)? {
-                    let step = match object {
-                        Ok(object) => {
-                            manifest_request(
-                                &mut discovery,
-                                object,
-                                &namespace,
-                                explicit_namespace.as_deref(),
-                            )
-                            .await
-                        }
-                        Err(err) => Err(err),
-                    };
-                    planned.push(step.map_or_else(Planned::Failed, |r| Planned::Get(Box::new(r))));
-                }
-            }
-        }
-        Ok::<_, anyhow::Error>(planned)
-    })??;
+    let targets =
+        ctx.block_on(plan.resolve(&mut discovery, &scope, &mut std::io::stdin().lock()))??;
+    let planned: Vec<Planned> = targets
+        .into_iter()
+        .map(|target| match target {
+            Ok(target) => Planned::Get(Box::new(Request::from(target))),
+            Err(err) => Planned::Failed(err),
+        })
+        .collect();
     let requests: Vec<Request> = planned
         .iter()
         .filter_map(|step| match step {
@@ -221,9 +203,6 @@ pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
             Planned::Failed(_) => None,
         })
         .collect();
-    if options.subresource.is_some() && requests.iter().any(|r| r.names.is_empty()) {
-        bail!("subresource cannot be used when bulk resources are specified");
-    }
     if options.watch {
         if let Some(Planned::Failed(err)) = planned
             .into_iter()
@@ -284,33 +263,6 @@ enum Planned {
     Failed(anyhow::Error),
 }
 
-/// The request for one object of a `-f` manifest.
-async fn manifest_request(
-    discovery: &mut crate::discovery::Discovery<ApiClient>,
-    object: resource::ManifestObject,
-    namespace: &str,
-    explicit_namespace: Option<&str>,
-) -> Result<Request> {
-    let rt = discovery
-        .resolve_kind(&object.api_version, &object.kind)
-        .await?;
-    if let (Some(theirs), Some(ours)) = (object.namespace.as_deref(), explicit_namespace)
-        && theirs != ours
-    {
-        bail!(
-            "the namespace from the provided object {theirs:?} does not match the namespace {ours:?}. You must pass '--namespace={theirs}' to perform this operation."
-        );
-    }
-    let namespace = rt
-        .namespaced
-        .then(|| object.namespace.unwrap_or_else(|| namespace.to_string()));
-    Ok(Request {
-        rt,
-        namespace,
-        names: vec![object.name],
-    })
-}
-
 /// `No resources found in shop namespace.` when every type asked for is namespaced (and not
 /// across namespaces), otherwise `No resources found`.
 fn no_resources_message(requests: &[Request], namespace: &str, all_namespaces: bool) -> String {
@@ -319,45 +271,6 @@ fn no_resources_message(requests: &[Request], namespace: &str, all_namespaces: b
     } else {
         "No resources found".to_string()
     }
-}
-
-/// The resource types and names the arguments mean; `all` and other categories expand.
-async fn resolve(
-    discovery: &mut crate::discovery::Discovery<ApiClient>,
-    selection: &Selection,
-) -> Result<Vec<(ResourceType, Vec<String>)>> {
-    let mut resolved = Vec::new();
-    match selection {
-        Selection::Types { types, names } => {
-            for word in types {
-                for rt in discovery.resolve(word).await? {
-                    if !names.is_empty()
-                        && resolved.iter().any(|(r, _): &(ResourceType, _)| *r == rt)
-                    {
-                        continue;
-                    }
-                    resolved.push((rt, names.clone()));
-                }
-            }
-        }
-        Selection::Named(pairs) => {
-            for (word, name) in pairs {
-                let types = discovery.resolve(word).await?;
-                let Some(rt) = types.into_iter().next() else {
-                    return Err(UsageError(format!(
-                        "error: the server doesn't have a resource type {word:?}"
-                    ))
-                    .into());
-                };
-                // Consecutive names of one type are fetched (and printed) together.
-                match resolved.last_mut() {
-                    Some((last, names)) if *last == rt => names.push(name.clone()),
-                    _ => resolved.push((rt, vec![name.clone()])),
-                }
-            }
-        }
-    }
-    Ok(resolved)
 }
 
 /// Fetches every request into the output; returns the errors of objects not got (not
@@ -476,12 +389,12 @@ mod tests {
 
     #[test]
     fn validates_like_kubectl() {
-        let mut by_name = args(&["pods", "web"]);
-        by_name.all_namespaces = true;
-        let err = Options::from_args(by_name).unwrap_err();
+        let mut selected_names = args(&["pods", "web"]);
+        selected_names.selector = Some("app=web".into());
+        let err = Options::from_args(selected_names).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "a resource cannot be retrieved by name across all namespaces"
+            "name cannot be provided when a selector is specified"
         );
 
         let mut raw = args(&["pods"]);
