@@ -23,7 +23,7 @@ use kube::config::{Context, Kubeconfig};
 
 pub use edit::{Change, ContextFields, edit_file, set_current_context, upsert_context};
 pub use load::{LoadingRules, parse};
-pub use select::Selection;
+pub use select::{ConfigurationError, Selection};
 
 pub const KUBECONFIG_ENV: &str = "KUBECONFIG";
 

@@ -1,9 +1,10 @@
 //! The flags on top of the kubeconfig: which context, cluster, user and namespace a command
 //! uses, and the `kube::Config` that connects to them.
 
+use std::fmt;
 use std::path::Path;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, bail};
 use kube::config::{
     AuthInfo, Cluster, Context, Kubeconfig, NamedAuthInfo, NamedCluster, NamedContext,
 };
@@ -38,12 +39,10 @@ impl Kubeconfigs {
     pub fn select(&self, flags: &GlobalArgs) -> Result<Selection> {
         let context_name = self.context_name(flags).map(str::to_owned);
         let context = match &context_name {
-            Some(name) => self.find_context(name).cloned().ok_or_else(|| {
-                anyhow!(
-                    "context \"{name}\" not found in kubeconfig{}",
-                    self.describe_files()
-                )
-            })?,
+            Some(name) => match self.find_context(name) {
+                Some(context) => context.clone(),
+                None => return Err(self.context_not_found(name, flags).into()),
+            },
             None if flags.server.is_some() => Context::default(),
             None if self.is_empty() => bail!(
                 "no kubeconfig found{}; set KUBECONFIG, pass --kubeconfig, or pass --server",
@@ -59,10 +58,15 @@ impl Kubeconfigs {
             .map(|name| format!(" (used by context \"{name}\")"))
             .unwrap_or_default();
 
-        let cluster_name = flags
-            .cluster
-            .clone()
-            .filter(|name| !name.is_empty())
+        let cluster_flag = flags.cluster.as_deref().filter(|name| !name.is_empty());
+        if let Some(name) = cluster_flag
+            && !self.has_cluster(name)
+        {
+            // kubectl's words, even with --server.
+            bail!("no server found for cluster \"{name}\"");
+        }
+        let cluster_name = cluster_flag
+            .map(str::to_owned)
             .or_else(|| Some(context.cluster.clone()).filter(|name| !name.is_empty()));
         let mut cluster = match &cluster_name {
             Some(name) => match self.merged.clusters.iter().find(|c| &c.name == name) {
@@ -79,10 +83,14 @@ impl Kubeconfigs {
             None => Cluster::default(),
         };
 
-        let user_name = flags
-            .user
-            .clone()
-            .filter(|name| !name.is_empty())
+        let user_flag = flags.user.as_deref().filter(|name| !name.is_empty());
+        if let Some(name) = user_flag
+            && !self.merged.auth_infos.iter().any(|u| u.name == name)
+        {
+            bail!("auth info \"{name}\" does not exist");
+        }
+        let user_name = user_flag
+            .map(str::to_owned)
             .or_else(|| context.user.clone().filter(|name| !name.is_empty()));
         let mut user = match &user_name {
             Some(name) => match self.merged.auth_infos.iter().find(|u| &u.name == name) {
@@ -118,6 +126,63 @@ impl Kubeconfigs {
             namespace,
             config,
         })
+    }
+
+    fn has_cluster(&self, name: &str) -> bool {
+        self.merged.clusters.iter().any(|c| c.name == name)
+    }
+
+    /// kubectl's report for a context the kubeconfig lacks, which also names a `--cluster`
+    /// it lacks, plus a hint with the contexts there are.
+    fn context_not_found(&self, name: &str, flags: &GlobalArgs) -> ConfigurationError {
+        let mut problems = vec![format!(
+            "context was not found for specified context: {name}"
+        )];
+        if let Some(cluster) = flags.cluster.as_deref().filter(|c| !c.is_empty())
+            && !self.has_cluster(cluster)
+        {
+            problems.push(format!("no server found for cluster \"{cluster}\""));
+        }
+        let mut contexts: Vec<&str> = self
+            .merged
+            .contexts
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        // Sorted, as `config get-contexts` lists them.
+        contexts.sort_unstable();
+        let hint = if contexts.is_empty() {
+            format!(
+                "There are no contexts in the kubeconfig{}.",
+                self.describe_files()
+            )
+        } else {
+            format!("Contexts in the kubeconfig: {}.", contexts.join(", "))
+        };
+        ConfigurationError { problems, hint }
+    }
+}
+
+/// kubectl's `Error in configuration:` report, printed as it is (without `error: `), with
+/// kz's hint on the line after it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigurationError {
+    pub problems: Vec<String>,
+    pub hint: String,
+}
+
+impl fmt::Display for ConfigurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Error in configuration: ")?;
+        match self.problems.as_slice() {
+            [one] => f.write_str(one)?,
+            many => {
+                for problem in many {
+                    write!(f, "\n* {problem}")?;
+                }
+            }
+        }
+        write!(f, "\n{}", self.hint)
     }
 }
 
@@ -357,10 +422,54 @@ mod tests {
             context: Some("nope".into()),
             ..flags()
         };
-        let err = format!("{:#}", configs.select(&missing).unwrap_err());
+        let err = configs.select(&missing).unwrap_err();
+        assert_eq!(
+            err.downcast_ref::<ConfigurationError>(),
+            Some(&ConfigurationError {
+                problems: vec!["context was not found for specified context: nope".into()],
+                hint: "Contexts in the kubeconfig: dev, prod.".into(),
+            })
+        );
+        let missing_cluster_too = GlobalArgs {
+            cluster: Some("lost".into()),
+            ..missing.clone()
+        };
+        assert_eq!(
+            configs
+                .select(&missing_cluster_too)
+                .unwrap_err()
+                .to_string(),
+            "Error in configuration: \n\
+             * context was not found for specified context: nope\n\
+             * no server found for cluster \"lost\"\n\
+             Contexts in the kubeconfig: dev, prod."
+        );
+        // A missing --cluster or --user is an error even when the context exists, and even
+        // when --server names a server.
+        let flagged = |cluster: Option<&str>, user: Option<&str>| GlobalArgs {
+            cluster: cluster.map(str::to_owned),
+            user: user.map(str::to_owned),
+            server: Some("https://elsewhere:6443".into()),
+            ..flags()
+        };
+        assert_eq!(
+            format!(
+                "{:#}",
+                configs.select(&flagged(Some("lost"), None)).unwrap_err()
+            ),
+            r#"no server found for cluster "lost""#
+        );
+        assert_eq!(
+            format!(
+                "{:#}",
+                configs.select(&flagged(None, Some("ghost"))).unwrap_err()
+            ),
+            r#"auth info "ghost" does not exist"#
+        );
         assert!(
-            err.starts_with("context \"nope\" not found in kubeconfig"),
-            "{err}"
+            configs
+                .select(&flagged(Some("shared"), Some("dev-user")))
+                .is_ok()
         );
 
         let dangling = parse(
@@ -416,6 +525,15 @@ mod tests {
         let selection = configs.select(&server_only).unwrap();
         assert_eq!(selection.namespace, "default");
         assert_eq!(selection.context, None);
+        let named = GlobalArgs {
+            context: Some("nope".into()),
+            ..flags()
+        };
+        assert_eq!(
+            configs.select(&named).unwrap_err().to_string(),
+            "Error in configuration: context was not found for specified context: nope\n\
+             There are no contexts in the kubeconfig."
+        );
     }
 
     #[test]

@@ -78,10 +78,8 @@ fn unknown_contexts_clusters_and_users_are_named() {
     let out = run(sandbox.kz(), &["api-versions", "--context", "nope"]);
     assert_eq!(
         out.failure(),
-        format!(
-            "error: context \"nope\" not found in kubeconfig ({})\n",
-            sandbox.kubeconfig.display()
-        )
+        "Error in configuration: context was not found for specified context: nope\n\
+         Contexts in the kubeconfig: kz-test, lost-cluster, lost-user.\n"
     );
     let out = run(sandbox.kz(), &["api-versions", "--context=lost-cluster"]);
     assert_eq!(
@@ -93,6 +91,50 @@ fn unknown_contexts_clusters_and_users_are_named() {
         out.failure(),
         "error: user \"ghost\" (used by context \"lost-user\") not found in kubeconfig\n"
     );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn missing_contexts_clusters_and_users_are_reported_like_kubectl() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let hint = "Contexts in the kubeconfig: kz-test.\n";
+    let cases: [(&[&str], &str, &str); 4] = [
+        (
+            &["--context", "nope"],
+            "Error in configuration: context was not found for specified context: nope\n",
+            hint,
+        ),
+        (
+            &["--context", "nope", "--cluster", "lost"],
+            "Error in configuration: \n\
+             * context was not found for specified context: nope\n\
+             * no server found for cluster \"lost\"\n",
+            hint,
+        ),
+        (
+            &["--cluster", "lost"],
+            "error: no server found for cluster \"lost\"\n",
+            "",
+        ),
+        (
+            &["--user", "ghost"],
+            "error: auth info \"ghost\" does not exist\n",
+            "",
+        ),
+    ];
+    for (flags, kubectl_says, kz_adds) in cases {
+        let args = [&["get", "pods"], flags].concat();
+        let kz = run(sandbox.kz(), &args);
+        assert_eq!(
+            kz.failure(),
+            format!("{kubectl_says}{kz_adds}"),
+            "{flags:?}"
+        );
+        if let Some(kubectl) = sandbox.kubectl() {
+            assert_eq!(run(kubectl, &args).failure(), kubectl_says, "{flags:?}");
+        }
+    }
     assert!(server.requests().is_empty());
 }
 
