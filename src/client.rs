@@ -46,6 +46,7 @@ impl ApiClient {
             .trim_end_matches('/')
             .to_owned();
         let trace = Arc::new(Trace::new(verbosity, &config.auth_info));
+        crate::tls::install_provider();
         let client = kube::Client::try_from(config)
             .with_context(|| format!("setting up the connection to {server}"))?;
         Ok(ApiClient {

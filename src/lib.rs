@@ -6,6 +6,7 @@
 //! - `kubeconfig`: loading and merging kubeconfig files like kubectl, flags on top, writes.
 //! - `context`: the seam commands get — kubeconfig, namespace, client, discovery, output.
 //! - `client`: the API client (timeouts, `-v` tracing with secrets redacted, typed errors).
+//! - `tls`: the rustls set-up for kube's connections.
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
 //! - `error`: kubectl-style error lines and exit codes.
 //! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.
@@ -19,4 +20,5 @@ pub mod error;
 pub mod kubeconfig;
 pub mod print;
 pub mod resource;
+pub mod tls;
 pub mod yaml;

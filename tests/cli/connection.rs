@@ -413,3 +413,23 @@ fn exec_credential_plugins_and_token_files_authenticate() {
     let users: Vec<Option<String>> = server.requests().into_iter().map(|r| r.user).collect();
     assert_eq!(users, [Some("admin".to_owned()), Some("admin".to_owned())]);
 }
+
+#[test]
+fn x509_v1_client_certificates_work_as_with_kubectl() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::v1_cert_admin());
+    let kz = run(sandbox.kz(), &["get", "pods", "-A", "-o", "name"]);
+    let pods = kz.success();
+    assert!(pods.starts_with("pod/"), "{pods}");
+    let requests = server.requests();
+    assert!(requests.iter().all(|r| !r.authorization_present));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.user.as_deref() == Some("kubernetes-admin"))
+    );
+    if let Some(kubectl) = sandbox.kubectl() {
+        let kubectl = run(kubectl, &["get", "pods", "-A", "-o", "name"]);
+        assert_eq!(kubectl.success(), pods);
+    }
+}
