@@ -6,7 +6,7 @@
 //! - `kubeconfig`: loading and merging kubeconfig files like kubectl, flags on top, writes.
 //! - `context`: the seam commands get — kubeconfig, namespace, client, discovery, output.
 //! - `client`: the API client (timeouts, `-v` tracing with secrets redacted, typed errors).
-//! - `tls`: the rustls set-up for kube's connections.
+//! - `tls`: the kubeconfig's certificates and keys, checked, and the rustls set-up for kube.
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
 //! - `error`: kubectl-style error lines and exit codes.
 //! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.

@@ -115,6 +115,8 @@ impl Kubeconfigs {
             );
         }
 
+        crate::tls::inline_cluster(&mut cluster, cluster_name.as_deref())?;
+        crate::tls::inline_user(&mut user, user_name.as_deref())?;
         let namespace = self.namespace(flags);
         let config = kube_config(cluster, user, &namespace).with_context(|| {
             let cluster = cluster_name.as_deref().unwrap_or("(none)");
@@ -226,8 +228,8 @@ impl Selection {
     }
 }
 
-/// Hands the selected cluster and user to kube, which loads CA bundles, client certificates,
-/// token files and exec plugins.
+/// Hands the selected cluster and user (TLS material inline by now) to kube, which loads
+/// token files and runs exec plugins.
 fn kube_config(cluster: Cluster, user: AuthInfo, namespace: &str) -> Result<kube::Config> {
     const SELECTED: &str = "selected";
     let kubeconfig = Kubeconfig {
@@ -371,21 +373,18 @@ mod tests {
             context: Some("prod".into()),
             ..flags()
         };
-        let selection = configs.select(&prod).unwrap();
-        let user = &selection.config.auth_info;
-        assert_eq!(
-            user.client_certificate.as_deref(),
-            Some("/cfg/two/prod.crt")
-        );
-        assert_eq!(user.client_key.as_deref(), Some("/cfg/two/prod.key"));
-
-        // The dev cluster's CA is relative to the first file; it does not exist, and the error
-        // says which file kz looked for and for which context.
-        let err = format!("{:#}", configs.select(&flags()).unwrap_err());
-        assert!(err.contains("/cfg/one/certs/ca.crt"), "{err}");
+        // The files do not exist, and the errors say which files kz looked for.
+        let err = format!("{:#}", configs.select(&prod).unwrap_err());
         assert!(
             err.starts_with(
-                r#"loading cluster "dev-cluster" and user "dev-user" (used by context "dev")"#
+                r#"reading client-certificate /cfg/two/prod.crt for user "prod-user": "#
+            ),
+            "{err}"
+        );
+        let err = format!("{:#}", configs.select(&flags()).unwrap_err());
+        assert!(
+            err.starts_with(
+                r#"reading certificate-authority /cfg/one/certs/ca.crt for cluster "dev-cluster": "#
             ),
             "{err}"
         );

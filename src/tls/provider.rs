@@ -5,7 +5,7 @@
 //! parsing the certificate with webpki, which refuses X.509 v1 certificates. kubectl sends
 //! such certificates, and the server (not the client) judges a client certificate. A key that
 //! keeps its public key to itself makes rustls skip the check (it treats "cannot tell" as
-//! fine).
+//! fine); kz checks instead, without webpki, when it loads the key (see `material`).
 
 use std::sync::{Arc, Once};
 
@@ -31,7 +31,9 @@ fn provider() -> CryptoProvider {
 }
 
 /// Loads a private key with *ring*, public key included.
-fn load_private_key(der: PrivateKeyDer<'static>) -> Result<Arc<dyn SigningKey>, rustls::Error> {
+pub(super) fn load_private_key(
+    der: PrivateKeyDer<'static>,
+) -> Result<Arc<dyn SigningKey>, rustls::Error> {
     ring::default_provider().key_provider.load_private_key(der)
 }
 
