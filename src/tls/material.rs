@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::fs;
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use base64::Engine as _;
@@ -12,6 +13,7 @@ use base64::engine::general_purpose::STANDARD;
 use kube::config::{AuthInfo, Cluster};
 use rustls::pki_types::pem::{self, PemObject as _};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::sign::SigningKey;
 use secrecy::{ExposeSecret as _, SecretString};
 
 use super::{der, provider};
@@ -155,36 +157,12 @@ pub fn inline_user(user: &mut AuthInfo, name: Option<&str>) -> Result<()> {
         (Some(certificate), Some(key)) => (certificate, key),
     };
 
-    let chain_pem = certificate.read(&owner)?;
-    let chain = certificates(&chain_pem).map_err(|err| {
-        anyhow!(
-            "{certificate}{owner} is not valid PEM: {}",
-            pem_problem(&err)
-        )
-    })?;
-    let Some(leaf) = chain.first() else {
-        bail!(
-            "{certificate}{owner} is not a PEM certificate: it has no -----BEGIN CERTIFICATE----- block"
-        );
-    };
-    let leaf_key = der::subject_public_key_info(leaf)
+    let chain = read_chain(&certificate, &owner)?;
+    let (key_der, signing_key) = read_key(&key, &owner)?;
+    let leaf_key = chain
+        .first()
+        .and_then(|leaf| der::subject_public_key_info(leaf))
         .ok_or_else(|| anyhow!("{certificate}{owner} is not an X.509 certificate"))?;
-
-    let key_pem = key.read(&owner)?;
-    let key_der = match PrivateKeyDer::from_pem_slice(&key_pem) {
-        Ok(der) => der,
-        Err(pem::Error::NoItemsFound) => bail!(
-            "{key}{owner} is not a PEM private key: it has no -----BEGIN PRIVATE KEY----- block"
-        ),
-        Err(err) => bail!("{key}{owner} is not valid PEM: {}", pem_problem(&err)),
-    };
-    let signing_key = provider::load_private_key(key_der.clone_key()).map_err(|err| {
-        let reason = match err {
-            rustls::Error::General(reason) => reason,
-            other => other.to_string(),
-        };
-        anyhow!("{key}{owner} is not a usable private key: {reason}")
-    })?;
     if signing_key
         .public_key()
         .is_some_and(|public| public.as_ref() != leaf_key)
@@ -192,8 +170,8 @@ pub fn inline_user(user: &mut AuthInfo, name: Option<&str>) -> Result<()> {
         bail!("{key}{owner} is not the key of {certificate}");
     }
 
-    // Here too, as Go's tls.X509KeyPair uses only these blocks (and kube would refuse a
-    // `PUBLIC KEY` block next to the certificate, for one).
+    // kube gets only the blocks checked here, as Go's tls.X509KeyPair uses only them (and
+    // kube would refuse a `PUBLIC KEY` block next to the certificate, for one).
     let chain_pem: String = chain
         .iter()
         .map(|cert| pem_block("CERTIFICATE", cert))
@@ -209,6 +187,42 @@ pub fn inline_user(user: &mut AuthInfo, name: Option<&str>) -> Result<()> {
     user.client_key_data = Some(SecretString::from(STANDARD.encode(key_pem)));
     user.client_key = None;
     Ok(())
+}
+
+/// The certificates of a client certificate file or data; at least one.
+fn read_chain(source: &Source<'_>, owner: &str) -> Result<Vec<CertificateDer<'static>>> {
+    let text = source.read(owner)?;
+    let chain = certificates(&text)
+        .map_err(|err| anyhow!("{source}{owner} is not valid PEM: {}", pem_problem(&err)))?;
+    if chain.is_empty() {
+        bail!(
+            "{source}{owner} is not a PEM certificate: it has no -----BEGIN CERTIFICATE----- block"
+        );
+    }
+    Ok(chain)
+}
+
+/// The private key of a client key file or data, and that key loaded for signing.
+fn read_key(
+    source: &Source<'_>,
+    owner: &str,
+) -> Result<(PrivateKeyDer<'static>, Arc<dyn SigningKey>)> {
+    let text = source.read(owner)?;
+    let der = match PrivateKeyDer::from_pem_slice(&text) {
+        Ok(der) => der,
+        Err(pem::Error::NoItemsFound) => bail!(
+            "{source}{owner} is not a PEM private key: it has no -----BEGIN PRIVATE KEY----- block"
+        ),
+        Err(err) => bail!("{source}{owner} is not valid PEM: {}", pem_problem(&err)),
+    };
+    let signing_key = provider::load_private_key(der.clone_key()).map_err(|err| {
+        let reason = match err {
+            rustls::Error::General(reason) => reason,
+            other => other.to_string(),
+        };
+        anyhow!("{source}{owner} is not a usable private key: {reason}")
+    })?;
+    Ok((der, signing_key))
 }
 
 fn pem_block(label: &str, der: &[u8]) -> String {
