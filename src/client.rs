@@ -51,6 +51,7 @@ impl ApiClient {
             .trim_end_matches('/')
             .to_owned();
         let trace = Arc::new(Trace::new(verbosity, &config.auth_info, stderr));
+        crate::tls::install_provider();
         let client = kube::Client::try_from(config)
             .with_context(|| format!("setting up the connection to {server}"))?;
         Ok(ApiClient {

@@ -355,6 +355,9 @@ pub fn message(error: &anyhow::Error) -> String {
         if let Some(usage) = cause.downcast_ref::<crate::resource::UsageError>() {
             return usage.0.clone();
         }
+        if let Some(config) = cause.downcast_ref::<crate::kubeconfig::ConfigurationError>() {
+            return config.to_string();
+        }
         if let Some(server) = cause.downcast_ref::<ServerError>() {
             return server.kubectl_line();
         }

@@ -7,6 +7,7 @@
 //! - `context`: the seam commands get — kubeconfig, namespace, client, discovery, streams.
 //! - `streams`: kz's shared, best-effort stderr; `terminal`: terminal facts and `--color`.
 //! - `client`: the API client (timeouts, `-v` tracing with secrets redacted, typed errors).
+//! - `tls`: the kubeconfig's certificates and keys, checked, and the rustls set-up for kube.
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
 //! - `resource`: kubectl's resource builder — arguments, selectors and `-f` sources → targets.
 //! - `error`: kubectl-style error lines and exit codes.
@@ -24,4 +25,5 @@ pub mod print;
 pub mod resource;
 pub mod streams;
 pub mod terminal;
+pub mod tls;
 pub mod yaml;

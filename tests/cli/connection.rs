@@ -78,10 +78,8 @@ fn unknown_contexts_clusters_and_users_are_named() {
     let out = run(sandbox.kz(), &["api-versions", "--context", "nope"]);
     assert_eq!(
         out.failure(),
-        format!(
-            "error: context \"nope\" not found in kubeconfig ({})\n",
-            sandbox.kubeconfig.display()
-        )
+        "Error in configuration: context was not found for specified context: nope\n\
+         Contexts in the kubeconfig: kz-test, lost-cluster, lost-user.\n"
     );
     let out = run(sandbox.kz(), &["api-versions", "--context=lost-cluster"]);
     assert_eq!(
@@ -93,6 +91,50 @@ fn unknown_contexts_clusters_and_users_are_named() {
         out.failure(),
         "error: user \"ghost\" (used by context \"lost-user\") not found in kubeconfig\n"
     );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn missing_contexts_clusters_and_users_are_reported_like_kubectl() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let hint = "Contexts in the kubeconfig: kz-test.\n";
+    let cases: [(&[&str], &str, &str); 4] = [
+        (
+            &["--context", "nope"],
+            "Error in configuration: context was not found for specified context: nope\n",
+            hint,
+        ),
+        (
+            &["--context", "nope", "--cluster", "lost"],
+            "Error in configuration: \n\
+             * context was not found for specified context: nope\n\
+             * no server found for cluster \"lost\"\n",
+            hint,
+        ),
+        (
+            &["--cluster", "lost"],
+            "error: no server found for cluster \"lost\"\n",
+            "",
+        ),
+        (
+            &["--user", "ghost"],
+            "error: auth info \"ghost\" does not exist\n",
+            "",
+        ),
+    ];
+    for (flags, kubectl_says, kz_adds) in cases {
+        let args = [&["get", "pods"], flags].concat();
+        let kz = run(sandbox.kz(), &args);
+        assert_eq!(
+            kz.failure(),
+            format!("{kubectl_says}{kz_adds}"),
+            "{flags:?}"
+        );
+        if let Some(kubectl) = sandbox.kubectl() {
+            assert_eq!(run(kubectl, &args).failure(), kubectl_says, "{flags:?}");
+        }
+    }
     assert!(server.requests().is_empty());
 }
 
@@ -370,4 +412,222 @@ fn exec_credential_plugins_and_token_files_authenticate() {
 
     let users: Vec<Option<String>> = server.requests().into_iter().map(|r| r.user).collect();
     assert_eq!(users, [Some("admin".to_owned()), Some("admin".to_owned())]);
+}
+
+/// A sandbox whose kubeconfig names its CA, client certificate and key as files next to it
+/// (`ca.crt`, `client.crt`, `client.key`, relative paths), as hand-made kubeconfigs do.
+fn with_tls_files(server: &TestServer, cert: &kz_testserver::tls::CertifiedKey) -> Sandbox {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.kubeconfig.parent().expect("kube dir");
+    fs::write(dir.join("ca.crt"), server.ca_pem()).expect("write CA");
+    fs::write(dir.join("client.crt"), &cert.cert_pem).expect("write certificate");
+    fs::write(dir.join("client.key"), &cert.key_pem).expect("write key");
+    let kubeconfig = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: k\n  cluster:\n    server: {}\n    certificate-authority: ca.crt\nusers:\n- name: u\n  user:\n    client-certificate: client.crt\n    client-key: client.key\ncontexts:\n- name: c\n  context: {{cluster: k, user: u}}\ncurrent-context: c\n",
+        server.url()
+    );
+    fs::write(&sandbox.kubeconfig, kubeconfig).expect("write kubeconfig");
+    sandbox
+}
+
+/// `name` in the sandbox's kube directory, as kz names it in messages.
+fn kube_file(sandbox: &Sandbox, name: &str) -> String {
+    sandbox
+        .kubeconfig
+        .with_file_name(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn x509_v1_client_certificates_work_as_with_kubectl() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::v1_cert_admin());
+    let kz = run(sandbox.kz(), &["get", "pods", "-A", "-o", "name"]);
+    let pods = kz.success();
+    assert!(pods.starts_with("pod/"), "{pods}");
+    let requests = server.requests();
+    assert!(requests.iter().all(|r| !r.authorization_present));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.user.as_deref() == Some("kubernetes-admin"))
+    );
+    if let Some(kubectl) = sandbox.kubectl() {
+        let kubectl = run(kubectl, &["get", "pods", "-A", "-o", "name"]);
+        assert_eq!(kubectl.success(), pods);
+    }
+
+    // The same, from files, and from a kubectl-style relative path.
+    let cert = server
+        .client_certificate_v1("kubernetes-admin", &["system:masters"])
+        .expect("v1 certificate");
+    let files = with_tls_files(&server, &cert);
+    assert_eq!(
+        run(files.kz(), &["get", "pods", "-A", "-o", "name"]).success(),
+        pods
+    );
+}
+
+#[test]
+fn an_untrusted_v1_client_certificate_is_refused() {
+    let server = TestServer::start();
+    let other = TestServer::start();
+    let cert = other
+        .client_certificate_v1("kubernetes-admin", &["system:masters"])
+        .expect("v1 certificate");
+    let sandbox = with_tls_files(&server, &cert);
+    let out = run(sandbox.kz(), &["get", "pods"]);
+    assert_eq!(out.code, Some(1), "{out:?}");
+    let refused = format!("Unable to connect to the server {}: ", server.url());
+    assert!(out.stderr.starts_with(&refused), "{out:?}");
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
+
+#[test]
+fn unreadable_tls_files_are_named() {
+    let server = TestServer::start();
+    let cert = server
+        .client_certificate("alice", &[])
+        .expect("certificate");
+    let sandbox = with_tls_files(&server, &cert);
+    for (name, field, owner) in [
+        ("ca.crt", "certificate-authority", "cluster \"k\""),
+        ("client.crt", "client-certificate", "user \"u\""),
+        ("client.key", "client-key", "user \"u\""),
+    ] {
+        let path = kube_file(&sandbox, name);
+        let kept = fs::read(&path).expect("read");
+        fs::remove_file(&path).expect("remove");
+        let out = run(sandbox.kz(), &["get", "pods"]);
+        assert_eq!(
+            out.failure(),
+            format!(
+                "error: reading {field} {path} for {owner}: No such file or directory (os error 2)\n"
+            )
+        );
+        fs::write(&path, kept).expect("restore");
+    }
+    run(sandbox.kz(), &["version"]).success();
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn client_certificate_data_that_is_not_pem_is_named() {
+    let server = TestServer::start();
+    let sandbox = Sandbox::for_server(&server, &User::cert_admin());
+    let text = fs::read_to_string(&sandbox.kubeconfig).expect("read");
+    let data_line = text
+        .lines()
+        .find(|line| line.trim().starts_with("client-certificate-data: "))
+        .expect("certificate data")
+        .to_owned();
+    // The certificate as DER (base64 of the PEM body), not PEM.
+    let pem = kz_testserver::tls::Pki::generate()
+        .and_then(|pki| pki.client_certificate("x", &[]))
+        .expect("certificate")
+        .cert_pem;
+    let der_base64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    fs::write(
+        &sandbox.kubeconfig,
+        text.replace(
+            &data_line,
+            &format!("    client-certificate-data: {der_base64}"),
+        ),
+    )
+    .expect("write");
+    assert_eq!(
+        run(sandbox.kz(), &["get", "pods"]).failure(),
+        "error: client-certificate-data for user \"kubernetes-admin\" is not a PEM certificate: it has no -----BEGIN CERTIFICATE----- block\n"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_key_file_without_a_key_is_named() {
+    let server = TestServer::start();
+    let cert = server
+        .client_certificate("alice", &[])
+        .expect("certificate");
+    let sandbox = with_tls_files(&server, &cert);
+    let key = kube_file(&sandbox, "client.key");
+    fs::write(&key, &cert.cert_pem).expect("write");
+    assert_eq!(
+        run(sandbox.kz(), &["get", "pods"]).failure(),
+        format!(
+            "error: client-key {key} for user \"u\" is not a PEM private key: it has no -----BEGIN PRIVATE KEY----- block\n"
+        )
+    );
+}
+
+#[test]
+fn a_key_that_cannot_be_parsed_is_named() {
+    let server = TestServer::start();
+    let cert = server
+        .client_certificate("alice", &[])
+        .expect("certificate");
+    let sandbox = with_tls_files(&server, &cert);
+    let key = kube_file(&sandbox, "client.key");
+    fs::write(
+        &key,
+        "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n",
+    )
+    .expect("write");
+    assert_eq!(
+        run(sandbox.kz(), &["get", "pods"]).failure(),
+        format!(
+            "error: client-key {key} for user \"u\" is not a usable private key: failed to parse private key as RSA, ECDSA, or EdDSA\n"
+        )
+    );
+}
+
+#[test]
+fn a_key_of_another_certificate_is_named() {
+    let server = TestServer::start();
+    let cert = server
+        .client_certificate_v1("alice", &[])
+        .expect("certificate");
+    let other = server.client_certificate("bob", &[]).expect("certificate");
+    let sandbox = with_tls_files(&server, &cert);
+    let key = kube_file(&sandbox, "client.key");
+    fs::write(&key, &other.key_pem).expect("write");
+    assert_eq!(
+        run(sandbox.kz(), &["get", "pods"]).failure(),
+        format!(
+            "error: client-key {key} for user \"u\" is not the key of client-certificate {}\n",
+            kube_file(&sandbox, "client.crt")
+        )
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_ca_bundle_without_certificates_is_named() {
+    let server = TestServer::start();
+    let cert = server
+        .client_certificate("alice", &[])
+        .expect("certificate");
+    let sandbox = with_tls_files(&server, &cert);
+    let ca = kube_file(&sandbox, "ca.crt");
+    fs::write(&ca, &cert.key_pem).expect("write");
+    assert_eq!(
+        run(sandbox.kz(), &["get", "pods"]).failure(),
+        format!(
+            "error: certificate-authority {ca} for cluster \"k\" has no certificates in it: no -----BEGIN CERTIFICATE----- block\n"
+        )
+    );
+    // The --certificate-authority flag is named the same way.
+    let out = run(
+        sandbox.kz(),
+        &[
+            "get",
+            "pods",
+            "--certificate-authority",
+            "/nonexistent/ca.pem",
+        ],
+    );
+    assert_eq!(
+        out.failure(),
+        "error: reading certificate-authority /nonexistent/ca.pem for cluster \"k\": No such file or directory (os error 2)\n"
+    );
 }

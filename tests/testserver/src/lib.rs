@@ -12,6 +12,7 @@ pub mod admission;
 pub mod api;
 pub mod auth;
 pub mod controller;
+pub mod der;
 pub mod discovery;
 pub mod events;
 pub mod faults;
@@ -31,6 +32,7 @@ pub mod store;
 pub mod table;
 pub mod tls;
 pub mod watch;
+pub mod x509v1;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -60,6 +62,9 @@ pub struct User {
     pub groups: Vec<String>,
     /// Authenticate with a client certificate instead of a bearer token.
     pub certificate: bool,
+    /// Make that certificate X.509 version 1, as `openssl x509 -req` does without an
+    /// extensions file.
+    pub certificate_v1: bool,
 }
 
 impl User {
@@ -69,6 +74,7 @@ impl User {
             name: "admin".into(),
             groups: vec![auth::ADMIN_GROUP.into()],
             certificate: false,
+            certificate_v1: false,
         }
     }
 
@@ -78,6 +84,7 @@ impl User {
             name: "kubernetes-admin".into(),
             groups: vec![auth::ADMIN_GROUP.into()],
             certificate: true,
+            certificate_v1: false,
         }
     }
 
@@ -87,6 +94,7 @@ impl User {
             name: name.into(),
             groups: Vec::new(),
             certificate: false,
+            certificate_v1: false,
         }
     }
 
@@ -95,6 +103,14 @@ impl User {
         User {
             certificate: true,
             ..User::named(name)
+        }
+    }
+
+    /// A cluster admin with an X.509 v1 client certificate, as hand-made cluster PKI has.
+    pub fn v1_cert_admin() -> User {
+        User {
+            certificate_v1: true,
+            ..User::cert_admin()
         }
     }
 }
@@ -313,12 +329,29 @@ impl TestServer {
         Ok(cert)
     }
 
+    /// Like `client_certificate`, as X.509 version 1 (no extensions).
+    pub fn client_certificate_v1(&self, user: &str, groups: &[&str]) -> Result<tls::CertifiedKey> {
+        let pki = self
+            .pki
+            .as_ref()
+            .context("a plain HTTP server has no certificates")?;
+        let cert = pki.client_certificate_v1(user, groups)?;
+        self.shared
+            .auth
+            .register_certificate(cert.cert_der.clone(), user, groups);
+        Ok(cert)
+    }
+
     /// A complete kubeconfig: cluster, user and context `kz-test` (current, namespace default).
     pub fn kubeconfig(&self, user: &User) -> Result<String> {
         let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
         let groups: Vec<&str> = user.groups.iter().map(String::as_str).collect();
         let credentials = if user.certificate {
-            let cert = self.client_certificate(&user.name, &groups)?;
+            let cert = if user.certificate_v1 {
+                self.client_certificate_v1(&user.name, &groups)?
+            } else {
+                self.client_certificate(&user.name, &groups)?
+            };
             format!(
                 "    client-certificate-data: {}\n    client-key-data: {}\n",
                 b64(&cert.cert_pem),

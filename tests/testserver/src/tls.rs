@@ -1,5 +1,5 @@
 //! The server's PKI: a generated CA, a serving certificate for 127.0.0.1/localhost, and client
-//! certificates for users who authenticate with one.
+//! certificates (X.509 v3, or v1 as hand-made PKI has them) for users who authenticate with one.
 
 use std::sync::Arc;
 
@@ -10,6 +10,8 @@ use rcgen::{
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::WebPkiClientVerifier;
+
+use crate::x509v1;
 
 /// A certificate and its private key, PEM-encoded, as a kubeconfig embeds them.
 #[derive(Debug, Clone)]
@@ -87,19 +89,37 @@ impl Pki {
         })
     }
 
-    /// The rustls configuration: serve our certificate, ask for (but do not require) a client
-    /// certificate signed by our CA, speak HTTP/1.1.
-    pub fn server_config(&self) -> Result<Arc<rustls::ServerConfig>> {
+    /// A client certificate for `user` in `groups`, as X.509 version 1 (no extensions).
+    pub fn client_certificate_v1(&self, user: &str, groups: &[&str]) -> Result<CertifiedKey> {
+        x509v1::issue(self.ca.der(), self.ca.key(), user, groups)
+            .with_context(|| format!("signing a v1 client certificate for {user}"))
+    }
+
+    /// Asks for (but does not require) a client certificate signed by our CA, of X.509 version
+    /// 3 or 1, as kube-apiserver does.
+    pub fn client_verifier(&self) -> Result<Arc<x509v1::ClientVerifier>> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut roots = rustls::RootCertStore::empty();
         roots
             .add(self.ca.der().clone())
             .context("trusting the test CA")?;
-        let verifier =
-            WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                .allow_unauthenticated()
-                .build()
-                .context("building the client certificate verifier")?;
+        let webpki = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+            .allow_unauthenticated()
+            .build()
+            .context("building the client certificate verifier")?;
+        let verifier = x509v1::ClientVerifier::new(
+            webpki,
+            self.ca.der(),
+            provider.signature_verification_algorithms,
+        )?;
+        Ok(Arc::new(verifier))
+    }
+
+    /// The rustls configuration: serve our certificate, ask for (but do not require) a client
+    /// certificate signed by our CA, speak HTTP/1.1.
+    pub fn server_config(&self) -> Result<Arc<rustls::ServerConfig>> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier = self.client_verifier()?;
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.server_key_der.clone()));
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
