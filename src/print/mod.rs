@@ -8,6 +8,7 @@ pub mod kubectl_yaml;
 pub mod objects;
 pub mod server_table;
 pub mod table;
+pub mod tabwriter;
 
 use std::io::Write;
 

@@ -19,11 +19,12 @@ use super::{Options, Request};
 use crate::client::ApiClient;
 use crate::context::Context;
 use crate::error::ServerError;
-use crate::print::custom_columns::{CustomColumnsPrinter, TabWriter};
+use crate::print::custom_columns::CustomColumnsPrinter;
 use crate::print::go_template::GoTemplatePrinter;
 use crate::print::jsonpath::JsonPathPrinter;
 use crate::print::objects::{ObjectFormat, name_of};
 use crate::print::server_table::{TableBuffer, TableOptions};
+use crate::print::tabwriter::TabWriter;
 
 /// How many times in a row a watch may fail to reconnect before kz gives up.
 const RECONNECT_ATTEMPTS: u32 = 5;
