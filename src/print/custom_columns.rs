@@ -94,16 +94,31 @@ impl Column {
             .collect()
     }
 
-    /// The cell for one object: `%v` of every value, joined with `,`; `<none>` if none.
+    /// The cell for one object: `%v` of every value, terminal-escaped, joined with `,`;
+    /// `<none>` if none.
     fn cell(&self, object: &Value) -> Result<String, JsonPathError> {
         let groups = self.path.evaluate(object)?;
         let mut values = Vec::new();
         if groups.first().is_none_or(Vec::is_empty) {
             values.push("<none>".to_string());
         }
-        values.extend(groups.iter().flatten().map(|found| found.to_go_string()));
+        values.extend(
+            groups
+                .iter()
+                .flatten()
+                .map(|found| escape_terminal(found.to_go_string())),
+        );
         Ok(values.join(","))
     }
+}
+
+/// kubectl's `printers.EscapeTerminal`: ESC becomes `^[` and a carriage return `\r`, so a
+/// value cannot drive the terminal (kubernetes/kubernetes#101695).
+fn escape_terminal(text: String) -> String {
+    if !text.contains(['\u{1b}', '\r']) {
+        return text;
+    }
+    text.replace('\u{1b}', "^[").replace('\r', "\\r")
 }
 
 /// The parsed columns of `-o custom-columns=SPEC` or a custom-columns file.
@@ -349,6 +364,16 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).expect("utf-8"),
             "N           V\nlong-name   1\na           2\n"
+        );
+    }
+
+    /// Tabs are not escaped: like in kubectl, they split the cell.
+    #[test]
+    fn terminal_controls_are_escaped_like_kubectl() {
+        let object = json!({"a": "x\u{1b}[31mred\rback", "m": {"k": "\u{1b}"}, "t": "a\tb"});
+        assert_eq!(
+            print("A:.a,M:.m,T:.t", true, &[object]),
+            "x^[[31mred\\rback   map[k:^[]   a     b\n"
         );
     }
 
