@@ -9,4 +9,5 @@ mod connection;
 mod get;
 mod get_watch;
 mod support;
+mod tables;
 mod version;
