@@ -3,6 +3,7 @@
 pub mod age;
 pub mod custom_columns;
 pub mod go_template;
+pub mod gofmt;
 pub mod jsonpath;
 pub mod kubectl_yaml;
 pub mod objects;

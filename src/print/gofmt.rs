@@ -5,6 +5,8 @@
 //! `map[a:1 b:2]` for objects printed with `%v`, `\u003c` for `<` inside JSON, and so on. Every
 //! printer in `kz::print` formats through these functions.
 
+pub mod printf;
+
 use std::fmt::Write as _;
 
 use serde_json::{Map, Number, Value};
@@ -119,7 +121,7 @@ pub fn format_json_float(f: f64) -> String {
 }
 
 /// Go's `%v` of a number.
-pub fn format_number(n: GoNumber) -> String {
+fn format_number(n: GoNumber) -> String {
     match n {
         GoNumber::Int(i) => i.to_string(),
         GoNumber::Float(f) => format_float(f),
@@ -278,7 +280,7 @@ pub fn write_json_string(out: &mut String, s: &str) {
 }
 
 /// `encoding/json`'s text for a number decoded in `mode`.
-pub fn json_number(n: &Number, mode: NumberMode) -> String {
+fn json_number(n: &Number, mode: NumberMode) -> String {
     match go_number(n, mode) {
         GoNumber::Int(i) => i.to_string(),
         GoNumber::Float(f) => format_json_float(f),
