@@ -73,11 +73,13 @@ pub(super) fn call<'a>(span: &Span, name: &str, args: Vec<Val<'a>>) -> Exec<Val<
             }
         },
         "printf" => match args.split_first() {
-            Some((Val::Str(format), rest)) => {
-                let rest: Vec<Arg> = rest.iter().map(Val::arg).collect();
-                Ok(Val::Str(printf::sprintf(format, &rest)))
-            }
-            Some((other, _)) => return fail(span, wrong_type(other)),
+            Some((format, rest)) => match as_str(format) {
+                Some(format) => {
+                    let rest: Vec<Arg> = rest.iter().map(Val::arg).collect();
+                    Ok(Val::Str(printf::sprintf(format, &rest)))
+                }
+                None => return fail(span, wrong_type(format)),
+            },
             None => {
                 return fail(
                     span,
@@ -321,6 +323,8 @@ fn base64_decode(text: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::print::go_template::fixtures::{ok, thing};
 
@@ -394,6 +398,18 @@ mod tests {
         assert_eq!(
             ok(r#"{{print 1 2 "a" "b" 3}}|{{println "x" 1}}"#, &t),
             "1 2ab3|x 1\n"
+        );
+    }
+
+    /// kubectl v1.32 takes the format from the object too (kz used to reject any string that
+    /// was not a constant).
+    #[test]
+    fn printf_takes_its_format_from_the_object() {
+        let t = json!({"fmt": "%d-%s"});
+        assert_eq!(ok(r#"{{printf .fmt 1 "a"}}"#, &t), "1-a");
+        assert_eq!(
+            ok(r#"{{.fmt | printf "%s|%d" "a" | printf}}"#, &t),
+            "a|%!!(MISSING)d(string=%!d(MISSING)-%!s(MISSING))"
         );
     }
 
