@@ -5,7 +5,8 @@
 
 use kz_testserver::{TestServer, User};
 
-use crate::support::{Sandbox, run};
+use crate::compare::like_kubectl;
+use crate::support::Sandbox;
 
 /// Config maps whose `note` annotation is the text under test; `lines` holds newlines (a
 /// line with one cell ends the columns' runs, and the next run keeps the widths) and
@@ -100,21 +101,6 @@ fn cluster() -> (TestServer, Sandbox) {
     server.create(NOTES).expect("notes");
     let sandbox = Sandbox::for_server(&server, &User::admin());
     (server, sandbox)
-}
-
-/// Runs `args` with kz and with kubectl (when installed), asserts that both exit the same way
-/// and print the same bytes, and returns kz's stdout.
-#[track_caller]
-fn like_kubectl(sandbox: &Sandbox, args: &[&str]) -> String {
-    let kz = run(sandbox.kz(), args);
-    if let Some(kubectl) = sandbox.kubectl() {
-        let kubectl = run(kubectl, args);
-        assert_eq!(
-            kz, kubectl,
-            "kz (left) and kubectl (right) differ for {args:?}"
-        );
-    }
-    kz.success().to_owned()
 }
 
 #[test]
