@@ -546,7 +546,6 @@ fn number(text: &str) -> Option<Term> {
         Some(rest) => (true, rest),
         None => (false, clean.strip_prefix('+').unwrap_or(&clean)),
     };
-    let sign = if negative { -1 } else { 1 };
     let radix = [
         ("0x", 16),
         ("0X", 16),
@@ -557,23 +556,38 @@ fn number(text: &str) -> Option<Term> {
     ]
     .iter()
     .find_map(|(prefix, radix)| digits.strip_prefix(prefix).map(|d| (d, *radix)));
-    if let Some((digits, radix)) = radix {
-        return i64::from_str_radix(digits, radix)
-            .ok()
-            .map(|n| Term::Int(sign * n));
+    let (digits, radix) = radix.unwrap_or((digits, 10));
+    if digits.starts_with(['+', '-']) {
+        return None;
     }
-    if digits.contains(['.', 'e', 'E']) {
+    if radix == 10 && digits.contains(['.', 'e', 'E']) {
         return digits
             .parse::<f64>()
             .ok()
             .map(|f| Term::Float(if negative { -f } else { f }));
     }
-    digits.parse::<i64>().ok().map(|n| Term::Int(sign * n))
+    // Through i128, so that the most negative int64 is a constant too.
+    let magnitude = i128::from_str_radix(digits, radix).ok()?;
+    let value = if negative { -magnitude } else { magnitude };
+    i64::try_from(value).ok().map(Term::Int)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::GoTemplate;
+    use super::super::fixtures::{ok, thing};
+
+    #[test]
+    fn integer_constants_span_int64() {
+        let t = thing();
+        assert_eq!(
+            ok(
+                "{{9223372036854775807}} {{-9223372036854775808}} {{-0x10}} {{0b11}}",
+                &t
+            ),
+            "9223372036854775807 -9223372036854775808 -16 3"
+        );
+    }
 
     #[test]
     fn parse_errors() {
