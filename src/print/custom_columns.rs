@@ -3,8 +3,8 @@
 //!
 //! Every column is a relaxed JSONPath expression evaluated on each object (each item of a
 //! list): the values are printed with Go's `%v` and joined with `,`; no value prints `<none>`.
-//! Rows go through a tab writer with kubectl's settings (min width 6, padding 3, spaces), so
-//! columns are padded to the widest cell plus three spaces and the last column is not padded.
+//! Rows go through kubectl's [`TabWriter`], so columns are padded to the widest cell (in runes)
+//! plus three spaces and the last column is not padded.
 //!
 //! Go's tab writer measures the whole output before printing it. [`CustomColumnsPrinter`]
 //! buffers rows until [`CustomColumnsPrinter::flush`]: flush once at the end for kubectl's
@@ -17,6 +17,7 @@ use std::io::{self, Write};
 use serde_json::Value;
 
 use super::jsonpath::{self, JsonPath, JsonPathError};
+use super::tabwriter::TabWriter;
 
 /// kubectl's custom-columns errors; `Display` is kubectl's text after `error: `.
 #[derive(Debug)]
@@ -75,9 +76,8 @@ impl From<JsonPathError> for CustomColumnsError {
 
 /// One column: its header and its (relaxed) JSONPath expression.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Column {
-    pub header: String,
-    pub field_spec: String,
+struct Column {
+    header: String,
     path: JsonPath,
 }
 
@@ -89,25 +89,36 @@ impl Column {
             .into_iter()
             .map(|(header, field_spec)| {
                 let path = JsonPath::parse(&field_spec)?;
-                Ok(Column {
-                    header,
-                    field_spec,
-                    path,
-                })
+                Ok(Column { header, path })
             })
             .collect()
     }
 
-    /// The cell for one object: `%v` of every value, joined with `,`; `<none>` if none.
-    pub fn cell(&self, object: &Value) -> Result<String, JsonPathError> {
+    /// The cell for one object: `%v` of every value, terminal-escaped, joined with `,`;
+    /// `<none>` if none.
+    fn cell(&self, object: &Value) -> Result<String, JsonPathError> {
         let groups = self.path.evaluate(object)?;
         let mut values = Vec::new();
         if groups.first().is_none_or(Vec::is_empty) {
             values.push("<none>".to_string());
         }
-        values.extend(groups.iter().flatten().map(|found| found.to_go_string()));
+        values.extend(
+            groups
+                .iter()
+                .flatten()
+                .map(|found| escape_terminal(found.to_go_string())),
+        );
         Ok(values.join(","))
     }
+}
+
+/// kubectl's `printers.EscapeTerminal`: ESC becomes `^[` and a carriage return `\r`, so a
+/// value cannot drive the terminal (kubernetes/kubernetes#101695).
+fn escape_terminal(text: String) -> String {
+    if !text.contains(['\u{1b}', '\r']) {
+        return text;
+    }
+    text.replace('\u{1b}', "^[").replace('\r', "\\r")
 }
 
 /// The parsed columns of `-o custom-columns=SPEC` or a custom-columns file.
@@ -165,112 +176,17 @@ impl CustomColumns {
         })
     }
 
-    pub fn columns(&self) -> &[Column] {
-        &self.columns
-    }
-
     /// The header line's cells.
-    pub fn headers(&self) -> Vec<&str> {
+    fn headers(&self) -> Vec<&str> {
         self.columns.iter().map(|c| c.header.as_str()).collect()
     }
 
     /// The cells of one object's row.
-    pub fn row(&self, object: &Value) -> Result<Vec<String>, JsonPathError> {
+    fn row(&self, object: &Value) -> Result<Vec<String>, JsonPathError> {
         self.columns
             .iter()
             .map(|column| column.cell(object))
             .collect()
-    }
-}
-
-/// Go's `text/tabwriter` as kubectl configures it: cells end at `\t`, lines at `\n`, a
-/// column is as wide as its widest cell plus 3 (at least 6), padded with spaces. The last
-/// cell of a line is not part of any column and is never padded.
-#[derive(Debug, Clone, Default)]
-pub struct TabWriter {
-    /// Column widths of earlier flushes: later rows never make a column narrower.
-    widths: Vec<usize>,
-}
-
-const MIN_WIDTH: usize = 6;
-const PADDING: usize = 3;
-
-impl TabWriter {
-    pub fn new() -> TabWriter {
-        TabWriter::default()
-    }
-
-    /// Lays out `text` (complete lines) and writes it.
-    pub fn write(&mut self, text: &str, out: &mut impl Write) -> io::Result<()> {
-        let lines: Vec<Vec<&str>> = text
-            .split_terminator('\n')
-            .map(|line| line.split('\t').collect())
-            .collect();
-        let mut layout = Layout {
-            floor: &self.widths,
-            widest: Vec::new(),
-            line_widths: vec![Vec::new(); lines.len()],
-        };
-        layout.measure(&lines, 0, 0, lines.len());
-        let mut buffer = String::new();
-        for (line, widths) in lines.iter().zip(&layout.line_widths) {
-            for (i, cell) in line.iter().enumerate() {
-                buffer.push_str(cell);
-                if let Some(&width) = widths.get(i).filter(|_| i + 1 < line.len()) {
-                    let used = cell.chars().count();
-                    buffer.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
-                }
-            }
-            buffer.push('\n');
-        }
-        let widest = layout.widest;
-        for (column, width) in widest.into_iter().enumerate() {
-            match self.widths.get_mut(column) {
-                Some(remembered) => *remembered = width.max(*remembered),
-                None => self.widths.push(width),
-            }
-        }
-        out.write_all(buffer.as_bytes())
-    }
-}
-
-/// The column widths of one [`TabWriter::write`].
-struct Layout<'w> {
-    /// Widths remembered from earlier writes: the least each column may be.
-    floor: &'w [usize],
-    /// The widest each column got in this write.
-    widest: Vec<usize>,
-    /// Every line's column widths.
-    line_widths: Vec<Vec<usize>>,
-}
-
-impl Layout<'_> {
-    /// Go's `format`: finds the blocks of consecutive lines that have a cell in `column`,
-    /// sizes each block, and recurses into the next column within the block.
-    fn measure(&mut self, lines: &[Vec<&str>], column: usize, first: usize, end: usize) {
-        let has_column = |line: &Vec<&str>| column + 1 < line.len();
-        let mut this = first;
-        while this < end {
-            if !has_column(&lines[this]) {
-                this += 1;
-                continue;
-            }
-            let block_start = this;
-            let mut width = MIN_WIDTH.max(self.floor.get(column).copied().unwrap_or(0));
-            while this < end && has_column(&lines[this]) {
-                width = width.max(lines[this][column].chars().count() + PADDING);
-                this += 1;
-            }
-            if self.widest.len() <= column {
-                self.widest.resize(column + 1, 0);
-            }
-            self.widest[column] = self.widest[column].max(width);
-            for widths in &mut self.line_widths[block_start..this] {
-                widths.truncate(column);
-                widths.push(width);
-            }
-            self.measure(lines, column + 1, block_start, this);
-        }
     }
 }
 
@@ -451,6 +367,16 @@ mod tests {
         );
     }
 
+    /// Tabs are not escaped: like in kubectl, they split the cell.
+    #[test]
+    fn terminal_controls_are_escaped_like_kubectl() {
+        let object = json!({"a": "x\u{1b}[31mred\rback", "m": {"k": "\u{1b}"}, "t": "a\tb"});
+        assert_eq!(
+            print("A:.a,M:.m,T:.t", true, &[object]),
+            "x^[[31mred\\rback   map[k:^[]   a     b\n"
+        );
+    }
+
     #[test]
     fn relaxed_forms_and_escaped_keys() {
         let object = json!({"metadata": {"annotations": {"kubernetes.io/change-cause": "x"}}});
@@ -505,7 +431,6 @@ mod tests {
             CustomColumns::from_template("NAME   IMAGE\n.metadata.name  {.spec.image}\nignored")
                 .expect("template");
         assert_eq!(columns.headers(), ["NAME", "IMAGE"]);
-        assert_eq!(columns.columns()[1].field_spec, "{.spec.image}");
         let row = columns
             .row(&json!({"metadata": {"name": "n"}, "spec": {"image": "i"}}))
             .expect("row");
@@ -530,23 +455,5 @@ mod tests {
             error("A B\n.a"),
             "number of headers (2) and field specifications (1) don't match"
         );
-    }
-
-    #[test]
-    fn tab_writer_matches_go_blocks() {
-        let mut out = Vec::new();
-        // A line with fewer cells ends the block: later lines are measured on their own.
-        TabWriter::new()
-            .write("a\tbbbbbbbbbb\tc\nlonger-cell\td\nx\ny\tz\n", &mut out)
-            .expect("write");
-        assert_eq!(
-            String::from_utf8(out).expect("utf-8"),
-            "a             bbbbbbbbbb   c\nlonger-cell   d\nx\ny     z\n"
-        );
-        let mut out = Vec::new();
-        TabWriter::new()
-            .write("é\tx\nab\ty\n", &mut out)
-            .expect("write");
-        assert_eq!(String::from_utf8(out).expect("utf-8"), "é     x\nab    y\n");
     }
 }

@@ -20,7 +20,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::go_template::gofmt::{self, GoNumber, NumberMode};
+use super::gofmt::{self, GoNumber, NumberMode};
 
 /// A syntax or evaluation error; `Display` is client-go's text, which kubectl shows verbatim.
 #[derive(Debug)]

@@ -11,12 +11,14 @@ pub mod age;
 pub mod custom_columns;
 pub mod format;
 pub mod go_template;
+pub mod gofmt;
 pub mod jsonpath;
 pub mod kubectl_yaml;
 pub mod objects;
 pub mod printer;
 pub mod server_table;
 pub mod table;
+pub mod tabwriter;
 pub mod watch;
 
 use std::io::Write;

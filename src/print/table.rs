@@ -1,15 +1,9 @@
-//! Plain-text tables exactly as kubectl prints them: Go's text/tabwriter with minwidth 6,
-//! tabwidth 4, padding 3, padded with spaces — left-aligned columns, three spaces apart.
+//! Plain-text tables exactly as kubectl prints them, through kubectl's [`TabWriter`]:
+//! left-aligned columns three spaces apart, at least six wide, widths counted in runes.
 
 use std::io::{self, Write};
 
-use tabwriter::TabWriter;
-
-/// A tab writer with kubectl's settings. The crate's `minwidth` excludes the padding while
-/// Go's includes it, hence 3 + 3 for Go's 6.
-pub fn kubectl_tabwriter<W: Write>(out: W) -> TabWriter<W> {
-    TabWriter::new(out).minwidth(3).padding(3)
-}
+use super::tabwriter::TabWriter;
 
 /// Writes `header` (unless `None`) and `rows` as one aligned table.
 pub fn write_table<W, R, C>(out: &mut W, header: Option<&[&str]>, rows: R) -> io::Result<()>
@@ -18,23 +12,37 @@ where
     R: IntoIterator<Item = Vec<C>>,
     C: AsRef<str>,
 {
-    let mut writer = kubectl_tabwriter(&mut *out);
+    let mut text = String::new();
     if let Some(header) = header {
-        writeln!(writer, "{}", header.join("\t"))?;
+        push_row(&mut text, header);
     }
     for row in rows {
-        let cells: Vec<String> = row.iter().map(|cell| sanitize(cell.as_ref())).collect();
-        writeln!(writer, "{}", cells.join("\t"))?;
+        push_row(&mut text, &row);
     }
-    writer.flush()
+    TabWriter::new().write(&text, out)
 }
 
-/// Tabs and newlines inside a cell would break the layout.
-fn sanitize(cell: &str) -> String {
-    if cell.contains(['\t', '\n', '\r']) {
-        cell.replace(['\t', '\n', '\r'], " ")
+/// Appends one line of tab-separated cells.
+fn push_row(text: &mut String, cells: &[impl AsRef<str>]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            text.push('\t');
+        }
+        push_sanitized(text, cell.as_ref());
+    }
+    text.push('\n');
+}
+
+/// Tabs and newlines inside a cell would break the layout: they become spaces.
+fn push_sanitized(text: &mut String, cell: &str) {
+    const BREAKING: [char; 3] = ['\t', '\n', '\r'];
+    if cell.contains(BREAKING) {
+        text.extend(
+            cell.chars()
+                .map(|c| if BREAKING.contains(&c) { ' ' } else { c }),
+        );
     } else {
-        cell.to_owned()
+        text.push_str(cell);
     }
 }
 
@@ -42,25 +50,38 @@ fn sanitize(cell: &str) -> String {
 mod tests {
     use super::*;
 
+    fn table(header: Option<&[&str]>, rows: Vec<Vec<&str>>) -> String {
+        let mut out = Vec::new();
+        write_table(&mut out, header, rows).expect("write");
+        String::from_utf8(out).expect("utf-8")
+    }
+
     #[test]
     fn columns_are_three_spaces_apart_with_go_minimum_width() {
-        let mut out = Vec::new();
-        write_table(
-            &mut out,
-            Some(&["CURRENT", "NAME", "NS"]),
-            [vec!["*", "a", ""], vec!["", "longer-name", "x"]],
-        )
-        .unwrap();
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            table(
+                Some(&["CURRENT", "NAME", "NS"]),
+                vec![vec!["*", "a", ""], vec!["", "longer-name", "x"]],
+            ),
             "CURRENT   NAME          NS\n*         a             \n          longer-name   x\n"
         );
     }
 
     #[test]
     fn tabs_inside_cells_do_not_split_columns() {
-        let mut out = Vec::new();
-        write_table(&mut out, None, [vec!["a\tb", "c"]]).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "a b   c\n");
+        assert_eq!(table(None, vec![vec!["a\tb", "c"]]), "a b   c\n");
+        assert_eq!(table(None, vec![vec!["x\r\ny", "c"]]), "x  y   c\n");
+    }
+
+    /// `日本語のテキスト` is 8 runes, so its column is 11 wide (16 terminal columns on screen).
+    #[test]
+    fn widths_are_counted_in_runes() {
+        assert_eq!(
+            table(
+                Some(&["NAME", "NOTE"]),
+                vec![vec!["日本語のテキスト", "x"], vec!["café", "🚀"]],
+            ),
+            "NAME       NOTE\n日本語のテキスト   x\ncafé       🚀\n"
+        );
     }
 }

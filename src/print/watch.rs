@@ -8,7 +8,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::Value;
 
-use super::custom_columns::{CustomColumnsPrinter, TabWriter};
+use super::custom_columns::CustomColumnsPrinter;
 use super::format::OutputFormat;
 use super::go_template::GoTemplatePrinter;
 use super::jsonpath::JsonPathPrinter;
@@ -17,6 +17,7 @@ use super::printer::{
     PrintOptions, custom_columns_printer, go_template_printer, jsonpath_printer, kind_label,
 };
 use super::server_table::TableBuffer;
+use super::tabwriter::TabWriter;
 use crate::discovery::ResourceType;
 
 /// Prints the events of one watch.

@@ -4,10 +4,13 @@
 
 mod api_resources;
 mod basics;
+mod compare;
 mod config;
 mod connection;
 mod get;
 mod get_watch;
 mod resource;
 mod support;
+mod tables;
+mod templates;
 mod version;

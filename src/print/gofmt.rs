@@ -5,6 +5,8 @@
 //! `map[a:1 b:2]` for objects printed with `%v`, `\u003c` for `<` inside JSON, and so on. Every
 //! printer in `kz::print` formats through these functions.
 
+pub mod printf;
+
 use std::fmt::Write as _;
 
 use serde_json::{Map, Number, Value};
@@ -119,7 +121,7 @@ pub fn format_json_float(f: f64) -> String {
 }
 
 /// Go's `%v` of a number.
-pub fn format_number(n: GoNumber) -> String {
+fn format_number(n: GoNumber) -> String {
     match n {
         GoNumber::Int(i) => i.to_string(),
         GoNumber::Float(f) => format_float(f),
@@ -146,33 +148,69 @@ pub fn is_print(c: char) -> bool {
 
 /// Go's `strconv.Quote`: a double-quoted string with Go escapes.
 pub fn quote(s: &str) -> String {
+    quote_with(s, '"', false)
+}
+
+/// Go's `strconv.QuoteToASCII`: like [`quote`], with every non-ASCII character escaped too.
+pub fn quote_ascii(s: &str) -> String {
+    quote_with(s, '"', true)
+}
+
+/// Go's `strconv.QuoteRune` (`QuoteRuneToASCII` when `ascii_only`): `'a'`, `'\''`, `'\n'`.
+pub fn quote_rune(c: char, ascii_only: bool) -> String {
+    let mut out = String::with_capacity(4);
+    out.push('\'');
+    escape_char(&mut out, c, '\'', ascii_only);
+    out.push('\'');
+    out
+}
+
+/// Go's `strconv.CanBackquote`: whether `s` can be written as a raw string unchanged.
+pub fn can_backquote(s: &str) -> bool {
+    s.chars()
+        .all(|c| c != '`' && c != '\u{7F}' && c != '\u{FEFF}' && (c >= ' ' || c == '\t'))
+}
+
+fn quote_with(s: &str, quote: char, ascii_only: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
+    out.push(quote);
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{07}' => out.push_str("\\a"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0C}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{0B}' => out.push_str("\\v"),
-            c if is_print(c) => out.push(c),
-            c if (c as u32) < 0x80 => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if (c as u32) < 0x10000 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => {
-                let _ = write!(out, "\\U{:08x}", c as u32);
-            }
+        escape_char(&mut out, c, quote, ascii_only);
+    }
+    out.push(quote);
+    out
+}
+
+/// Go's `appendEscapedRune`: one character inside a `quote`-delimited literal.
+fn escape_char(out: &mut String, c: char, quote: char, ascii_only: bool) {
+    if c == quote || c == '\\' {
+        out.push('\\');
+        out.push(c);
+        return;
+    }
+    let printable = is_print(c) && (c.is_ascii() || !ascii_only);
+    if printable {
+        out.push(c);
+        return;
+    }
+    match c {
+        '\u{07}' => out.push_str("\\a"),
+        '\u{08}' => out.push_str("\\b"),
+        '\u{0C}' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{0B}' => out.push_str("\\v"),
+        c if (c as u32) < 0x80 => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c if (c as u32) < 0x10000 => {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        }
+        c => {
+            let _ = write!(out, "\\U{:08x}", c as u32);
         }
     }
-    out.push('"');
-    out
 }
 
 /// Map entries in Go's printing order (`fmt` and `encoding/json` both sort keys bytewise).
@@ -278,7 +316,7 @@ pub fn write_json_string(out: &mut String, s: &str) {
 }
 
 /// `encoding/json`'s text for a number decoded in `mode`.
-pub fn json_number(n: &Number, mode: NumberMode) -> String {
+fn json_number(n: &Number, mode: NumberMode) -> String {
     match go_number(n, mode) {
         GoNumber::Int(i) => i.to_string(),
         GoNumber::Float(f) => format_json_float(f),
@@ -408,6 +446,19 @@ mod tests {
         );
         assert_eq!(quote("\u{7f}"), r#""\x7f""#);
         assert_eq!(quote("\u{F0000}"), r#""\U000f0000""#);
+    }
+
+    #[test]
+    fn ascii_quotes_runes_and_backquotes_like_strconv() {
+        assert_eq!(quote_ascii("é\u{7}"), r#""\u00e9\a""#);
+        assert_eq!(quote_rune('\'', false), r"'\''");
+        assert_eq!(quote_rune('"', false), r#"'"'"#);
+        assert_eq!(quote_rune('é', false), "'é'");
+        assert_eq!(quote_rune('é', true), r"'\u00e9'");
+        assert!(can_backquote("a\tb é"));
+        assert!(!can_backquote("a`b"));
+        assert!(!can_backquote("a\nb"));
+        assert!(!can_backquote("\u{FEFF}"));
     }
 
     #[test]
