@@ -106,19 +106,10 @@ impl Column {
             groups
                 .iter()
                 .flatten()
-                .map(|found| escape_terminal(found.to_go_string())),
+                .map(|found| super::escape_terminal(found.to_go_string())),
         );
         Ok(values.join(","))
     }
-}
-
-/// kubectl's `printers.EscapeTerminal`: ESC becomes `^[` and a carriage return `\r`, so a
-/// value cannot drive the terminal (kubernetes/kubernetes#101695).
-fn escape_terminal(text: String) -> String {
-    if !text.contains(['\u{1b}', '\r']) {
-        return text;
-    }
-    text.replace('\u{1b}', "^[").replace('\r', "\\r")
 }
 
 /// The parsed columns of `-o custom-columns=SPEC` or a custom-columns file.

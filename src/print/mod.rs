@@ -31,6 +31,15 @@ pub use printer::{PrintOptions, Printer, kind_label};
 pub use table::write_table;
 pub use watch::WatchPrinter;
 
+/// kubectl's `printers.EscapeTerminal`: ESC becomes `^[` and a carriage return `\r`, so a
+/// value cannot drive the terminal (kubernetes/kubernetes#101695).
+pub fn escape_terminal(text: String) -> String {
+    if !text.contains(['\u{1b}', '\r']) {
+        return text;
+    }
+    text.replace('\u{1b}', "^[").replace('\r', "\\r")
+}
+
 /// JSON with `indent` spaces per level and a final newline (kubectl uses 4 for objects and
 /// kubeconfig, 2 for `version`).
 pub fn write_json<W: Write, T: Serialize>(out: &mut W, value: &T, indent: usize) -> Result<()> {

@@ -177,11 +177,16 @@ impl TableBuffer {
     }
 }
 
-/// A cell as kubectl prints it (Go's `fmt.Print` of the decoded JSON value).
+/// A cell as kubectl's table printer prints it: nothing for null, a string cut at its first
+/// line break (`\n`, `\r` or `\f`) with `...` after it, anything else as Go's `fmt.Print`
+/// prints the decoded JSON value; terminal escapes defused either way.
 pub fn cell_text(cell: &Value) -> String {
-    match cell {
-        Value::Null => "<none>".to_string(),
-        Value::String(s) => s.clone(),
+    let text = match cell {
+        Value::Null => String::new(),
+        Value::String(s) => match s.find(['\n', '\r', '\u{c}']) {
+            Some(cut) => format!("{}...", &s[..cut]),
+            None => s.clone(),
+        },
         Value::Number(n) => match (n.as_i64(), n.as_f64()) {
             (Some(i), _) => i.to_string(),
             (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
@@ -189,7 +194,8 @@ pub fn cell_text(cell: &Value) -> String {
         },
         Value::Bool(b) => b.to_string(),
         other => other.to_string(),
-    }
+    };
+    super::escape_terminal(text)
 }
 
 /// `-L app.kubernetes.io/name` → `NAME`: the upper-cased part after the last slash.
@@ -341,7 +347,10 @@ mod tests {
 
     #[test]
     fn cells_print_like_go() {
-        assert_eq!(cell_text(&json!(null)), "<none>");
+        assert_eq!(cell_text(&json!(null)), "");
+        assert_eq!(cell_text(&json!("two\nlines")), "two...");
+        assert_eq!(cell_text(&json!("a\u{c}b\rc")), "a...");
+        assert_eq!(cell_text(&json!("\u{1b}[31mred")), "^[[31mred");
         assert_eq!(cell_text(&json!(3)), "3");
         assert_eq!(cell_text(&json!(2.0)), "2");
         assert_eq!(cell_text(&json!(1.5)), "1.5");

@@ -156,3 +156,42 @@ fn server_side_tables_pad_non_ascii_cells_like_kubectl() {
          tables      note.tables.example/rocket      🚀 launch         emoji\n"
     );
 }
+
+/// kubectl's table printer cuts a string cell at its first line break and adds `...`, defuses
+/// terminal escapes, and leaves a missing (null) cell empty.
+#[test]
+fn server_side_cells_are_cut_escaped_and_empty_like_kubectl() {
+    let (server, sandbox) = cluster();
+    server
+        .create(
+            r#"
+apiVersion: v1
+kind: Namespace
+metadata: {name: cells}
+---
+apiVersion: tables.example/v1
+kind: Note
+metadata: {name: multi, namespace: cells}
+spec: {text: "first line\nsecond line", lang: en}
+---
+apiVersion: tables.example/v1
+kind: Note
+metadata: {name: escape, namespace: cells}
+spec: {text: "\u001b[31mred\rback", lang: "x\fy"}
+---
+apiVersion: tables.example/v1
+kind: Note
+metadata: {name: missing, namespace: cells}
+spec: {text: only text}
+"#,
+        )
+        .expect("notes");
+    let out = like_kubectl(&sandbox, &["get", "notes", "-n", "cells"]);
+    assert_eq!(
+        out,
+        "NAME      TEXT            LANG\n\
+         escape    ^[[31mred...    x...\n\
+         missing   only text       \n\
+         multi     first line...   en\n"
+    );
+}
