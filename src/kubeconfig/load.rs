@@ -61,16 +61,11 @@ impl Kubeconfigs {
             let config = read_file(&path, must_exist)?;
             files.push(KubeconfigFile { path, config });
         }
-        let merged = merge(files.iter().filter_map(|file| file.config.clone()))?;
-        Ok(Kubeconfigs {
-            rules,
-            files,
-            merged,
-        })
+        Kubeconfigs::from_files(rules, files)
     }
 
-    /// Builds from already-parsed files (for tests and callers that have the documents).
-    pub fn from_files(rules: LoadingRules, files: Vec<KubeconfigFile>) -> Result<Self> {
+    /// Builds from already-parsed files, merged with the first file winning.
+    pub(crate) fn from_files(rules: LoadingRules, files: Vec<KubeconfigFile>) -> Result<Self> {
         let merged = merge(files.iter().filter_map(|file| file.config.clone()))?;
         Ok(Kubeconfigs {
             rules,
