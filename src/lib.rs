@@ -18,6 +18,7 @@ pub mod cli;
 pub mod client;
 pub mod cmd;
 pub mod context;
+pub mod describe;
 pub mod discovery;
 pub mod error;
 pub mod kubeconfig;

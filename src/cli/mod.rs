@@ -1,6 +1,7 @@
 //! The command line: global connection flags (kubectl's names and formats) and one Args struct
 //! per verb. Parsing only; commands turn these into validated options.
 
+mod describe;
 mod get;
 mod print;
 mod values;
@@ -10,6 +11,7 @@ use std::time::Duration;
 
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+pub use describe::DescribeArgs;
 pub use get::GetArgs;
 pub use print::PrintArgs;
 pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
@@ -194,6 +196,9 @@ impl GlobalArgs {
 pub enum Command {
     /// Display one or many resources.
     Get(Box<GetArgs>),
+
+    /// Show details of a specific resource or group of resources.
+    Describe(DescribeArgs),
 
     /// Print the client and server version information.
     Version(VersionArgs),

@@ -3,6 +3,7 @@
 pub mod api_resources;
 pub mod api_versions;
 pub mod config;
+pub mod describe;
 pub mod get;
 pub mod version;
 
@@ -14,9 +15,31 @@ use crate::context::Context;
 pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
     match command {
         Command::Get(args) => get::run(*args, ctx),
+        Command::Describe(args) => describe::run(args, ctx),
         Command::Version(args) => version::run(args, ctx),
         Command::ApiResources(args) => api_resources::run(args, ctx),
         Command::ApiVersions => api_versions::run(ctx),
         Command::Config(command) => config::run(command, ctx),
+    }
+}
+
+/// Prints the errors of objects a command could not handle, after its output, the way
+/// kubectl's aggregate error prints: one error as usual, several one per line without the
+/// `error: ` prefix (API errors keep their `Error from server (…)` form).
+pub(crate) fn report_errors(
+    stderr: &crate::streams::Stderr,
+    mut errors: Vec<anyhow::Error>,
+) -> Result<()> {
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => {
+            for err in &errors {
+                let line = crate::error::message(err);
+                let line = line.strip_prefix("error: ").unwrap_or(&line);
+                stderr.line(line.trim_end_matches('\n'));
+            }
+            Err(crate::error::AlreadyReported.into())
+        }
     }
 }

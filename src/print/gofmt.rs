@@ -121,7 +121,7 @@ pub fn format_json_float(f: f64) -> String {
 }
 
 /// Go's `%v` of a number.
-fn format_number(n: GoNumber) -> String {
+pub fn format_number(n: GoNumber) -> String {
     match n {
         GoNumber::Int(i) => i.to_string(),
         GoNumber::Float(f) => format_float(f),

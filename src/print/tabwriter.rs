@@ -22,19 +22,48 @@
 //! - Text after the last line break is laid out like a line but printed without a newline; a
 //!   trailing empty cell there is dropped (Go only keeps a non-empty unterminated cell).
 //!
-//! kubectl's `describe` and `rollout history` use plain `text/tabwriter` with other settings;
-//! they are not needed here yet.
+//! kubectl's `describe` uses plain `text/tabwriter` with other settings ([`Settings::DESCRIBE`]:
+//! no minimum width, padding 2, widths forgotten between runs).
 
 use std::io::{self, Write};
 
-/// kubectl's minimum column width; it includes the padding.
-const MIN_WIDTH: usize = 6;
-/// Spaces added to the widest cell of a column.
-const PADDING: usize = 3;
+/// How a tab writer lays out its columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// The least a column is wide; it includes the padding.
+    pub min_width: usize,
+    /// Spaces added to the widest cell of a column.
+    pub padding: usize,
+    /// The fork's `RememberWidths`: columns never get narrower than they were.
+    pub remember_widths: bool,
+}
 
-/// A tab writer with kubectl's settings that remembers its column widths between writes.
+impl Settings {
+    /// kubectl's tables (`printers.GetNewTabWriter`): 6, 3, remembering widths.
+    pub const TABLES: Settings = Settings {
+        min_width: 6,
+        padding: 3,
+        remember_widths: true,
+    };
+    /// kubectl's describe (`tabbedString`: `Init(buf, 0, 8, 2, ' ', 0)`).
+    pub const DESCRIBE: Settings = Settings {
+        min_width: 0,
+        padding: 2,
+        remember_widths: false,
+    };
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::TABLES
+    }
+}
+
+/// A tab writer (kubectl's table settings unless told otherwise) that remembers its column
+/// widths between writes when its settings say so.
 #[derive(Debug, Clone, Default)]
 pub struct TabWriter {
+    settings: Settings,
     /// The width each column had last: later runs and writes never make it narrower.
     remembered: Vec<usize>,
 }
@@ -42,6 +71,13 @@ pub struct TabWriter {
 impl TabWriter {
     pub fn new() -> TabWriter {
         TabWriter::default()
+    }
+
+    pub fn with_settings(settings: Settings) -> TabWriter {
+        TabWriter {
+            settings,
+            remembered: Vec::new(),
+        }
     }
 
     /// Lays out `text` and writes it, like Go's `Write(text)` followed by `Flush()`.
@@ -71,17 +107,26 @@ impl TabWriter {
             .map(|line| Vec::with_capacity(line.columns()))
             .collect();
         let columns = lines.iter().map(Line::columns).max().unwrap_or(0);
+        let Settings {
+            min_width,
+            padding,
+            remember_widths,
+        } = self.settings;
         for column in 0..columns {
-            let mut width = self.remembered.get(column).copied().unwrap_or(MIN_WIDTH);
+            let mut width = self.remembered.get(column).copied().unwrap_or(min_width);
             let mut start = 0;
             while start < lines.len() {
                 if lines[start].columns() <= column {
                     start += 1;
                     continue;
                 }
+                if !remember_widths {
+                    // Plain Go: every run of a column is as wide as its own widest cell.
+                    width = min_width;
+                }
                 let mut end = start;
                 while end < lines.len() && lines[end].columns() > column {
-                    width = width.max(lines[end].cells[column].chars().count() + PADDING);
+                    width = width.max(lines[end].cells[column].chars().count() + padding);
                     end += 1;
                     if lines[end - 1].end == LineEnd::FormFeed {
                         break;
@@ -166,6 +211,22 @@ mod tests {
             writer.write(text, &mut out).expect("write");
         }
         String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn describe_settings_size_each_run_on_its_own() {
+        let mut writer = TabWriter::with_settings(Settings::DESCRIBE);
+        let mut out = Vec::new();
+        writer
+            .write(
+                "Name:\tweb\nNamespace:\tshop\nLabels:\n  a:\tb\n  longer key:\tc\nX:\ty\n",
+                &mut out,
+            )
+            .expect("write");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "Name:       web\nNamespace:  shop\nLabels:\n  a:           b\n  longer key:  c\nX:             y\n"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod basics;
 mod compare;
 mod config;
 mod connection;
+mod describe;
 mod get;
 mod get_watch;
 mod resource;

@@ -18,9 +18,8 @@ use crate::cli::GetArgs;
 use crate::client::ApiClient;
 use crate::context::Context;
 use crate::discovery::ResourceType;
-use crate::error::{self, AlreadyReported, Reason};
+use crate::error::{self, Reason};
 use crate::resource::{Builder, Objects, Plan, Scope, Target, Verb};
-use crate::streams::Stderr;
 
 use crate::print::{OutputFormat, PrintOptions, Printer};
 
@@ -235,25 +234,7 @@ pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
             options.print.all_namespaces,
         ));
     }
-    report(&ctx.err, errors)
-}
-
-/// Prints the errors of objects that could not be got, the way kubectl's aggregate error
-/// prints: one error as usual, several one per line without the `error: ` prefix (API
-/// errors keep their `Error from server (…)` form).
-fn report(stderr: &Stderr, mut errors: Vec<anyhow::Error>) -> Result<()> {
-    match errors.len() {
-        0 => Ok(()),
-        1 => Err(errors.remove(0)),
-        _ => {
-            for err in &errors {
-                let line = error::message(err);
-                let line = line.strip_prefix("error: ").unwrap_or(&line);
-                stderr.line(line.trim_end_matches('\n'));
-            }
-            Err(AlreadyReported.into())
-        }
-    }
+    super::report_errors(&ctx.err, errors)
 }
 
 /// What the command will do for one target, in order.
