@@ -173,10 +173,9 @@ impl Context {
         if let Some(runtime) = self.runtime.take() {
             return Ok(self.runtime.insert(runtime));
         }
-        // One worker beside the main thread: the next page of a list is fetched and decoded
-        // there while this thread prints the current one.
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
+        // One thread: a list's next page is asked for before the current one is printed, and
+        // the server works on it meanwhile (see api::list).
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .context("starting the async runtime")?;

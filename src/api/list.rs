@@ -1,10 +1,16 @@
 //! Lists read page by page (`limit` / `continue`), one page in flight ahead of the reader.
 //!
-//! A task fetches and decodes page n+1 while the caller prints page n, so a long list takes
-//! about max(server, client) instead of their sum; the channel between them holds at most one
-//! page, so memory stays flat however long the list is.
+//! A fetcher task asks for page n+1 as soon as the caller takes page n, before the caller
+//! decodes and prints it, so the server builds the next page while kz prints this one: a long
+//! list takes about max(server, client) instead of their sum. kz runs on one thread; the
+//! fetcher only has to get its request onto the wire before the caller goes on (the answer
+//! waits in the socket meanwhile), and it reads no more of a page than its
+//! `metadata.continue`. At most one page is held ahead, so memory stays flat however long
+//! the list is, and every decoded page is allocated and freed by the one thread.
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
+use bytes::Bytes;
+use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -63,9 +69,20 @@ impl Page {
     }
 }
 
+/// How many times the reader steps aside for the fetcher after taking a page: the request
+/// passes through kube's buffer task and hyper's connection task before it is written, each a
+/// hop on the runtime's queue (the prefetch test below checks that this is enough).
+const HANDOFF_YIELDS: usize = 4;
+
+/// A page as the server sent it, not yet decoded.
+struct RawPage {
+    body: Bytes,
+    restarted: bool,
+}
+
 /// The pages of one list, fetched one ahead of the reader. Dropping it stops the fetching.
 pub struct Pages {
-    receiver: mpsc::Receiver<Result<Page>>,
+    receiver: mpsc::Receiver<Result<RawPage>>,
     fetcher: JoinHandle<()>,
 }
 
@@ -78,9 +95,22 @@ impl Pages {
         Pages { receiver, fetcher }
     }
 
-    /// The next page; `None` after the last one (or after an error).
+    /// The next page, decoded; `None` after the last one (or after an error).
     pub async fn next(&mut self) -> Option<Result<Page>> {
-        self.receiver.recv().await
+        let raw = self.receiver.recv().await?;
+        // Taking the page made room for the next one: let the fetcher (and the client's
+        // tasks under it) send that request before this page is decoded and printed.
+        for _ in 0..HANDOFF_YIELDS {
+            tokio::task::yield_now().await;
+        }
+        Some(raw.and_then(|raw| {
+            let body =
+                serde_json::from_slice(&raw.body).context("decoding the server's JSON response")?;
+            Ok(Page {
+                body,
+                restarted: raw.restarted,
+            })
+        }))
     }
 }
 
@@ -90,7 +120,52 @@ impl Drop for Pages {
     }
 }
 
-async fn fetch_pages(client: ApiClient, request: ListRequest, sender: mpsc::Sender<Result<Page>>) {
+/// The part of a list the fetcher reads: where the next page starts.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListHead {
+    metadata: Option<ListMeta>,
+}
+
+impl ListHead {
+    /// Reads the list's metadata without decoding its items. kube-apiserver (and the test
+    /// server) write `metadata` before `items`, so only the text before `"items":` is decoded;
+    /// a body in another order is decoded whole (its items skipped, not built).
+    fn of(body: &[u8]) -> Result<ListHead> {
+        const ITEMS: &[u8] = b"\"items\":";
+        if let Some(at) = body.windows(ITEMS.len()).position(|w| w == ITEMS) {
+            let before = body[..at].trim_ascii_end();
+            let before = before.strip_suffix(b",").unwrap_or(before);
+            let mut head = before.to_vec();
+            head.push(b'}');
+            if let Ok(parsed) = serde_json::from_slice::<ListHead>(&head)
+                && parsed.metadata.is_some()
+            {
+                return Ok(parsed);
+            }
+        }
+        serde_json::from_slice(body).context("decoding the server's JSON response")
+    }
+
+    fn continue_token(self) -> Option<String> {
+        self.metadata
+            .and_then(|meta| meta.continue_token)
+            .filter(|token| !token.is_empty())
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListMeta {
+    #[serde(rename = "continue")]
+    continue_token: Option<String>,
+}
+
+async fn fetch_pages(
+    client: ApiClient,
+    request: ListRequest,
+    sender: mpsc::Sender<Result<RawPage>>,
+) {
     let base = collection_path(&request.rt, request.namespace.as_deref());
     let limit = request.query.chunk_size.map(|n| n.to_string());
     let include = request.query.include_object.then_some("Object");
@@ -108,8 +183,8 @@ async fn fetch_pages(client: ApiClient, request: ListRequest, sender: mpsc::Send
             .pair("continue", next.as_deref())
             .pair("includeObject", include);
         let path = format!("{base}{query}");
-        let body: Result<Value> = match client.get(&path, request.accept).await {
-            Ok(response) => response.json(),
+        let answer = match client.get(&path, request.accept).await {
+            Ok(response) => ListHead::of(&response.body).map(|head| (response.body, head)),
             Err(err) if next.is_some() && error::reason(&err) == Some(Reason::Expired) => {
                 // The snapshot behind the token is gone: list again from the start.
                 next = None;
@@ -119,19 +194,16 @@ async fn fetch_pages(client: ApiClient, request: ListRequest, sender: mpsc::Send
             }
             Err(err) => Err(with_list_context(err, &request)),
         };
-        let body = match body {
-            Ok(body) => body,
+        let (body, head) = match answer {
+            Ok(answer) => answer,
             Err(err) => {
                 permit.send(Err(err));
                 return;
             }
         };
-        next = body["metadata"]["continue"]
-            .as_str()
-            .filter(|token| !token.is_empty())
-            .map(String::from);
+        next = head.continue_token();
         let last = next.is_none();
-        permit.send(Ok(Page { body, restarted }));
+        permit.send(Ok(RawPage { body, restarted }));
         restarted = false;
         if last {
             return;
@@ -186,6 +258,28 @@ pub fn list_position(object: &Value) -> (String, String) {
 mod tests {
     use std::time::{Duration, Instant};
 
+    #[test]
+    fn the_continue_token_is_read_from_the_head_or_the_whole_body() {
+        let token = |body: &str| {
+            ListHead::of(body.as_bytes())
+                .expect("head")
+                .continue_token()
+        };
+        assert_eq!(
+            token(r#"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"9","continue":"abc"},"items":[{"metadata":{"name":"x\"items\":"}}]}"#)
+                .as_deref(),
+            Some("abc")
+        );
+        // Items first: the head has no metadata, so the whole body is read.
+        assert_eq!(
+            token(r#"{"items":[{"a":1}],"metadata":{"continue":"def"}}"#).as_deref(),
+            Some("def")
+        );
+        assert_eq!(token(r#"{"metadata":{"continue":""},"items":[]}"#), None);
+        assert_eq!(token(r#"{"kind":"Table","rows":[]}"#), None);
+        assert!(ListHead::of(b"<html>").is_err());
+    }
+
     use kz_testserver::{Generated, TestServer, User};
 
     use super::*;
@@ -227,8 +321,8 @@ mod tests {
         let selection = Kubeconfigs::load(LoadingRules::new(Some(path), None, None))
             .and_then(|configs| configs.select(&Default::default()))
             .expect("kubeconfig selects the server");
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
+        // Like kz's own runtime: one thread, so only the reader's awaits let the fetcher run.
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("runtime");
