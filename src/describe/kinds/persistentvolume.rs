@@ -360,10 +360,10 @@ mod tests {
         let text = describe(&pv);
         assert!(
             text.contains(
-                "Node Affinity:   \n  \
+                "Node Affinity:     \n  \
                  Required Terms:  \n    \
-                 Term 0:        kubernetes.io/hostname in [node-1, node-2]\n    \
-                                disk exists\n"
+                 Term 0:        kubernetes.io/hostname in [node-1, node-2]\n                   \
+                 disk exists\n"
             ),
             "{text}"
         );
@@ -371,6 +371,9 @@ mod tests {
             text.contains("    Type:              CSI (a Container Storage Interface (CSI) volume source)\n"),
             "{text}"
         );
-        assert!(text.contains("    VolumeAttributes:      a=1\n"), "{text}");
+        assert!(
+            text.contains("    VolumeAttributes:      a=1\n                           b=2\nEvents:                <none>\n"),
+            "{text}"
+        );
     }
 }

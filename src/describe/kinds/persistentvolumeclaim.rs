@@ -213,15 +213,15 @@ mod tests {
              Access Modes:  RWO\n\
              VolumeMode:    Block\n\
              DataSource:\n  \
-             Kind:        PersistentVolumeClaim\n  \
-             Name:        seed\n\
-             Used By:       owner\n               \
-             web-a\n               \
+             Kind:   PersistentVolumeClaim\n  \
+             Name:   seed\n\
+             Used By:  owner\n          \
+             web-a\n          \
              web-b\n\
              Conditions:\n  \
-             Type      Status  LastProbeTime                    LastTransitionTime               Reason  Message\n  \
-             ----      ------  -----------------                ------------------               ------  -------\n  \
-             Resizing  True    Mon, 01 Jan 0001 00:00:00 +0000  Sun, 22 Nov 2026 04:00:00 +0000          \n"
+             Type       Status  LastProbeTime                     LastTransitionTime                Reason  Message\n  \
+             ----       ------  -----------------                 ------------------                ------  -------\n  \
+             Resizing   True    Mon, 01 Jan 0001 00:00:00 +0000   Sun, 22 Nov 2026 04:00:00 +0000           \n"
         );
     }
 }

@@ -78,7 +78,7 @@ mod tests {
              Current:              3\n    \
              Desired:              2\n    \
              Total:                3\n\
-             Events:               <none>\n"
+             Events:                   <none>\n"
         );
     }
 }

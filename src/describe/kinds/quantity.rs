@@ -153,7 +153,7 @@ mod tests {
     #[test]
     fn whole_numbers_are_written_like_go() {
         assert_eq!(whole_number(0, Format::BinarySI), "0");
-        assert_eq!(whole_number(1000, Format::BinarySI), "1000");
+        assert_eq!(whole_number(1000, Format::BinarySI), "1k");
         assert_eq!(whole_number(1 << 30, Format::BinarySI), "1Gi");
         assert_eq!(whole_number(500_000_000, Format::BinarySI), "500000000");
         assert_eq!(whole_number(2000, Format::DecimalSI), "2k");

@@ -136,11 +136,11 @@ mod tests {
              AllowVolumeExpansion:  <unset>\n\
              MountOptions:\n  \
              noatime\n\
-             ReclaimPolicy:         Delete\n\
-             VolumeBindingMode:     WaitForFirstConsumer\n\
-             AllowedTopologies:     \n  \
-             Term 0:              topology.kubernetes.io/zone in [a, b]\n\
-             Events:                <none>\n"
+             ReclaimPolicy:      Delete\n\
+             VolumeBindingMode:  WaitForFirstConsumer\n\
+             AllowedTopologies:  \n  \
+             Term 0:           topology.kubernetes.io/zone in [a, b]\n\
+             Events:             <none>\n"
         );
     }
 }
