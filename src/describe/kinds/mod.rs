@@ -26,13 +26,29 @@ static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
     ("", "LimitRange", &resourcequota::LimitRange),
     ("", "Namespace", &namespace::Namespace),
     ("", "PersistentVolume", &persistentvolume::PersistentVolume),
-    ("", "PersistentVolumeClaim", &persistentvolumeclaim::PersistentVolumeClaim),
-    ("policy", "PodDisruptionBudget", &poddisruptionbudget::PodDisruptionBudget),
-    ("scheduling.k8s.io", "PriorityClass", &priorityclass::PriorityClass),
+    (
+        "",
+        "PersistentVolumeClaim",
+        &persistentvolumeclaim::PersistentVolumeClaim,
+    ),
+    (
+        "policy",
+        "PodDisruptionBudget",
+        &poddisruptionbudget::PodDisruptionBudget,
+    ),
+    (
+        "scheduling.k8s.io",
+        "PriorityClass",
+        &priorityclass::PriorityClass,
+    ),
     ("", "ResourceQuota", &resourcequota::ResourceQuota),
     ("", "Secret", &secret::Secret),
     ("", "ServiceAccount", &serviceaccount::ServiceAccount),
-    ("storage.k8s.io", "StorageClass", &storageclass::StorageClass),
+    (
+        "storage.k8s.io",
+        "StorageClass",
+        &storageclass::StorageClass,
+    ),
 ];
 
 /// The describer for objects of `group` (empty for the core group) and `kind`.

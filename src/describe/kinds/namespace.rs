@@ -123,8 +123,13 @@ mod tests {
             "status": {"hard": {"pods": "10", "limits.memory": "2Gi"}, "used": {"pods": "3"}}});
         let limits = json!({"metadata": {"name": "defaults"},
             "spec": {"limits": [{"type": "Container", "default": {"cpu": "500m"}}]}});
-        let text = crate::describe::render(&Namespace, &ns, &lists(vec![quota], vec![limits]), &settings())
-            .expect("text");
+        let text = crate::describe::render(
+            &Namespace,
+            &ns,
+            &lists(vec![quota], vec![limits]),
+            &settings(),
+        )
+        .expect("text");
         let expected = "Name:         shop\n\
             Labels:       <none>\n\
             Annotations:  <none>\n\
@@ -152,15 +157,20 @@ mod tests {
     fn unserved_sections_are_left_out_and_other_errors_fail() {
         let ns = json!({"metadata": {"name": "shop"}, "status": {"phase": "Active"}});
         let not_found = crate::error::ServerError {
-            status: serde_json::from_value(json!({"code": 404, "reason": "NotFound", "message": "no"}))
-                .expect("status"),
+            status: serde_json::from_value(
+                json!({"code": 404, "reason": "NotFound", "message": "no"}),
+            )
+            .expect("status"),
         };
         let fetched = Fetched {
             related: vec![Err(not_found.into()), Ok(json!({"items": []}))],
             events: None,
         };
         let text = crate::describe::render(&Namespace, &ns, &fetched, &settings()).expect("text");
-        assert!(text.ends_with("Status:       Active\n\nNo LimitRange resource.\n"), "{text}");
+        assert!(
+            text.ends_with("Status:       Active\n\nNo LimitRange resource.\n"),
+            "{text}"
+        );
         let failing = Fetched {
             related: vec![Ok(json!({"items": []})), Err(anyhow::anyhow!("boom"))],
             events: None,

@@ -55,7 +55,12 @@ impl Describer for PersistentVolume {
             "Reclaim Policy:\t{}\n",
             text(&spec["persistentVolumeReclaimPolicy"])
         );
-        put!(w, 0, "Access Modes:\t{}\n", access_modes(&spec["accessModes"]));
+        put!(
+            w,
+            0,
+            "Access Modes:\t{}\n",
+            access_modes(&spec["accessModes"])
+        );
         if let Some(mode) = spec["volumeMode"].as_str() {
             put!(w, 0, "VolumeMode:\t{mode}\n");
         }
@@ -183,10 +188,7 @@ const SOURCES: &[(&str, &str, &[Field])] = &[
     (
         "photonPersistentDisk",
         "PhotonPersistentDisk (a Persistent Disk resource in photon platform)",
-        &[
-            Field::Text("PdID", "pdID"),
-            Field::Text("FSType", "fsType"),
-        ],
+        &[Field::Text("PdID", "pdID"), Field::Text("FSType", "fsType")],
     ),
     (
         "portworxVolume",
@@ -219,7 +221,9 @@ fn source(w: &mut PrefixWriter, spec: &Value) {
         for field in fields.iter() {
             let (label, value) = match *field {
                 Field::Text(label, key) => (label, text(&source[key]).to_string()),
-                Field::Flag(label, key) => (label, source[key].as_bool().unwrap_or(false).to_string()),
+                Field::Flag(label, key) => {
+                    (label, source[key].as_bool().unwrap_or(false).to_string())
+                }
                 Field::Number(label, key) => (label, source[key].as_i64().unwrap_or(0).to_string()),
             };
             put!(w, 0, "    {label}:\t{value}\n");
@@ -228,8 +232,15 @@ fn source(w: &mut PrefixWriter, spec: &Value) {
     }
     if spec["fc"].is_object() {
         let fc = &spec["fc"];
-        let wwns: Vec<&str> = fc["targetWWNs"].as_array().into_iter().flatten().map(text).collect();
-        let lun = fc["lun"].as_i64().map_or("<none>".to_string(), |lun| lun.to_string());
+        let wwns: Vec<&str> = fc["targetWWNs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(text)
+            .collect();
+        let lun = fc["lun"]
+            .as_i64()
+            .map_or("<none>".to_string(), |lun| lun.to_string());
         put!(
             w,
             2,
@@ -291,7 +302,12 @@ fn csi_attributes(w: &mut PrefixWriter, attributes: &Value) {
         }
         let line = format!("{key}={}", go_value(value));
         if line.len() > MAX_LEN {
-            put!(w, 2, "{}\n", crate::describe::fields::shorten(&line, MAX_LEN));
+            put!(
+                w,
+                2,
+                "{}\n",
+                crate::describe::fields::shorten(&line, MAX_LEN)
+            );
         } else {
             put!(w, 2, "{line}\n");
         }
@@ -368,7 +384,9 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("    Type:              CSI (a Container Storage Interface (CSI) volume source)\n"),
+            text.contains(
+                "    Type:              CSI (a Container Storage Interface (CSI) volume source)\n"
+            ),
             "{text}"
         );
         assert!(

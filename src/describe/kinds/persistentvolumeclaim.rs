@@ -7,9 +7,7 @@ use serde_json::Value;
 use super::errors::handed_on;
 use super::storage::{access_modes, storage, storage_class};
 use crate::describe::events::describe_events;
-use crate::describe::fields::{
-    annotations, go_list, labels, rfc1123z_or_zero, since, text,
-};
+use crate::describe::fields::{annotations, go_list, labels, rfc1123z_or_zero, since, text};
 use crate::describe::{Describer, Fetch, Fetched, PrefixWriter, Settings};
 use crate::put;
 
@@ -99,7 +97,10 @@ fn users<'a>(pvc: &Value, pods: &'a [Value]) -> Vec<&'a str> {
             }
         }
     }
-    let owners = pvc["metadata"]["ownerReferences"].as_array().into_iter().flatten();
+    let owners = pvc["metadata"]["ownerReferences"]
+        .as_array()
+        .into_iter()
+        .flatten();
     for owner in owners.filter(|owner| owner["kind"] == "Pod") {
         let uid = &owner["uid"];
         let Some(pod) = pods.iter().find(|pod| pod["metadata"]["uid"] == *uid) else {
@@ -109,7 +110,10 @@ fn users<'a>(pvc: &Value, pods: &'a [Value]) -> Vec<&'a str> {
             users.push(pod);
         }
     }
-    let mut names: Vec<&str> = users.iter().map(|pod| text(&pod["metadata"]["name"])).collect();
+    let mut names: Vec<&str> = users
+        .iter()
+        .map(|pod| text(&pod["metadata"]["name"]))
+        .collect();
     names.sort_unstable();
     names
 }
@@ -134,8 +138,14 @@ fn conditions(conditions: &Value, w: &mut PrefixWriter) {
         return;
     };
     w.write(0, "Conditions:\n");
-    w.write(1, "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage\n");
-    w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
+    w.write(
+        1,
+        "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage\n",
+    );
+    w.write(
+        1,
+        "----\t------\t-----------------\t------------------\t------\t-------\n",
+    );
     for condition in conditions {
         put!(
             w,

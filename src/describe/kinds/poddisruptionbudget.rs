@@ -24,9 +24,19 @@ impl Describer for PodDisruptionBudget {
         put!(w, 0, "Name:\t{}\n", text(&meta["name"]));
         put!(w, 0, "Namespace:\t{}\n", text(&meta["namespace"]));
         if !spec["minAvailable"].is_null() {
-            put!(w, 0, "Min available:\t{}\n", go_value(&spec["minAvailable"]));
+            put!(
+                w,
+                0,
+                "Min available:\t{}\n",
+                go_value(&spec["minAvailable"])
+            );
         } else if !spec["maxUnavailable"].is_null() {
-            put!(w, 0, "Max unavailable:\t{}\n", go_value(&spec["maxUnavailable"]));
+            put!(
+                w,
+                0,
+                "Max unavailable:\t{}\n",
+                go_value(&spec["maxUnavailable"])
+            );
         }
         if spec["selector"].is_object() {
             put!(w, 0, "Selector:\t{}\n", label_selector(&spec["selector"]));
@@ -35,7 +45,12 @@ impl Describer for PodDisruptionBudget {
         }
         w.write(0, "Status:\n");
         let count = |field: &str| status[field].as_i64().unwrap_or(0);
-        put!(w, 2, "Allowed disruptions:\t{}\n", count("disruptionsAllowed"));
+        put!(
+            w,
+            2,
+            "Allowed disruptions:\t{}\n",
+            count("disruptionsAllowed")
+        );
         put!(w, 2, "Current:\t{}\n", count("currentHealthy"));
         put!(w, 2, "Desired:\t{}\n", count("desiredHealthy"));
         put!(w, 2, "Total:\t{}\n", count("expectedPods"));
@@ -65,8 +80,8 @@ mod tests {
             related: Vec::new(),
             events: Some(Ok(Vec::new())),
         };
-        let text =
-            crate::describe::render(&PodDisruptionBudget, &pdb, &fetched, &settings()).expect("text");
+        let text = crate::describe::render(&PodDisruptionBudget, &pdb, &fetched, &settings())
+            .expect("text");
         assert_eq!(
             text,
             "Name:             frontend\n\

@@ -27,9 +27,19 @@ impl Describer for PriorityClass {
             pc["globalDefault"].as_bool().unwrap_or(false)
         );
         // The server always sets a policy (kubectl would crash on none).
-        put!(w, 0, "PreemptionPolicy:\t{}\n", text(&pc["preemptionPolicy"]));
+        put!(
+            w,
+            0,
+            "PreemptionPolicy:\t{}\n",
+            text(&pc["preemptionPolicy"])
+        );
         put!(w, 0, "Description:\t{}\n", text(&pc["description"]));
-        put!(w, 0, "Annotations:\t{}\n", map_selector(&pc["metadata"]["annotations"]));
+        put!(
+            w,
+            0,
+            "Annotations:\t{}\n",
+            map_selector(&pc["metadata"]["annotations"])
+        );
         match &fetched.events {
             Some(Ok(events)) => describe_events(events, settings.now, w),
             // kubectl ignores the error and describes the (empty) list it was filling.
@@ -54,7 +64,8 @@ mod tests {
             related: Vec::new(),
             events: Some(Ok(Vec::new())),
         };
-        let text = crate::describe::render(&PriorityClass, &pc, &fetched, &settings()).expect("text");
+        let text =
+            crate::describe::render(&PriorityClass, &pc, &fetched, &settings()).expect("text");
         assert_eq!(
             text,
             "Name:              high\n\

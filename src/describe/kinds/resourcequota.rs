@@ -178,8 +178,18 @@ pub fn limit_ranges_section(limit_ranges: &[Value], w: &mut PrefixWriter) {
 /// One row per item and resource: the resources any of the item's bounds name (kubectl
 /// walks a Go map here, in no fixed order; kz sorts them), `-` where a bound is not set.
 fn limits(limit_range: &Value, prefix: &str, w: &mut PrefixWriter) {
-    const BOUNDS: [&str; 5] = ["min", "max", "defaultRequest", "default", "maxLimitRequestRatio"];
-    for item in limit_range["spec"]["limits"].as_array().into_iter().flatten() {
+    const BOUNDS: [&str; 5] = [
+        "min",
+        "max",
+        "defaultRequest",
+        "default",
+        "maxLimitRequestRatio",
+    ];
+    for item in limit_range["spec"]["limits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         let resources: BTreeSet<&str> = BOUNDS
             .iter()
             .flat_map(|bound| item[*bound].as_object().into_iter().flatten())
@@ -218,8 +228,9 @@ mod tests {
 
     #[test]
     fn a_quota_reads_like_kubectl() {
-        let text = crate::describe::render(&ResourceQuota, &quota(), &Fetched::default(), &settings())
-            .expect("text");
+        let text =
+            crate::describe::render(&ResourceQuota, &quota(), &Fetched::default(), &settings())
+                .expect("text");
         assert_eq!(
             text,
             "Name:       compute\n\

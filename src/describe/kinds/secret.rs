@@ -56,8 +56,8 @@ mod tests {
     #[test]
     fn the_recorded_secret_reads_like_kubectl() {
         let secret = fixture_item("037-list-secrets.json", "shop-secret");
-        let text =
-            crate::describe::render(&Secret, &secret, &Fetched::default(), &settings()).expect("text");
+        let text = crate::describe::render(&Secret, &secret, &Fetched::default(), &settings())
+            .expect("text");
         assert_eq!(text, kubectl_stdout("describe-secret.txt"));
     }
 
@@ -73,13 +73,22 @@ mod tests {
                 "ca.crt": "Y2EtZGF0YQ==",
             },
         });
-        let text =
-            crate::describe::render(&Secret, &secret, &Fetched::default(), &settings()).expect("text");
+        let text = crate::describe::render(&Secret, &secret, &Fetched::default(), &settings())
+            .expect("text");
         assert!(
-            text.ends_with("Data\n====\nca.crt:    7 bytes\npassword:  15 bytes\ntoken:     16 bytes\n"),
+            text.ends_with(
+                "Data\n====\nca.crt:    7 bytes\npassword:  15 bytes\ntoken:     16 bytes\n"
+            ),
             "{text}"
         );
-        for value in ["s3cr3t", "czNjcjN0", "eyJhbGci", "ZXlKaGJH", "ca-data", "Y2EtZGF0YQ"] {
+        for value in [
+            "s3cr3t",
+            "czNjcjN0",
+            "eyJhbGci",
+            "ZXlKaGJH",
+            "ca-data",
+            "Y2EtZGF0YQ",
+        ] {
             assert!(!text.contains(value), "{value} shown in {text}");
         }
     }

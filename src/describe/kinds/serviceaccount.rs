@@ -77,7 +77,11 @@ impl Describer for ServiceAccount {
                 continue;
             }
             for (i, name) in names.iter().enumerate() {
-                let prefix = if i == 0 { header } else { "                   " };
+                let prefix = if i == 0 {
+                    header
+                } else {
+                    "                   "
+                };
                 let marker = if missing.contains(name) {
                     " (not found)"
                 } else {
@@ -126,7 +130,8 @@ mod tests {
             related: vec![Ok(json!({"items": []}))],
             events: Some(Ok(Vec::new())),
         };
-        let text = crate::describe::render(&ServiceAccount, &sa, &fetched, &settings()).expect("text");
+        let text =
+            crate::describe::render(&ServiceAccount, &sa, &fetched, &settings()).expect("text");
         let name = text_of(&sa, "name");
         let namespace = text_of(&sa, "namespace");
         assert_eq!(
@@ -158,7 +163,8 @@ mod tests {
             related: vec![Ok(secrets)],
             events: None,
         };
-        let text = crate::describe::render(&ServiceAccount, &sa, &fetched, &settings()).expect("text");
+        let text =
+            crate::describe::render(&ServiceAccount, &sa, &fetched, &settings()).expect("text");
         assert!(
             text.ends_with(
                 "Image pull secrets:  registry\n\
@@ -172,7 +178,11 @@ mod tests {
             related: vec![Err(anyhow::anyhow!("forbidden"))],
             events: Some(Err(anyhow::anyhow!("forbidden"))),
         };
-        let text = crate::describe::render(&ServiceAccount, &sa, &unlisted, &settings()).expect("text");
-        assert!(text.contains("gone\nTokens:              <none>\nEvents:              <none>\n"), "{text}");
+        let text =
+            crate::describe::render(&ServiceAccount, &sa, &unlisted, &settings()).expect("text");
+        assert!(
+            text.contains("gone\nTokens:              <none>\nEvents:              <none>\n"),
+            "{text}"
+        );
     }
 }

@@ -55,6 +55,9 @@ mod tests {
         let pv = json!({"metadata": {"annotations": {BETA_CLASS: ""}},
             "spec": {"storageClassName": "fast"}});
         assert_eq!(storage_class(&pv), "");
-        assert_eq!(storage_class(&json!({"spec": {"storageClassName": "fast"}})), "fast");
+        assert_eq!(
+            storage_class(&json!({"spec": {"storageClassName": "fast"}})),
+            "fast"
+        );
     }
 }

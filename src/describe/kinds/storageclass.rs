@@ -29,7 +29,12 @@ impl Describer for StorageClass {
             .iter()
             .any(|key| annotations[*key].as_str() == Some("true"));
         put!(w, 0, "Name:\t{}\n", text(&sc["metadata"]["name"]));
-        put!(w, 0, "IsDefaultClass:\t{}\n", if default { "Yes" } else { "No" });
+        put!(
+            w,
+            0,
+            "IsDefaultClass:\t{}\n",
+            if default { "Yes" } else { "No" }
+        );
         put!(w, 0, "Annotations:\t{}\n", map_selector(annotations));
         put!(w, 0, "Provisioner:\t{}\n", text(&sc["provisioner"]));
         put!(w, 0, "Parameters:\t{}\n", map_selector(&sc["parameters"]));
@@ -125,7 +130,8 @@ mod tests {
             related: Vec::new(),
             events: Some(Err(anyhow::anyhow!("forbidden"))),
         };
-        let text = crate::describe::render(&StorageClass, &sc, &fetched, &settings()).expect("text");
+        let text =
+            crate::describe::render(&StorageClass, &sc, &fetched, &settings()).expect("text");
         assert_eq!(
             text,
             "Name:                  fast\n\

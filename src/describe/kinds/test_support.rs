@@ -20,7 +20,10 @@ pub fn fixture_item(file: &str, name: &str) -> Value {
 
 /// The stdout of the recorded kubectl run `tests/fixtures/kubectl/<file>`.
 pub fn kubectl_stdout(file: &str) -> String {
-    let path = format!("{}/tests/fixtures/kubectl/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/kubectl/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let recorded = std::fs::read_to_string(&path).expect("a recorded kubectl run");
     recorded
         .split_once("# --- stdout\n")

@@ -10,7 +10,9 @@ use crate::selectors::LabelSelector;
 use crate::store::Collection;
 
 pub(super) fn reconcile(ctx: &Ctx) {
-    let (budgets, _) = ctx.store.list(&Collection::new("policy", "poddisruptionbudgets"), None);
+    let (budgets, _) = ctx
+        .store
+        .list(&Collection::new("policy", "poddisruptionbudgets"), None);
     for pdb in budgets {
         let selector = LabelSelector::from_object(&pdb["spec"]["selector"]);
         let (pods, _) = ctx.store.list(&util::pods(), Some(namespace(&pdb)));

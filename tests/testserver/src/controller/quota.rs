@@ -31,11 +31,17 @@ pub(super) fn reconcile(ctx: &Ctx) {
 /// How much of `resource` the namespace uses; `None` for resources this server does not track.
 fn usage(ctx: &Ctx, namespace: &str, resource: &str) -> Option<String> {
     let count = |group: &str, plural: &str| {
-        let (items, _) = ctx.store.list(&Collection::new(group, plural), Some(namespace));
+        let (items, _) = ctx
+            .store
+            .list(&Collection::new(group, plural), Some(namespace));
         items.len().to_string()
     };
     let counted = match resource {
-        "services" | "configmaps" | "secrets" | "persistentvolumeclaims" | "resourcequotas"
+        "services"
+        | "configmaps"
+        | "secrets"
+        | "persistentvolumeclaims"
+        | "resourcequotas"
         | "replicationcontrollers" => Some(count("", resource)),
         _ => resource.strip_prefix("count/").map(|rest| {
             let (plural, group) = rest.split_once('.').unwrap_or((rest, ""));
@@ -83,8 +89,8 @@ impl Amount {
         let (number, suffix) = quantity.split_at(split);
         let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
         let fraction = format!("{fraction:0<3}");
-        let milli = whole.parse::<i128>().unwrap_or(0) * 1000
-            + fraction[..3].parse::<i128>().unwrap_or(0);
+        let milli =
+            whole.parse::<i128>().unwrap_or(0) * 1000 + fraction[..3].parse::<i128>().unwrap_or(0);
         let factor: i128 = match suffix {
             "m" => {
                 self.milli += milli / 1000;

@@ -11,9 +11,16 @@ use super::util::{self, name, namespace, str_at, uid};
 use crate::store::{Collection, ObjectKey};
 
 pub(super) fn reconcile(ctx: &Ctx) {
-    let (volumes, _) = ctx.store.list(&Collection::new("", "persistentvolumes"), None);
-    let (claims, _) = ctx.store.list(&Collection::new("", "persistentvolumeclaims"), None);
-    for claim in claims.iter().filter(|c| str_at(c, "/status/phase") == Some("Pending")) {
+    let (volumes, _) = ctx
+        .store
+        .list(&Collection::new("", "persistentvolumes"), None);
+    let (claims, _) = ctx
+        .store
+        .list(&Collection::new("", "persistentvolumeclaims"), None);
+    for claim in claims
+        .iter()
+        .filter(|c| str_at(c, "/status/phase") == Some("Pending"))
+    {
         let wanted = str_at(claim, "/spec/volumeName").unwrap_or_default();
         let volume = volumes.iter().find(|pv| {
             str_at(pv, "/status/phase") == Some("Available")
@@ -34,9 +41,16 @@ fn bind(ctx: &Ctx, volume: &Value, claim: &Value) {
         "namespace": namespace(claim), "name": name(claim), "uid": uid(claim),
         "resourceVersion": claim["metadata"]["resourceVersion"],
     });
-    util::set_annotation(&mut pv, "pv.kubernetes.io/bound-by-controller", "yes");
+    // A volume the user pointed at the claim was not bound by the controller.
+    if !volume["spec"]["claimRef"].is_object() {
+        util::set_annotation(&mut pv, "pv.kubernetes.io/bound-by-controller", "yes");
+    }
     pv["status"] = json!({"phase": "Bound", "lastPhaseTransitionTime": util::time(ctx.now)});
-    util::write(ctx.store, &ObjectKey::new("", "persistentvolumes", "", name(volume)), pv);
+    util::write(
+        ctx.store,
+        &ObjectKey::new("", "persistentvolumes", "", name(volume)),
+        pv,
+    );
 
     let mut pvc = claim.clone();
     pvc["spec"]["volumeName"] = json!(name(volume));
