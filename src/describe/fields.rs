@@ -203,6 +203,27 @@ pub fn map_selector(selector: &Value) -> String {
     }
 }
 
+/// A list of strings as Go's `%v` prints a `[]string`: `[a b]`, `[]` when empty or missing.
+pub fn go_list(value: &Value) -> String {
+    let items: Vec<String> = value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(go_value)
+        .collect();
+    format!("[{}]", items.join(" "))
+}
+
+/// A `metav1.Time` as kubectl formats it with `Format(time.RFC1123Z)`: a missing one is Go's
+/// zero time, `Mon, 01 Jan 0001 00:00:00 +0000`.
+pub fn rfc1123z_or_zero(value: &Value) -> String {
+    if value.as_str().is_some_and(|t| !t.is_empty()) {
+        rfc1123z(value)
+    } else {
+        "Mon, 01 Jan 0001 00:00:00 +0000".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,55 @@
 //! One describer per kind, keyed by API group and kind like kubectl's `describerMap`; every
 //! other kind (custom resources included) gets the generic describer.
 
+mod configmap;
+mod errors;
+mod namespace;
+mod persistentvolume;
+mod persistentvolumeclaim;
+mod poddisruptionbudget;
+mod priorityclass;
+mod quantity;
+mod resourcequota;
+mod secret;
+mod serviceaccount;
+mod storage;
+mod storageclass;
+#[cfg(test)]
+mod test_support;
+
 use super::Describer;
 use super::generic::Generic;
 
 /// (group, kind, describer), one line per kind, sorted by kind.
-static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[];
+static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
+    ("", "ConfigMap", &configmap::ConfigMap),
+    ("", "LimitRange", &resourcequota::LimitRange),
+    ("", "Namespace", &namespace::Namespace),
+    ("", "PersistentVolume", &persistentvolume::PersistentVolume),
+    (
+        "",
+        "PersistentVolumeClaim",
+        &persistentvolumeclaim::PersistentVolumeClaim,
+    ),
+    (
+        "policy",
+        "PodDisruptionBudget",
+        &poddisruptionbudget::PodDisruptionBudget,
+    ),
+    (
+        "scheduling.k8s.io",
+        "PriorityClass",
+        &priorityclass::PriorityClass,
+    ),
+    ("", "ResourceQuota", &resourcequota::ResourceQuota),
+    ("", "Secret", &secret::Secret),
+    ("", "ServiceAccount", &serviceaccount::ServiceAccount),
+    (
+        "storage.k8s.io",
+        "StorageClass",
+        &storageclass::StorageClass,
+    ),
+];
 
 /// The describer for objects of `group` (empty for the core group) and `kind`.
 pub fn describer_for(group: &str, kind: &str) -> &'static dyn Describer {

@@ -49,6 +49,13 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
             add_finalizer(object, "kubernetes.io/pv-protection");
             object["status"] = json!({"phase": "Available"});
         }
+        ("scheduling.k8s.io", "priorityclasses") => {
+            set_default(object, "preemptionPolicy", json!("PreemptLowerPriority"))
+        }
+        ("storage.k8s.io", "storageclasses") => {
+            set_default(object, "reclaimPolicy", json!("Delete"));
+            set_default(object, "volumeBindingMode", json!("Immediate"));
+        }
         ("networking.k8s.io", "ingresses") => object["status"] = json!({"loadBalancer": {}}),
         ("networking.k8s.io", "networkpolicies") => {
             let mut types = vec![json!("Ingress")];

@@ -8,6 +8,7 @@
 
 mod daemonset;
 mod deployment;
+mod disruption;
 mod endpoints;
 mod gc;
 pub mod hash;
@@ -15,9 +16,11 @@ mod history;
 mod job;
 mod namespace;
 mod pods;
+mod quota;
 mod replicaset;
 mod statefulset;
 mod util;
+mod volumes;
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -92,6 +95,9 @@ impl Controller {
         job::reconcile(&ctx);
         pods::reconcile(&ctx, &mut sim);
         endpoints::reconcile(&ctx);
+        volumes::reconcile(&ctx);
+        quota::reconcile(&ctx);
+        disruption::reconcile(&ctx);
     }
 
     /// Runs passes every `tick` until the task is dropped or aborted, skipping passes while
