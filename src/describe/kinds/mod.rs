@@ -1,6 +1,9 @@
 //! One describer per kind, keyed by API group and kind like kubectl's `describerMap`; every
 //! other kind (custom resources included) gets the generic describer.
 
+pub mod pod_template;
+pub mod volumes;
+
 use super::Describer;
 use super::generic::Generic;
 
