@@ -1,6 +1,7 @@
 //! One describer per kind, keyed by API group and kind like kubectl's `describerMap`; every
 //! other kind (custom resources included) gets the generic describer.
 
+mod pod;
 pub mod pod_template;
 pub mod volumes;
 
@@ -8,7 +9,7 @@ use super::Describer;
 use super::generic::Generic;
 
 /// (group, kind, describer), one line per kind, sorted by kind.
-static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[];
+static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[("", "Pod", &pod::Pod)];
 
 /// The describer for objects of `group` (empty for the core group) and `kind`.
 pub fn describer_for(group: &str, kind: &str) -> &'static dyn Describer {
