@@ -10,7 +10,7 @@ use super::pod_template::{
     describe_containers, describe_resources, describe_topology_spread_constraints,
     describe_volumes, items, seccomp_profile, tolerations,
 };
-use crate::describe::events::describe_events;
+use crate::describe::events::describe_fetched_events;
 use crate::describe::fields::{annotations, go_value, labels, rfc1123z, since, text};
 use crate::describe::quantity::Quantity;
 use crate::describe::{Describer, Fetched, PrefixWriter, Settings};
@@ -145,10 +145,7 @@ impl Describer for Pod {
         labels(w, "Node-Selectors", &spec["nodeSelector"]);
         tolerations(w, "Tolerations", &spec["tolerations"]);
         describe_topology_spread_constraints(&spec["topologySpreadConstraints"], w, "");
-        // kubectl ignores a failed events request and leaves the section out.
-        if let Some(Ok(events)) = &fetched.events {
-            describe_events(events, settings.now, w);
-        }
+        describe_fetched_events(fetched.events.as_ref(), settings.now, w);
         Ok(())
     }
 }
