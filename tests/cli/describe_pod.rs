@@ -173,13 +173,14 @@ fn a_pod_with_every_section_is_described_like_kubectl() {
         "Init Containers:\n  migrate:\n",
         "      echo migrating\n      echo done\n",
         "    State:          Terminated\n      Reason:       Completed\n",
-        "    Ports:          8080/TCP, 9090/UDP\n",
+        "    Ports:         8080/TCP, 9090/UDP\n",
         "      cpu:     500m\n      memory:  1Gi\n",
         "      POD_NAME:     rich (v1:metadata.name)\n",
         "      CPU_LIMIT:    500 (limits.cpu)\n",
         "Readiness Gates:\n",
-        "    Type:              EphemeralVolume",
-        "QoS Class:                   Burstable\n",
+        "    Type:          EphemeralVolume",
+        "    Labels:            team=shop\n                       type=scratch\n",
+        "QoS Class:                    Burstable\n",
     ] {
         assert!(out.contains(piece), "{piece:?} in\n{out}");
     }
