@@ -38,6 +38,21 @@ pub fn events_path(object: &Value) -> String {
     format!("{collection}{query}")
 }
 
+/// The Events section from what was fetched, as kubectl's describers print what
+/// `searchEvents` gave them: nothing without `--show-events`, and a failed request (a 403)
+/// counts as no events — kubectl ignores that error and keeps its empty list.
+pub fn describe_fetched_events(
+    events: Option<&anyhow::Result<Vec<Value>>>,
+    now: jiff::Timestamp,
+    w: &mut PrefixWriter,
+) {
+    match events {
+        Some(Ok(events)) => describe_events(events, now, w),
+        Some(Err(_)) => describe_events(&[], now, w),
+        None => {}
+    }
+}
+
 /// `Events:  <none>`, or the Type / Reason / Age / From / Message table, oldest last seen
 /// first (kubectl sorts by lastTimestamp), repeated events as `5m (x3 over 10m)`.
 pub fn describe_events(events: &[Value], now: jiff::Timestamp, w: &mut PrefixWriter) {

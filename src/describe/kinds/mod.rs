@@ -6,9 +6,10 @@ mod errors;
 mod namespace;
 mod persistentvolume;
 mod persistentvolumeclaim;
+mod pod;
+pub mod pod_template;
 mod poddisruptionbudget;
 mod priorityclass;
-mod quantity;
 mod resourcequota;
 mod secret;
 mod serviceaccount;
@@ -16,6 +17,7 @@ mod storage;
 mod storageclass;
 #[cfg(test)]
 mod test_support;
+pub mod volumes;
 
 use super::Describer;
 use super::generic::Generic;
@@ -31,6 +33,7 @@ static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
         "PersistentVolumeClaim",
         &persistentvolumeclaim::PersistentVolumeClaim,
     ),
+    ("", "Pod", &pod::Pod),
     (
         "policy",
         "PodDisruptionBudget",

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use anyhow::Result;
 use serde_json::Value;
 
-use super::quantity::{Quantity, whole_number};
 use crate::describe::fields::text;
+use crate::describe::quantity::Quantity;
 use crate::describe::{Describer, Fetched, PrefixWriter, Settings};
 use crate::put;
 
@@ -56,13 +56,10 @@ fn used_like_hard(used: &Value, hard: &str) -> String {
         return used.as_str().unwrap_or("0").to_string();
     };
     let Some(text) = used.as_str() else {
-        return whole_number(0, hard.format);
+        return hard.whole_in_my_format(0);
     };
     match Quantity::parse(text) {
-        Some(used) if used.format != hard.format => match used.value() {
-            Some(value) => whole_number(value, hard.format),
-            None => text.to_string(),
-        },
+        Some(used) if !used.same_format(&hard) => hard.whole_in_my_format(used.value()),
         _ => text.to_string(),
     }
 }

@@ -216,6 +216,17 @@ fn advance(ctx: &Ctx, sim: &mut SimState, pod: &Value, from: Option<Stage>, to: 
         })
         .collect();
     updated["status"]["containerStatuses"] = json!(statuses);
+    let init: Vec<Value> = init_containers(pod)
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let previous = pod.pointer(&format!("/status/initContainerStatuses/{i}"));
+            init_container_status(c, previous, to, &now)
+        })
+        .collect();
+    if !init.is_empty() {
+        updated["status"]["initContainerStatuses"] = json!(init);
+    }
     updated["status"]["phase"] = json!(match to {
         Stage::Creating => "Pending",
         Stage::Running | Stage::CrashLooping => "Running",
@@ -227,6 +238,9 @@ fn advance(ctx: &Ctx, sim: &mut SimState, pod: &Value, from: Option<Stage>, to: 
         return;
     };
     if !started && to != Stage::Creating {
+        for c in init_containers(&written) {
+            init_container_events(ctx, &written, &c, &node);
+        }
         for c in containers(&written) {
             container_started_events(ctx, &written, &c, &node);
         }
@@ -297,6 +311,80 @@ fn containers(pod: &Value) -> Vec<Value> {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default()
+}
+
+fn init_containers(pod: &Value) -> Vec<Value> {
+    pod.pointer("/spec/initContainers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// An init container's status: waiting while the pod is created, then run to completion
+/// (exit 0, ready, no longer started) before the app containers start, as a kubelet reports it.
+fn init_container_status(c: &Value, previous: Option<&Value>, stage: Stage, now: &Value) -> Value {
+    let cname = str_at(c, "/name").unwrap_or_default();
+    let image = str_at(c, "/image").unwrap_or_default();
+    if stage == Stage::Creating {
+        return json!({
+            "name": cname,
+            "state": {"waiting": {"reason": "PodInitializing"}},
+            "lastState": {},
+            "ready": false,
+            "restartCount": 0,
+            "image": image,
+            "imageID": "",
+            "started": false,
+        });
+    }
+    if let Some(done) = previous.filter(|p| p.pointer("/state/terminated").is_some()) {
+        return done.clone();
+    }
+    let container_id = format!("containerd://{}", random_hex(64));
+    json!({
+        "name": cname,
+        "state": {"terminated": {
+            "exitCode": 0, "reason": "Completed", "startedAt": now,
+            "finishedAt": now, "containerID": container_id,
+        }},
+        "lastState": {},
+        "ready": true,
+        "restartCount": 0,
+        "image": full_image(image),
+        "imageID": image_id(image),
+        "containerID": container_id,
+        "started": false,
+    })
+}
+
+/// Pulled, Created and Started for an init container (its field path names the init list).
+fn init_container_events(ctx: &Ctx, pod: &Value, c: &Value, node: &str) {
+    let cname = str_at(c, "/name").unwrap_or_default();
+    let image = str_at(c, "/image").unwrap_or_default();
+    let field_path = format!("spec.initContainers{{{cname}}}");
+    let involved = util::typed(pod, "v1", "Pod");
+    for (reason, message) in [
+        (
+            "Pulled",
+            format!("Container image \"{image}\" already present on machine"),
+        ),
+        ("Created", format!("Created container: {cname}")),
+        ("Started", format!("Started container {cname}")),
+    ] {
+        events::record_at(
+            ctx.store,
+            &EventSpec {
+                involved: &involved,
+                field_path: Some(&field_path),
+                event_type: "Normal",
+                reason,
+                message: &message,
+                component: "kubelet",
+                host: Some(node),
+            },
+            ctx.now,
+        );
+    }
 }
 
 fn is_broken(container: &Value) -> bool {
