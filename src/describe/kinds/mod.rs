@@ -1,11 +1,37 @@
 //! One describer per kind, keyed by API group and kind like kubectl's `describerMap`; every
 //! other kind (custom resources included) gets the generic describer.
 
+mod endpoints;
+mod endpointslice;
+mod ingress;
+mod ingressclass;
+mod networkpolicy;
+mod service;
+
 use super::Describer;
 use super::generic::Generic;
 
 /// (group, kind, describer), one line per kind, sorted by kind.
-static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[];
+static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
+    ("", "Endpoints", &endpoints::Endpoints),
+    (
+        "discovery.k8s.io",
+        "EndpointSlice",
+        &endpointslice::EndpointSlice,
+    ),
+    ("networking.k8s.io", "Ingress", &ingress::Ingress),
+    (
+        "networking.k8s.io",
+        "IngressClass",
+        &ingressclass::IngressClass,
+    ),
+    (
+        "networking.k8s.io",
+        "NetworkPolicy",
+        &networkpolicy::NetworkPolicy,
+    ),
+    ("", "Service", &service::Service),
+];
 
 /// The describer for objects of `group` (empty for the core group) and `kind`.
 pub fn describer_for(group: &str, kind: &str) -> &'static dyn Describer {
