@@ -75,3 +75,59 @@ fn ips(addresses: &Value) -> String {
         joined
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::describe::kinds::network_fixtures::{recorded_items, render};
+
+    #[test]
+    fn the_recorded_endpoints_read_like_kubectl() {
+        let endpoints = &recorded_items("033-list-endpoints.json")[0];
+        assert_eq!(
+            render(&Endpoints, endpoints, Vec::new()),
+            "Name:         frontend
+Namespace:    shop
+Labels:       endpoints.kubernetes.io/managed-by=endpoint-controller
+Annotations:  <none>
+Subsets:
+  Addresses:          10.244.1.5,10.244.2.6
+  NotReadyAddresses:  <none>
+  Ports:
+    Name  Port  Protocol
+    ----  ----  --------
+    web   8080  TCP
+
+Events:  <none>
+"
+        );
+    }
+
+    #[test]
+    fn subsets_without_ports_and_unnamed_ports() {
+        let endpoints = json!({"metadata": {"name": "db", "namespace": "shop"}, "subsets": [
+            {"notReadyAddresses": [{"ip": "10.0.0.2"}, {"ip": "10.0.0.3"}]},
+            {"addresses": [{"ip": "10.0.0.1"}], "ports": [{"port": 5432, "protocol": "TCP"}]},
+        ]});
+        let text = render(&Endpoints, &endpoints, Vec::new());
+        assert_eq!(
+            text.split_once("Subsets:\n").expect("subsets").1,
+            "  Addresses:          <none>
+  NotReadyAddresses:  10.0.0.2,10.0.0.3
+
+  Addresses:          10.0.0.1
+  NotReadyAddresses:  <none>
+  Ports:
+    Name     Port  Protocol
+    ----     ----  --------
+    <unset>  5432  TCP
+
+Events:  <none>
+"
+        );
+        let none = json!({"metadata": {"name": "db", "namespace": "shop"}});
+        assert!(render(&Endpoints, &none, Vec::new()).ends_with("Subsets:\nEvents:  <none>\n"));
+    }
+}

@@ -98,3 +98,59 @@ fn describe_endpoints(w: &mut PrefixWriter, endpoints: &Value) {
 fn or_unset(value: &Value) -> &str {
     value.as_str().unwrap_or("<unset>")
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::describe::kinds::network_fixtures::{recorded_items, render};
+
+    #[test]
+    fn the_recorded_slice_reads_like_kubectl() {
+        let slice = &recorded_items("065-list-endpointslices.json")[0];
+        assert_eq!(
+            render(&EndpointSlice, slice, Vec::new()),
+            "Name:         frontend-ngf27
+Namespace:    shop
+Labels:       endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io
+              kubernetes.io/service-name=frontend
+Annotations:  <none>
+AddressType:  IPv4
+Ports:
+  Name  Port  Protocol
+  ----  ----  --------
+  web   8080  TCP
+Endpoints:
+  - Addresses:  10.244.1.5
+    Conditions:
+      Ready:    true
+    Hostname:   <unset>
+    TargetRef:  Pod/frontend-548fb674cb-z8wxz
+    NodeName:   fake-node-1
+    Zone:       <unset>
+  - Addresses:  10.244.2.6
+    Conditions:
+      Ready:    true
+    Hostname:   <unset>
+    TargetRef:  Pod/frontend-548fb674cb-h7xms
+    NodeName:   fake-node-2
+    Zone:       <unset>
+Events:         <none>
+"
+        );
+    }
+
+    #[test]
+    fn a_placeholder_slice_has_neither_ports_nor_endpoints() {
+        let slice = json!({"metadata": {"name": "db-x", "namespace": "shop"},
+            "addressType": "IPv4", "endpoints": null, "ports": null});
+        let text = render(&EndpointSlice, &slice, Vec::new());
+        assert!(
+            text.ends_with(
+                "AddressType:  IPv4\nPorts: <unset>\nEndpoints: <none>\nEvents:  <none>\n"
+            ),
+            "{text}"
+        );
+    }
+}

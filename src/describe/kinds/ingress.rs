@@ -233,3 +233,102 @@ fn describe_tls(w: &mut PrefixWriter, tls: &[Value]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::describe::kinds::network_fixtures::{
+        kubectl_stdout, not_found, recorded_items, render,
+    };
+
+    /// The recorded Ingress: `frontend` with the endpoints its slice had when kubectl
+    /// described it (three ready, one not), and `cart`, which does not exist.
+    #[test]
+    fn the_recorded_ingress_reads_like_kubectl() {
+        let ingress = &recorded_items("059-list-ingresses.json")[0];
+        let service = recorded_items("031-list-services.json")[0].clone();
+        let mut slice = recorded_items("065-list-endpointslices.json")[0].clone();
+        let endpoints = slice["endpoints"].as_array_mut().expect("endpoints");
+        for (ip, ready) in [("10.244.1.6", true), ("10.244.2.7", false)] {
+            endpoints.push(json!({"addresses": [ip], "conditions": {"ready": ready}}));
+        }
+        let fetches = Ingress.fetches(ingress);
+        assert_eq!(
+            fetches[..2],
+            [
+                slices_of("shop", "frontend"),
+                Fetch::Get {
+                    resource: "services",
+                    namespace: Some("shop".to_string()),
+                    name: "frontend".to_string()
+                }
+            ]
+        );
+        assert_eq!(fetches.len(), 4);
+        let related = vec![
+            Ok(json!({"items": [slice]})),
+            Ok(service),
+            Ok(json!({"items": []})),
+            Err(not_found("services \"cart\" not found")),
+        ];
+        let text = render(&Ingress, ingress, related);
+        assert_eq!(text, kubectl_stdout("describe-ingress.txt"));
+    }
+
+    #[test]
+    fn default_backend_tls_and_resource_backends() {
+        let ingress = json!({
+            "metadata": {"name": "edge", "namespace": "shop", "labels": {"tier": "edge"}},
+            "spec": {
+                "ingressClassName": "nginx",
+                "defaultBackend": {"service": {"name": "web", "port": {"name": "http"}}},
+                "tls": [{"hosts": ["a.example.org", "b.example.org"], "secretName": "edge-tls"},
+                        {"hosts": ["c.example.org"]}],
+                "rules": [
+                    {"http": {"paths": [{"path": "/static", "backend": {"resource":
+                        {"apiGroup": "k8s.example.org", "kind": "Bucket", "name": "assets"}}}]}},
+                    {"host": "no-http.example.org"},
+                ],
+            },
+            "status": {"loadBalancer": {"ingress": [{"hostname": "lb.example.org"}, {"ip": "192.0.2.9"}]}},
+        });
+        let web = json!({"spec": {"ports": [{"name": "http", "port": 80}, {"name": "admin", "port": 81}]}});
+        let slices = json!({"items": [{"ports": [{"name": "http", "port": 8080}, {"name": "admin", "port": 8081}],
+            "endpoints": [{"addresses": ["10.0.0.1"], "conditions": {"ready": true}}]}]});
+        assert_eq!(Ingress.fetches(&ingress).len(), 2);
+        let text = render(&Ingress, &ingress, vec![Ok(slices), Ok(web)]);
+        assert_eq!(
+            text,
+            "Name:             edge
+Labels:           tier=edge
+Namespace:        shop
+Address:          192.0.2.9,lb.example.org
+Ingress Class:    nginx
+Default backend:  web:http (10.0.0.1:8080)
+TLS:
+  edge-tls terminates a.example.org,b.example.org
+  SNI routes c.example.org
+Rules:
+  Host        Path  Backends
+  ----        ----  --------
+  *           
+              /static   APIGroup: k8s.example.org, Kind: Bucket, Name: assets
+Annotations:  <none>
+Events:       <none>
+"
+        );
+    }
+
+    #[test]
+    fn without_http_rules_the_default_backend_serves_everything() {
+        let ingress = json!({"metadata": {"name": "all", "namespace": "shop"}, "spec": {}});
+        assert!(Ingress.fetches(&ingress).is_empty());
+        let text = render(&Ingress, &ingress, Vec::new());
+        assert!(
+            text.contains("  ----        ----  --------\n  *           *     <default>\nAnnotations:  <none>\n"),
+            "{text}"
+        );
+    }
+}

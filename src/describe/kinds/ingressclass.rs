@@ -40,3 +40,33 @@ impl Describer for IngressClass {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::describe::kinds::network_fixtures::render;
+
+    #[test]
+    fn controller_and_parameters() {
+        let class = json!({"metadata": {"name": "nginx", "annotations": {
+                "ingressclass.kubernetes.io/is-default-class": "true"}},
+            "spec": {"controller": "k8s.io/ingress-nginx", "parameters": {
+                "apiGroup": "k8s.example.org", "kind": "IngressParameters", "name": "external",
+                "scope": "Cluster"}}});
+        assert_eq!(
+            render(&IngressClass, &class, Vec::new()),
+            "Name:         nginx
+Labels:       <none>
+Annotations:  ingressclass.kubernetes.io/is-default-class: true
+Controller:   k8s.io/ingress-nginx
+Parameters:
+  APIGroup:  k8s.example.org
+  Kind:      IngressParameters
+  Name:      external
+Events:      <none>
+"
+        );
+    }
+}

@@ -5,6 +5,8 @@ mod endpoints;
 mod endpointslice;
 mod ingress;
 mod ingressclass;
+#[cfg(test)]
+mod network_fixtures;
 mod networkpolicy;
 mod service;
 

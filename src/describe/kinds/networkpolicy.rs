@@ -32,7 +32,7 @@ impl Describer for NetworkPolicy {
             w,
             0,
             "Created on:\t{}\n",
-            go_time_string(&meta["creationTimestamp"])
+            go_time_string(&meta["creationTimestamp"], &jiff::tz::TimeZone::system())
         );
         labels(w, "Labels", &meta["labels"]);
         annotations(w, "Annotations", &meta["annotations"]);
@@ -41,15 +41,15 @@ impl Describer for NetworkPolicy {
     }
 }
 
-/// A timestamp as Go's `time.Time.String` prints it, in local time:
+/// A timestamp as Go's `time.Time.String` prints it, in `zone` (kubectl's is the local one):
 /// `2026-11-22 03:51:16 +0000 UTC`; Go's zero time when missing.
-fn go_time_string(value: &Value) -> String {
+fn go_time_string(value: &Value, zone: &jiff::tz::TimeZone) -> String {
     match value
         .as_str()
         .and_then(|t| t.parse::<jiff::Timestamp>().ok())
     {
         Some(time) => time
-            .to_zoned(jiff::tz::TimeZone::system())
+            .to_zoned(zone.clone())
             .strftime("%Y-%m-%d %H:%M:%S %z %Z")
             .to_string(),
         None => "0001-01-01 00:00:00 +0000 UTC".to_string(),
@@ -215,4 +215,117 @@ fn is_empty_selector(selector: &Value) -> bool {
         .as_array()
         .is_none_or(|expressions| expressions.is_empty());
     no_labels && no_expressions
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::describe::kinds::network_fixtures::{kubectl_stdout, recorded_items, render};
+
+    /// The recorded policy, against kubectl v1.33's recorded description (its creation time
+    /// is shown in local time, so that line is checked on its own below).
+    #[test]
+    fn the_recorded_policy_reads_like_kubectl() {
+        let policy = &recorded_items("061-list-networkpolicies.json")[0];
+        let text = render(&NetworkPolicy, policy, Vec::new());
+        let created = |text: &str| {
+            text.lines()
+                .filter(|line| !line.starts_with("Created on:"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(
+            created(&text),
+            created(&kubectl_stdout("describe-networkpolicy.txt"))
+        );
+        assert!(text.contains("\nCreated on:   "), "{text}");
+    }
+
+    #[test]
+    fn times_read_like_gos_time_string() {
+        let time = json!("2026-11-22T03:51:16Z");
+        assert_eq!(
+            go_time_string(&time, &jiff::tz::TimeZone::UTC),
+            "2026-11-22 03:51:16 +0000 UTC"
+        );
+        let paris = jiff::tz::TimeZone::get("Europe/Paris").expect("zone");
+        assert_eq!(
+            go_time_string(&time, &paris),
+            "2026-11-22 04:51:16 +0100 CET"
+        );
+        assert_eq!(
+            go_time_string(&Value::Null, &paris),
+            "0001-01-01 00:00:00 +0000 UTC"
+        );
+    }
+
+    #[test]
+    fn rules_read_like_kubectls_prose() {
+        let policy = json!({
+            "metadata": {"name": "db", "namespace": "shop", "creationTimestamp": "2026-11-22T03:51:16Z"},
+            "spec": {
+                "podSelector": {},
+                "policyTypes": ["Ingress", "Egress"],
+                "ingress": [
+                    {"ports": [{"protocol": "TCP", "port": 5432}, {"port": "metrics", "endPort": null},
+                               {"protocol": "UDP", "port": 7000, "endPort": 7100}],
+                     "from": [{"namespaceSelector": {"matchLabels": {"team": "shop"}},
+                               "podSelector": {"matchLabels": {"app": "api"}}},
+                              {"ipBlock": {"cidr": "10.0.0.0/8", "except": ["10.1.0.0/16", "10.2.0.0/16"]}}]},
+                    {},
+                ],
+                "egress": [{"to": [{"namespaceSelector": {}}, {"ipBlock": {"cidr": "0.0.0.0/0"}}]}],
+            },
+        });
+        let text = render(&NetworkPolicy, &policy, Vec::new());
+        let spec = text.split_once("Spec:\n").expect("spec").1;
+        assert_eq!(
+            spec,
+            "  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)
+  Allowing ingress traffic:
+    To Port: 5432/TCP
+    To Port: metrics/TCP
+    To Port Range: 7000-7100/UDP
+    From:
+      NamespaceSelector: team=shop
+      PodSelector: app=api
+    From:
+      IPBlock:
+        CIDR: 10.0.0.0/8
+        Except: 10.1.0.0/16, 10.2.0.0/16
+    ----------
+    To Port: <any> (traffic allowed to all ports)
+    From: <any> (traffic not restricted by source)
+  Allowing egress traffic:
+    To Port: <any> (traffic allowed to all ports)
+    To:
+      NamespaceSelector: <none>
+    To:
+      IPBlock:
+        CIDR: 0.0.0.0/0
+        Except: 
+  Policy Types: Ingress, Egress
+"
+        );
+    }
+
+    #[test]
+    fn isolated_and_unaffected_directions() {
+        let policy = json!({"metadata": {"name": "deny"}, "spec": {
+            "podSelector": {"matchExpressions": [{"key": "app", "operator": "Exists"}]},
+            "policyTypes": ["Egress"]}});
+        let text = render(&NetworkPolicy, &policy, Vec::new());
+        let spec = text.split_once("Spec:\n").expect("spec").1;
+        assert_eq!(
+            spec,
+            "  PodSelector:     app
+  Not affecting ingress traffic
+  Allowing egress traffic:
+    <none> (Selected pods are isolated for egress connectivity)
+  Policy Types: Egress
+"
+        );
+    }
 }

@@ -237,3 +237,103 @@ fn joined_or_none(value: &Value) -> String {
         items.join(",")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::describe::kinds::network_fixtures::{kubectl_stdout, recorded_items, render};
+
+    fn endpoint(ip: &str, ready: bool) -> Value {
+        json!({"addresses": [ip], "conditions": {"ready": ready, "serving": ready, "terminating": false}})
+    }
+
+    /// The recorded Service and its recorded EndpointSlice, with the endpoints the slice had
+    /// when kubectl described it (three ready and one not: a rollout was under way).
+    #[test]
+    fn the_recorded_service_reads_like_kubectl() {
+        let service = &recorded_items("031-list-services.json")[0];
+        let mut slice = recorded_items("065-list-endpointslices.json")[0].clone();
+        let endpoints = slice["endpoints"].as_array_mut().expect("endpoints");
+        endpoints.push(endpoint("10.244.1.6", true));
+        endpoints.push(endpoint("10.244.2.7", false));
+        let text = render(&Service, service, vec![Ok(json!({"items": [slice]}))]);
+        assert_eq!(text, kubectl_stdout("describe-service.txt"));
+    }
+
+    #[test]
+    fn endpoints_are_the_ready_ones_of_the_named_port() {
+        let slice = json!({
+            "ports": [{"name": "web", "port": 8080, "protocol": "TCP"},
+                      {"name": "metrics", "port": 9090, "protocol": "TCP"}],
+            "endpoints": [endpoint("10.0.0.1", true), endpoint("10.0.0.2", false),
+                          {"addresses": ["fd00::3"], "conditions": {}}],
+        });
+        let slices = [slice];
+        assert_eq!(
+            format_endpoint_slices(&slices, "web"),
+            "10.0.0.1:8080,[fd00::3]:8080"
+        );
+        assert_eq!(
+            format_endpoint_slices(&slices, "metrics"),
+            "10.0.0.1:9090,[fd00::3]:9090"
+        );
+        assert_eq!(format_endpoint_slices(&slices, ""), "");
+        assert_eq!(format_endpoint_slices(&[], "web"), "<none>");
+    }
+
+    #[test]
+    fn slices_without_ports_list_bare_addresses_and_a_placeholder_lists_none() {
+        let headless = json!({"ports": null, "endpoints": [
+            endpoint("10.0.0.1", true), endpoint("10.0.0.2", true),
+            endpoint("10.0.0.3", true), endpoint("10.0.0.4", true), endpoint("10.0.0.5", true)]});
+        assert_eq!(
+            format_endpoint_slices(&[headless], "web"),
+            "10.0.0.1,10.0.0.2,10.0.0.3 + 2 more..."
+        );
+        let placeholder = json!({"addressType": "IPv4", "endpoints": null, "ports": null});
+        assert_eq!(format_endpoint_slices(&[placeholder], "web"), "");
+    }
+
+    #[test]
+    fn a_load_balancer_shows_its_addresses_and_ranges() {
+        let service = json!({
+            "metadata": {"name": "edge", "namespace": "shop"},
+            "spec": {
+                "type": "LoadBalancer", "clusterIP": "10.96.0.9", "clusterIPs": ["10.96.0.9"],
+                "externalIPs": ["192.0.2.1", "192.0.2.2"], "loadBalancerIP": "198.51.100.7",
+                "ports": [{"protocol": "UDP", "port": 53, "targetPort": 5353, "nodePort": 30053}],
+                "sessionAffinity": "ClientIP", "externalTrafficPolicy": "Local",
+                "healthCheckNodePort": 31000, "loadBalancerSourceRanges": ["10.0.0.0/8"],
+            },
+            "status": {"loadBalancer": {"ingress": [
+                {"ip": "198.51.100.7", "ipMode": "VIP"}, {"hostname": "lb.example.org"}]}},
+        });
+        let text = render(&Service, &service, vec![Ok(json!({"items": []}))]);
+        assert_eq!(
+            text,
+            "Name:                        edge\n\
+             Namespace:                   shop\n\
+             Labels:                      <none>\n\
+             Annotations:                 <none>\n\
+             Selector:                    <none>\n\
+             Type:                        LoadBalancer\n\
+             IP Families:                 <none>\n\
+             IP:                          10.96.0.9\n\
+             IPs:                         10.96.0.9\n\
+             External IPs:                192.0.2.1,192.0.2.2\n\
+             Desired LoadBalancer IP:     198.51.100.7\n\
+             LoadBalancer Ingress:        198.51.100.7 (VIP), lb.example.org\n\
+             Port:                        <unset>  53/UDP\n\
+             TargetPort:                  5353/UDP\n\
+             NodePort:                    <unset>  30053/UDP\n\
+             Endpoints:                   <none>\n\
+             Session Affinity:            ClientIP\n\
+             External Traffic Policy:     Local\n\
+             HealthCheck NodePort:        31000\n\
+             LoadBalancer Source Ranges:  10.0.0.0/8\n\
+             Events:                      <none>\n"
+        );
+    }
+}
