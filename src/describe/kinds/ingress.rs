@@ -182,12 +182,11 @@ impl Backends<'_> {
             .and_then(|service| service["spec"]["ports"].as_array())
             .into_iter()
             .flatten()
-            .filter(|sp| {
+            .rfind(|sp| {
                 let sp_name = text(&sp["name"]);
                 (number != 0 && sp["port"].as_i64() == Some(number))
                     || (!port_name.is_empty() && port_name == sp_name)
             })
-            .last()
             .map_or("", |sp| text(&sp["name"]));
         format_endpoint_slices(self.fetched.items(slices), matched)
     }
