@@ -154,14 +154,15 @@ pub fn since(value: &Value, now: jiff::Timestamp) -> String {
 }
 
 /// A LabelSelector as kubectl prints it (`metav1.FormatLabelSelector`): `app=web,tier in
-/// (a,b)`, `<none>` for none, `<all>`… for an empty one.
+/// (a,b)`, requirements sorted by key and the values of each sorted, `<none>` for none or an
+/// empty one.
 pub fn label_selector(selector: &Value) -> String {
     if selector.is_null() {
         return "<none>".to_string();
     }
-    let mut parts: Vec<String> = string_map(&selector["matchLabels"])
+    let mut parts: Vec<(&str, String)> = string_map(&selector["matchLabels"])
         .into_iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| (k, format!("{k}={v}")))
         .collect();
     for expression in selector["matchExpressions"]
         .as_array()
@@ -169,12 +170,13 @@ pub fn label_selector(selector: &Value) -> String {
         .flatten()
     {
         let key = text(&expression["key"]);
-        let values: Vec<&str> = expression["values"]
+        let mut values: Vec<&str> = expression["values"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(Value::as_str)
             .collect();
+        values.sort_unstable();
         let part = match text(&expression["operator"]) {
             "In" => format!("{key} in ({})", values.join(",")),
             "NotIn" => format!("{key} notin ({})", values.join(",")),
@@ -182,11 +184,14 @@ pub fn label_selector(selector: &Value) -> String {
             "DoesNotExist" => format!("!{key}"),
             other => format!("{key} {other} ({})", values.join(",")),
         };
-        parts.push(part);
+        parts.push((key, part));
     }
     if parts.is_empty() {
         return "<none>".to_string();
     }
+    // The selector sorts its requirements by key.
+    parts.sort_by(|a, b| a.0.cmp(b.0));
+    let parts: Vec<String> = parts.into_iter().map(|(_, part)| part).collect();
     parts.join(",")
 }
 
@@ -250,10 +255,11 @@ mod tests {
     fn selectors_read_like_kubectl() {
         assert_eq!(
             label_selector(&json!({"matchLabels": {"app": "web"}, "matchExpressions": [
-                {"key": "tier", "operator": "In", "values": ["a", "b"]},
-                {"key": "x", "operator": "DoesNotExist"}
+                {"key": "tier", "operator": "In", "values": ["b", "a"]},
+                {"key": "x", "operator": "DoesNotExist"},
+                {"key": "env", "operator": "Exists"}
             ]})),
-            "app=web,tier in (a,b),!x"
+            "app=web,env,tier in (a,b),!x"
         );
         assert_eq!(label_selector(&Value::Null), "<none>");
         assert_eq!(map_selector(&json!({"b": "2", "a": "1"})), "a=1,b=2");

@@ -9,6 +9,7 @@ mod config;
 mod connection;
 mod describe;
 mod describe_config;
+mod describe_network;
 mod describe_pod;
 mod get;
 mod get_watch;

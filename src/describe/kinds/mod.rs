@@ -2,8 +2,15 @@
 //! other kind (custom resources included) gets the generic describer.
 
 mod configmap;
+mod endpoints;
+mod endpointslice;
 mod errors;
+mod ingress;
+mod ingressclass;
 mod namespace;
+#[cfg(test)]
+mod network_fixtures;
+mod networkpolicy;
 mod persistentvolume;
 mod persistentvolumeclaim;
 mod pod;
@@ -12,6 +19,7 @@ mod poddisruptionbudget;
 mod priorityclass;
 mod resourcequota;
 mod secret;
+mod service;
 mod serviceaccount;
 mod storage;
 mod storageclass;
@@ -52,6 +60,24 @@ static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
         "StorageClass",
         &storageclass::StorageClass,
     ),
+    ("", "Endpoints", &endpoints::Endpoints),
+    (
+        "discovery.k8s.io",
+        "EndpointSlice",
+        &endpointslice::EndpointSlice,
+    ),
+    ("networking.k8s.io", "Ingress", &ingress::Ingress),
+    (
+        "networking.k8s.io",
+        "IngressClass",
+        &ingressclass::IngressClass,
+    ),
+    (
+        "networking.k8s.io",
+        "NetworkPolicy",
+        &networkpolicy::NetworkPolicy,
+    ),
+    ("", "Service", &service::Service),
 ];
 
 /// The describer for objects of `group` (empty for the core group) and `kind`.
