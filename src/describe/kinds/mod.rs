@@ -1,11 +1,32 @@
 //! One describer per kind, keyed by API group and kind like kubectl's `describerMap`; every
 //! other kind (custom resources included) gets the generic describer.
 
+mod cronjob;
+mod daemonset;
+mod deployment;
+mod job;
+mod replicaset;
+mod replicationcontroller;
+mod statefulset;
+mod workload;
+
 use super::Describer;
 use super::generic::Generic;
 
 /// (group, kind, describer), one line per kind, sorted by kind.
-static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[];
+static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
+    ("batch", "CronJob", &cronjob::CronJob),
+    ("apps", "DaemonSet", &daemonset::DaemonSet),
+    ("apps", "Deployment", &deployment::Deployment),
+    ("batch", "Job", &job::Job),
+    ("apps", "ReplicaSet", &replicaset::ReplicaSet),
+    (
+        "",
+        "ReplicationController",
+        &replicationcontroller::ReplicationController,
+    ),
+    ("apps", "StatefulSet", &statefulset::StatefulSet),
+];
 
 /// The describer for objects of `group` (empty for the core group) and `kind`.
 pub fn describer_for(group: &str, kind: &str) -> &'static dyn Describer {
