@@ -82,8 +82,18 @@ fn job_template(w: &mut PrefixWriter, spec: &Value) {
     } else {
         put!(w, 0, "Selector:\t{}\n", selector_string(selector));
     }
-    put!(w, 0, "Parallelism:\t{}\n", or_unset(&spec["parallelism"], ""));
-    put!(w, 0, "Completions:\t{}\n", or_unset(&spec["completions"], ""));
+    put!(
+        w,
+        0,
+        "Parallelism:\t{}\n",
+        or_unset(&spec["parallelism"], "")
+    );
+    put!(
+        w,
+        0,
+        "Completions:\t{}\n",
+        or_unset(&spec["completions"], "")
+    );
     if !spec["activeDeadlineSeconds"].is_null() {
         put!(
             w,

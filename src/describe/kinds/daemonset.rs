@@ -41,8 +41,14 @@ impl Describer for DaemonSet {
         labels(w, "Labels", &meta["labels"]);
         annotations(w, "Annotations", &meta["annotations"]);
         for (title, field) in [
-            ("Desired Number of Nodes Scheduled", "desiredNumberScheduled"),
-            ("Current Number of Nodes Scheduled", "currentNumberScheduled"),
+            (
+                "Desired Number of Nodes Scheduled",
+                "desiredNumberScheduled",
+            ),
+            (
+                "Current Number of Nodes Scheduled",
+                "currentNumberScheduled",
+            ),
             (
                 "Number of Nodes Scheduled with Up-to-date Pods",
                 "updatedNumberScheduled",

@@ -53,7 +53,12 @@ impl Describer for Deployment {
             int(&status["unavailableReplicas"])
         );
         put!(w, 0, "StrategyType:\t{}\n", text(&spec["strategy"]["type"]));
-        put!(w, 0, "MinReadySeconds:\t{}\n", int(&spec["minReadySeconds"]));
+        put!(
+            w,
+            0,
+            "MinReadySeconds:\t{}\n",
+            int(&spec["minReadySeconds"])
+        );
         let rolling = &spec["strategy"]["rollingUpdate"];
         if !rolling.is_null() {
             put!(
@@ -71,7 +76,12 @@ impl Describer for Deployment {
             let (old, new) = replica_sets(object, fetched.items(0));
             if !old.is_empty() || new.is_some() {
                 put!(w, 0, "OldReplicaSets:\t{}\n", replica_set_list(&old));
-                put!(w, 0, "NewReplicaSet:\t{}\n", replica_set_list(&Vec::from_iter(new)));
+                put!(
+                    w,
+                    0,
+                    "NewReplicaSet:\t{}\n",
+                    replica_set_list(&Vec::from_iter(new))
+                );
             }
         }
         workload::events(fetched, settings, w);
@@ -82,7 +92,10 @@ impl Describer for Deployment {
 /// The Deployment's old ReplicaSets (oldest first) and its new one: of the ReplicaSets it
 /// controls, the new one is the oldest whose template is the Deployment's (but for the hash
 /// label), every other one is old.
-fn replica_sets<'a>(deployment: &Value, listed: &'a [Value]) -> (Vec<&'a Value>, Option<&'a Value>) {
+fn replica_sets<'a>(
+    deployment: &Value,
+    listed: &'a [Value],
+) -> (Vec<&'a Value>, Option<&'a Value>) {
     let mut owned: Vec<&Value> = listed
         .iter()
         .filter(|rs| is_controlled_by(rs, deployment))
@@ -197,7 +210,11 @@ mod tests {
             rs("web-d", "d", "2026-01-01T00:00:04Z", "web:2", "d-1"),
         ];
         let (old, new) = replica_sets(&deployment, &listed);
-        let names = |sets: &[&Value]| sets.iter().map(|rs| text(&rs["metadata"]["name"]).to_string()).collect::<Vec<_>>();
+        let names = |sets: &[&Value]| {
+            sets.iter()
+                .map(|rs| text(&rs["metadata"]["name"]).to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(names(&old), ["web-a", "web-b", "web-d"]);
         assert_eq!(new.map(|rs| text(&rs["metadata"]["name"])), Some("web-c"));
         assert_eq!(

@@ -128,10 +128,16 @@ mod tests {
     fn long_index_lists_are_cut_at_a_comma() {
         assert_eq!(capped_indexes(""), "<none>");
         assert_eq!(capped_indexes("1-3,5"), "1-3,5");
-        let long = (0..40).map(|i| (i * 2).to_string()).collect::<Vec<_>>().join(",");
+        let long = (0..40)
+            .map(|i| (i * 2).to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         let cut = capped_indexes(&long);
         assert!(cut.ends_with(",..."), "{cut}");
-        assert!(cut.len() > INDEXES_SOFT_LIMIT && cut.len() < INDEXES_SOFT_LIMIT + 8, "{cut}");
+        assert!(
+            cut.len() > INDEXES_SOFT_LIMIT && cut.len() < INDEXES_SOFT_LIMIT + 8,
+            "{cut}"
+        );
         assert!(long.starts_with(cut.trim_end_matches("...")));
     }
 }

@@ -60,7 +60,12 @@ impl Describer for StatefulSet {
             put!(w, 1, "Partition:\t{}\n", int(partition));
             let max_unavailable = &strategy["rollingUpdate"]["maxUnavailable"];
             if !max_unavailable.is_null() {
-                put!(w, 1, "MaxUnavailable:\t{}\n", int_or_string(max_unavailable));
+                put!(
+                    w,
+                    1,
+                    "MaxUnavailable:\t{}\n",
+                    int_or_string(max_unavailable)
+                );
             }
         }
         put!(w, 0, "Pods Status:\t{}\n", counts.line());

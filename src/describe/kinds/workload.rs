@@ -72,8 +72,7 @@ pub fn is_controlled_by(object: &Value, owner: &Value) -> bool {
 
 /// `Kind/name` of the object's controller, as kubectl's `Controlled By:` line shows it.
 pub fn controlled_by(object: &Value) -> Option<String> {
-    controller_of(object)
-        .map(|owner| format!("{}/{}", text(&owner["kind"]), text(&owner["name"])))
+    controller_of(object).map(|owner| format!("{}/{}", text(&owner["kind"]), text(&owner["name"])))
 }
 
 /// The `Conditions:` table of a Deployment, ReplicaSet or ReplicationController, when the
