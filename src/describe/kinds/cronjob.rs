@@ -4,6 +4,7 @@
 use anyhow::Result;
 use serde_json::Value;
 
+use super::pod_template;
 use super::workload::{self, int};
 use crate::describe::fields::{annotations, labels, rfc1123z, selector_string, text};
 use crate::describe::{Describer, Fetched, PrefixWriter, Settings};
@@ -102,7 +103,7 @@ fn job_template(w: &mut PrefixWriter, spec: &Value) {
             int(&spec["activeDeadlineSeconds"])
         );
     }
-    workload::pod_template(&spec["template"], w);
+    pod_template::describe_pod_template(&spec["template"], w);
 }
 
 /// `Active Jobs:  report-1, report-2`, or `<none>`.

@@ -4,6 +4,7 @@
 use anyhow::Result;
 use serde_json::{Map, Value};
 
+use super::pod_template;
 use super::workload::{self, int, int_or_string, is_controlled_by};
 use crate::describe::fields::{annotations, labels, rfc1123z, selector_string, text};
 use crate::describe::{Describer, Fetch, Fetched, PrefixWriter, Settings};
@@ -69,7 +70,7 @@ impl Describer for Deployment {
                 int_or_string(&rolling["maxSurge"])
             );
         }
-        workload::pod_template(&spec["template"], w);
+        pod_template::describe_pod_template(&spec["template"], w);
         workload::conditions(w, status);
         // kubectl leaves both lines out when the ReplicaSets could not be listed.
         if let Some(Ok(_)) = fetched.related.first() {

@@ -4,6 +4,7 @@
 use anyhow::Result;
 use serde_json::Value;
 
+use super::pod_template;
 use super::workload::{self, int};
 use crate::describe::fields::{annotations, go_value, labels, rfc1123z, selector_string, text};
 use crate::describe::{Describer, Fetched, PrefixWriter, Settings};
@@ -95,7 +96,7 @@ impl Describer for Job {
                 capped_indexes(text(&status["completedIndexes"]))
             );
         }
-        workload::pod_template(&spec["template"], w);
+        pod_template::describe_pod_template(&spec["template"], w);
         workload::events(fetched, settings, w);
         Ok(())
     }

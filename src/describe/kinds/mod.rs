@@ -5,9 +5,12 @@ mod cronjob;
 mod daemonset;
 mod deployment;
 mod job;
+mod pod;
+pub mod pod_template;
 mod replicaset;
 mod replicationcontroller;
 mod statefulset;
+pub mod volumes;
 mod workload;
 
 use super::Describer;
@@ -19,6 +22,7 @@ static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
     ("apps", "DaemonSet", &daemonset::DaemonSet),
     ("apps", "Deployment", &deployment::Deployment),
     ("batch", "Job", &job::Job),
+    ("", "Pod", &pod::Pod),
     ("apps", "ReplicaSet", &replicaset::ReplicaSet),
     (
         "",

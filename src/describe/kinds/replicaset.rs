@@ -4,6 +4,7 @@
 use anyhow::Result;
 use serde_json::Value;
 
+use super::pod_template;
 use super::workload::{self, PodCounts, int};
 use crate::describe::fields::{annotations, label_selector, labels, selector_string, text};
 use crate::describe::{Describer, Fetch, Fetched, PrefixWriter, Settings};
@@ -51,7 +52,7 @@ impl Describer for ReplicaSet {
             }
             Err(err) => put!(w, 0, "error in fetching pods: {err}\n"),
         }
-        workload::pod_template(&spec["template"], w);
+        pod_template::describe_pod_template(&spec["template"], w);
         workload::conditions(w, status);
         workload::events(fetched, settings, w);
         Ok(())

@@ -4,6 +4,7 @@
 use anyhow::Result;
 use serde_json::Value;
 
+use super::pod_template;
 use super::workload::{self, PodCounts, int};
 use crate::describe::fields::{annotations, labels, map_selector, text};
 use crate::describe::{Describer, Fetch, Fetched, PrefixWriter, Settings};
@@ -41,7 +42,7 @@ impl Describer for ReplicationController {
             int(&spec["replicas"])
         );
         put!(w, 0, "Pods Status:\t{}\n", counts.line());
-        workload::pod_template(&spec["template"], w);
+        pod_template::describe_pod_template(&spec["template"], w);
         workload::conditions(w, status);
         workload::events(fetched, settings, w);
         Ok(())

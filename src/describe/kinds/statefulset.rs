@@ -4,10 +4,12 @@
 use anyhow::Result;
 use serde_json::Value;
 
+use super::pod_template;
 use super::workload::{self, PodCounts, int, int_or_string};
 use crate::describe::fields::{
     annotations, labels, labels_with_indent, rfc1123z, selector_string, text,
 };
+use crate::describe::quantity::canonical;
 use crate::describe::{Describer, Fetch, Fetched, PrefixWriter, Settings};
 use crate::put;
 
@@ -69,7 +71,7 @@ impl Describer for StatefulSet {
             }
         }
         put!(w, 0, "Pods Status:\t{}\n", counts.line());
-        workload::pod_template(&spec["template"], w);
+        pod_template::describe_pod_template(&spec["template"], w);
         volume_claim_templates(w, &spec["volumeClaimTemplates"]);
         workload::events(fetched, settings, w);
         Ok(())
@@ -91,7 +93,7 @@ fn volume_claim_templates(w: &mut PrefixWriter, templates: &Value) {
         labels_with_indent(w, "  ", "Labels", "\t", &meta["labels"]);
         labels_with_indent(w, "  ", "Annotations", "\t", &meta["annotations"]);
         match spec["resources"]["requests"]["storage"].as_str() {
-            Some(capacity) => put!(w, 1, "Capacity:\t{capacity}\n"),
+            Some(capacity) => put!(w, 1, "Capacity:\t{}\n", canonical(capacity)),
             None => w.write(1, "Capacity:\t<default>\n"),
         }
         let modes: Vec<&str> = spec["accessModes"]

@@ -137,12 +137,6 @@ pub fn int(value: &Value) -> i64 {
     value.as_i64().unwrap_or(0)
 }
 
-/// kubectl's `DescribePodTemplate`, until the shared pod template describer is merged.
-pub fn pod_template(template: &Value, w: &mut PrefixWriter) {
-    let _ = template;
-    w.write(0, "Pod Template:\n");
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
