@@ -12,6 +12,8 @@ mod replicationcontroller;
 mod statefulset;
 pub mod volumes;
 mod workload;
+#[cfg(test)]
+mod workload_fixtures;
 
 use super::Describer;
 use super::generic::Generic;
