@@ -89,13 +89,17 @@ pub fn run(args: DescribeArgs, ctx: &mut Context) -> Result<()> {
     };
     let described = ctx.block_on(describe_all(&client, subjects, settings))??;
     let mut printed = 0;
+    // kubectl reports a describer's error once however many objects failed with it.
+    let mut reported = std::collections::HashSet::new();
     for text in described {
         match text {
             Ok(text) if by_prefix => writeln!(ctx.out, "{text}")?,
             Ok(text) if printed == 0 => write!(ctx.out, "{text}")?,
             Ok(text) => write!(ctx.out, "\n\n{text}")?,
             Err(err) => {
-                errors.push(err);
+                if reported.insert(format!("{err:#}")) {
+                    errors.push(err);
+                }
                 continue;
             }
         }

@@ -154,13 +154,21 @@ pub fn since(value: &Value, now: jiff::Timestamp) -> String {
 }
 
 /// A LabelSelector as kubectl prints it (`metav1.FormatLabelSelector`): `app=web,tier in
-/// (a,b)`, requirements sorted by key and the values of each sorted, `<none>` for none or an
-/// empty one.
+/// (a,b)`, `<none>` for none or an empty one.
 pub fn label_selector(selector: &Value) -> String {
-    if selector.is_null() {
-        return "<none>".to_string();
+    let text = selector_string(selector);
+    if text.is_empty() {
+        "<none>".to_string()
+    } else {
+        text
     }
-    let mut parts: Vec<(&str, String)> = string_map(&selector["matchLabels"])
+}
+
+/// A LabelSelector as the selector it becomes prints itself (`LabelSelectorAsSelector`, then
+/// `String()`): requirements sorted by key, the values of `in`/`notin` sorted, and `""` for
+/// no selector or an empty one.
+pub fn selector_string(selector: &Value) -> String {
+    let mut requirements: Vec<(&str, String)> = string_map(&selector["matchLabels"])
         .into_iter()
         .map(|(k, v)| (k, format!("{k}={v}")))
         .collect();
@@ -177,22 +185,21 @@ pub fn label_selector(selector: &Value) -> String {
             .filter_map(Value::as_str)
             .collect();
         values.sort_unstable();
-        let part = match text(&expression["operator"]) {
+        let requirement = match text(&expression["operator"]) {
             "In" => format!("{key} in ({})", values.join(",")),
             "NotIn" => format!("{key} notin ({})", values.join(",")),
             "Exists" => key.to_string(),
             "DoesNotExist" => format!("!{key}"),
             other => format!("{key} {other} ({})", values.join(",")),
         };
-        parts.push((key, part));
+        requirements.push((key, requirement));
     }
-    if parts.is_empty() {
-        return "<none>".to_string();
-    }
-    // The selector sorts its requirements by key.
-    parts.sort_by(|a, b| a.0.cmp(b.0));
-    let parts: Vec<String> = parts.into_iter().map(|(_, part)| part).collect();
-    parts.join(",")
+    requirements.sort_by_key(|(key, _)| *key);
+    requirements
+        .into_iter()
+        .map(|(_, requirement)| requirement)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A `map[string]string` selector (a Service's, a ReplicationController's) as a string.
@@ -261,6 +268,15 @@ mod tests {
             ]})),
             "app=web,env,tier in (a,b),!x"
         );
+        assert_eq!(
+            label_selector(&json!({"matchLabels": {"z": "1"}, "matchExpressions": [
+                {"key": "a", "operator": "NotIn", "values": ["y", "x"]},
+            ]})),
+            "a notin (x,y),z=1"
+        );
+        assert_eq!(label_selector(&json!({})), "<none>");
+        assert_eq!(selector_string(&json!({})), "");
+        assert_eq!(selector_string(&Value::Null), "");
         assert_eq!(label_selector(&Value::Null), "<none>");
         assert_eq!(map_selector(&json!({"b": "2", "a": "1"})), "a=1,b=2");
     }

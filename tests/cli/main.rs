@@ -11,6 +11,7 @@ mod describe;
 mod describe_config;
 mod describe_network;
 mod describe_pod;
+mod describe_workloads;
 mod get;
 mod get_watch;
 mod resource;

@@ -2,10 +2,11 @@
 //! to stored objects, simulated one reconcile pass at a time.
 //!
 //! Every pass runs each controller once, in a fixed order (garbage collector, namespace,
-//! deployment, replicaset, statefulset, daemonset, job, scheduler and kubelet, then endpoints). A
+//! deployment, replicaset, statefulset, daemonset, cronjob, job, scheduler and kubelet, then endpoints). A
 //! controller reads the store, decides one step the way the real one would, and writes the
 //! result back with optimistic concurrency; a conflicting write is simply retried next pass.
 
+mod cronjob;
 mod daemonset;
 mod deployment;
 mod disruption;
@@ -18,6 +19,7 @@ mod namespace;
 mod pods;
 mod quota;
 mod replicaset;
+mod schedule;
 mod statefulset;
 mod util;
 mod volumes;
@@ -92,6 +94,7 @@ impl Controller {
         replicaset::reconcile(&ctx);
         statefulset::reconcile(&ctx);
         daemonset::reconcile(&ctx);
+        cronjob::reconcile(&ctx);
         job::reconcile(&ctx);
         pods::reconcile(&ctx, &mut sim);
         endpoints::reconcile(&ctx);
