@@ -9,6 +9,7 @@
 //! - `writer`: the indenting, tab-aligning [`PrefixWriter`].
 //! - `fields`: the pieces every describer shares (labels, annotations, times, quantities).
 //! - `events`: the Events section.
+//! - `quantity`: resource quantities, parsed and printed as Kubernetes prints them.
 //! - `generic`: kubectl's generic describer, for CRs and kinds without their own.
 //! - `kinds`: one module per kind, and the registry [`describer_for`].
 
@@ -16,6 +17,7 @@ pub mod events;
 pub mod fields;
 pub mod generic;
 pub mod kinds;
+pub mod quantity;
 pub mod writer;
 
 use anyhow::Result;

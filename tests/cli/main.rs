@@ -8,6 +8,7 @@ mod compare;
 mod config;
 mod connection;
 mod describe;
+mod describe_cluster;
 mod get;
 mod get_watch;
 mod resource;

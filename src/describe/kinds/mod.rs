@@ -1,11 +1,28 @@
 //! One describer per kind, keyed by API group and kind like kubectl's `describerMap`; every
 //! other kind (custom resources included) gets the generic describer.
 
+mod cluster_role;
+mod cluster_role_binding;
+mod rbac;
+mod role;
+mod role_binding;
+
 use super::Describer;
 use super::generic::Generic;
 
 /// (group, kind, describer), one line per kind, sorted by kind.
-static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[];
+static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
+    (RBAC, "ClusterRole", &cluster_role::ClusterRole),
+    (
+        RBAC,
+        "ClusterRoleBinding",
+        &cluster_role_binding::ClusterRoleBinding,
+    ),
+    (RBAC, "Role", &role::Role),
+    (RBAC, "RoleBinding", &role_binding::RoleBinding),
+];
+
+const RBAC: &str = "rbac.authorization.k8s.io";
 
 /// The describer for objects of `group` (empty for the core group) and `kind`.
 pub fn describer_for(group: &str, kind: &str) -> &'static dyn Describer {
