@@ -3,6 +3,8 @@
 
 mod cluster_role;
 mod cluster_role_binding;
+mod node;
+mod pod_requests;
 mod rbac;
 mod role;
 mod role_binding;
@@ -11,13 +13,11 @@ use super::Describer;
 use super::generic::Generic;
 
 /// (group, kind, describer), one line per kind, sorted by kind.
+#[rustfmt::skip]
 static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
     (RBAC, "ClusterRole", &cluster_role::ClusterRole),
-    (
-        RBAC,
-        "ClusterRoleBinding",
-        &cluster_role_binding::ClusterRoleBinding,
-    ),
+    (RBAC, "ClusterRoleBinding", &cluster_role_binding::ClusterRoleBinding),
+    ("", "Node", &node::Node),
     (RBAC, "Role", &role::Role),
     (RBAC, "RoleBinding", &role_binding::RoleBinding),
 ];
