@@ -102,3 +102,60 @@ mod rbac {
         assert_eq!(missing.code, Some(1));
     }
 }
+
+/// An HPA with every metric type and a scaling behavior (the status as a controller that
+/// could measure cpu would write it).
+const WEB_HPA: &str = r#"
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: cache}
+  maxReplicas: 5
+  metrics:
+  - {type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 80}}}
+  - {type: Resource, resource: {name: memory, target: {type: Utilization}}}
+  - {type: ContainerResource, containerResource: {name: cpu, container: app, target: {type: AverageValue, averageValue: "0.5"}}}
+  - {type: Pods, pods: {metric: {name: qps}, target: {type: AverageValue, averageValue: 1k}}}
+  - {type: Object, object: {metric: {name: hits}, describedObject: {kind: Service, name: web}, target: {type: Value, value: "10"}}}
+  - {type: External, external: {metric: {name: queue}, target: {type: AverageValue, averageValue: "30"}}}
+  behavior:
+    scaleUp:
+      stabilizationWindowSeconds: 0
+      policies: [{type: Pods, value: 4, periodSeconds: 15}, {type: Percent, value: 100, periodSeconds: 15}]
+    scaleDown:
+      selectPolicy: Min
+      policies: [{type: Percent, value: 10, periodSeconds: 60}]
+"#;
+
+mod hpa {
+    use super::*;
+
+    #[test]
+    fn the_fixture_hpa_is_described_like_kubectl() {
+        let (_server, sandbox) = cluster();
+        let out = describe_like_kubectl(&sandbox, &["describe", "hpa", "frontend", "-n", "shop"]);
+        assert!(out.contains("Reference:"), "{out}");
+        describe_like_kubectl(&sandbox, &["describe", "hpa", "-n", "shop", "--show-events=false"]);
+    }
+
+    #[test]
+    fn every_metric_type_is_described_like_kubectl() {
+        let (server, sandbox) = cluster();
+        server.create(WEB_HPA).expect("hpa");
+        let out = describe_like_kubectl(&sandbox, &["describe", "hpa", "web", "-n", "shop"]);
+        assert!(out.contains("  \"queue\" (target average value):"), "{out}");
+    }
+}
+
+mod node {
+    use super::*;
+
+    #[test]
+    fn nodes_are_described_like_kubectl() {
+        let (_server, sandbox) = cluster();
+        let out = describe_like_kubectl(&sandbox, &["describe", "node", "fake-node-1"]);
+        assert!(out.contains("Non-terminated Pods:"), "{out}");
+        describe_like_kubectl(&sandbox, &["describe", "nodes"]);
+    }
+}

@@ -3,6 +3,7 @@
 
 mod cluster_role;
 mod cluster_role_binding;
+mod horizontal_pod_autoscaler;
 mod node;
 mod pod_requests;
 mod rbac;
@@ -17,6 +18,7 @@ use super::generic::Generic;
 static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
     (RBAC, "ClusterRole", &cluster_role::ClusterRole),
     (RBAC, "ClusterRoleBinding", &cluster_role_binding::ClusterRoleBinding),
+    ("autoscaling", "HorizontalPodAutoscaler", &horizontal_pod_autoscaler::HorizontalPodAutoscaler),
     ("", "Node", &node::Node),
     (RBAC, "Role", &role::Role),
     (RBAC, "RoleBinding", &role_binding::RoleBinding),
