@@ -136,7 +136,77 @@ mod hpa {
         let (_server, sandbox) = cluster();
         let out = describe_like_kubectl(&sandbox, &["describe", "hpa", "frontend", "-n", "shop"]);
         assert!(out.contains("Reference:"), "{out}");
-        describe_like_kubectl(&sandbox, &["describe", "hpa", "-n", "shop", "--show-events=false"]);
+        describe_like_kubectl(
+            &sandbox,
+            &["describe", "hpa", "-n", "shop", "--show-events=false"],
+        );
+    }
+
+    /// The fake metrics pipeline: every pod uses half its request, so a 20% cpu target
+    /// scales the frontend up — limited to twice its size — and the HPA says so.
+    #[test]
+    fn an_hpa_with_resource_metrics_scales_and_is_described_like_kubectl() {
+        let (server, sandbox) = cluster();
+        server
+            .create(
+                "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: frontend-cpu, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: frontend}
+  minReplicas: 1
+  maxReplicas: 10
+  metrics:
+  - {type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 20}}}
+  - {type: Resource, resource: {name: memory, target: {type: AverageValue, averageValue: 64Mi}}}
+",
+            )
+            .expect("hpa");
+        server.controller().step(1);
+        let out =
+            describe_like_kubectl(&sandbox, &["describe", "hpa", "frontend-cpu", "-n", "shop"]);
+        assert!(
+            out.contains(
+                "  resource cpu on pods  (as a percentage of request):  50% (25m) / 20%\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "  resource memory on pods:                             16777216 / 64Mi\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "Deployment pods:                                       2 current / 4 desired\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("ScalingLimited  True    ScaleUpLimit"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "New size: 4; reason: cpu resource utilization (percentage of request) above target"
+            ),
+            "{out}"
+        );
+        server.controller().step(12);
+        describe_like_kubectl(&sandbox, &["describe", "hpa", "-n", "shop"]);
+    }
+
+    /// kubectl still prints the HPA when its events cannot be read, with `Events: <none>`.
+    #[test]
+    fn forbidden_events_leave_the_description() {
+        let (server, _) = cluster();
+        server.deny("viewer", "list", "events");
+        let sandbox = Sandbox::for_server(&server, &User::named("viewer"));
+        let out = describe_like_kubectl(&sandbox, &["describe", "hpa", "frontend", "-n", "shop"]);
+        assert!(out.ends_with("Events:           <none>\n"), "{out}");
+        describe_like_kubectl(&sandbox, &["describe", "hpa", "nope", "-n", "shop"]);
+        describe_like_kubectl(&sandbox, &["describe", "hpa", "fr", "-n", "shop"]);
     }
 
     #[test]
@@ -155,7 +225,88 @@ mod node {
     fn nodes_are_described_like_kubectl() {
         let (_server, sandbox) = cluster();
         let out = describe_like_kubectl(&sandbox, &["describe", "node", "fake-node-1"]);
+        assert!(
+            out.contains("Lease:\n  HolderIdentity:  fake-node-1\n"),
+            "{out}"
+        );
         assert!(out.contains("Non-terminated Pods:"), "{out}");
         describe_like_kubectl(&sandbox, &["describe", "nodes"]);
+        describe_like_kubectl(
+            &sandbox,
+            &["describe", "node", "fake-node-2", "--show-events=false"],
+        );
+    }
+
+    /// Forty pods with requests and limits (and an init container) spread over the two
+    /// nodes: the table, the percentages and the totals.
+    #[test]
+    fn a_node_with_many_pods_is_described_like_kubectl() {
+        let (server, sandbox) = cluster();
+        server
+            .create(
+                "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: busy, namespace: shop}
+spec:
+  replicas: 40
+  selector: {matchLabels: {app: busy}}
+  template:
+    metadata: {labels: {app: busy}}
+    spec:
+      initContainers:
+      - {name: setup, image: busybox, resources: {requests: {cpu: 700m, memory: 10Mi}}}
+      containers:
+      - name: app
+        image: nginx
+        resources: {requests: {cpu: 150m, memory: 300Mi}, limits: {cpu: \"1.5\", memory: 1Gi, example.com/gpu: \"1\"}}
+      - {name: side, image: nginx, resources: {requests: {cpu: 0.05, memory: 1G}}}
+",
+            )
+            .expect("deployment");
+        server.controller().step(6);
+        let out = describe_like_kubectl(&sandbox, &["describe", "node", "fake-node-1"]);
+        assert!(out.contains("700m (8%)"), "{out}");
+        describe_like_kubectl(&sandbox, &["describe", "node", "fake-node-2"]);
+    }
+
+    /// Pods the user may not list read `Pods: not authorized`; forbidden events leave the
+    /// Events section empty; a missing node is kubectl's NotFound.
+    #[test]
+    fn forbidden_and_missing_read_like_kubectl() {
+        let (server, _) = cluster();
+        server.deny("viewer", "list", "pods");
+        server.deny("viewer", "list", "events");
+        server.deny("viewer", "get", "leases");
+        let sandbox = Sandbox::for_server(&server, &User::named("viewer"));
+        let out = describe_like_kubectl(&sandbox, &["describe", "node", "fake-node-1"]);
+        assert!(
+            out.contains("Pods:                         not authorized\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Lease:              Failed to get lease: "),
+            "{out}"
+        );
+        describe_like_kubectl(&sandbox, &["describe", "node", "nope"]);
+        describe_like_kubectl(&sandbox, &["describe", "node", "fake"]);
+        let missing = run(sandbox.kz(), &["describe", "node", "nope"]);
+        assert_eq!(missing.code, Some(1));
+    }
+}
+
+mod crd {
+    use super::*;
+
+    /// kubectl has no describer for CustomResourceDefinitions: the generic one applies.
+    #[test]
+    fn crds_are_described_like_kubectl() {
+        let (_server, sandbox) = cluster();
+        let out = describe_like_kubectl(&sandbox, &["describe", "crd", "gizmos.example.org"]);
+        assert!(
+            out.starts_with("Name:         gizmos.example.org\n"),
+            "{out}"
+        );
+        describe_like_kubectl(&sandbox, &["describe", "crd"]);
+        describe_like_kubectl(&sandbox, &["describe", "crd", "nope.example.org"]);
     }
 }

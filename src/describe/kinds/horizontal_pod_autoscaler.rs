@@ -320,7 +320,9 @@ mod tests {
             ),
             warning(
                 "FailedComputeMetricsReplicas",
-                &format!("invalid metrics (1 invalid out of 1), first error is: failed to get memory resource metric value: {failed}"),
+                &format!(
+                    "invalid metrics (1 invalid out of 1), first error is: failed to get memory resource metric value: {failed}"
+                ),
                 12,
                 "2026-11-22T03:51:31Z",
                 "2026-11-22T03:54:31Z",
@@ -366,10 +368,7 @@ mod tests {
             },
         });
         let text = render(&hpa, Vec::new(), jiff::Timestamp::now());
-        let body = text
-            .split_once("Metrics:")
-            .expect("metrics")
-            .1;
+        let body = text.split_once("Metrics:").expect("metrics").1;
         // A line without a tab (the unknown metric type, "Behavior:") ends an alignment block.
         assert_eq!(
             body,

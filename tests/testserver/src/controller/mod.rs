@@ -2,8 +2,8 @@
 //! to stored objects, simulated one reconcile pass at a time.
 //!
 //! Every pass runs each controller once, in a fixed order (garbage collector, namespace,
-//! deployment, replicaset, statefulset, daemonset, job, scheduler and kubelet, then endpoints). A
-//! controller reads the store, decides one step the way the real one would, and writes the
+//! deployment, replicaset, statefulset, daemonset, job, horizontal pod autoscaler, scheduler
+//! and kubelet, node leases, then endpoints). A controller reads the store, decides one step the way the real one would, and writes the
 //! result back with optimistic concurrency; a conflicting write is simply retried next pass.
 
 mod daemonset;
@@ -12,8 +12,10 @@ mod endpoints;
 mod gc;
 pub mod hash;
 mod history;
+mod hpa;
 mod job;
 mod namespace;
+mod node_lease;
 mod pods;
 mod replicaset;
 mod statefulset;
@@ -90,7 +92,9 @@ impl Controller {
         statefulset::reconcile(&ctx);
         daemonset::reconcile(&ctx);
         job::reconcile(&ctx);
+        hpa::reconcile(&ctx);
         pods::reconcile(&ctx, &mut sim);
+        node_lease::reconcile(&ctx);
         endpoints::reconcile(&ctx);
     }
 
