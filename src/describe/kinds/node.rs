@@ -130,12 +130,21 @@ impl Describer for Node {
             Some(Err(err)) if error::reason(err) == Some(Reason::Forbidden) => {
                 w.write(0, "Pods:\tnot authorized\n");
             }
-            Some(Err(err)) => return Err(anyhow::anyhow!("{}", error_text(err))),
+            // Any other failure fails the description, as kubectl's does.
+            Some(Err(err)) => {
+                return Err(match error::server_error(err) {
+                    Some(server) => server.clone().into(),
+                    None => anyhow::anyhow!("{}", error::describe_chain(err)),
+                });
+            }
             None => w.write(0, "Pods:\tnot authorized\n"),
         }
         // kubectl shows the events even when neither request could be answered (then none).
         if let Some(by_uid) = &fetched.events {
-            let mut events: Vec<Value> = by_uid.as_ref().map(Vec::clone).unwrap_or_default();
+            let mut events: Vec<Value> = match by_uid {
+                Ok(events) => events.clone(),
+                Err(_) => Vec::new(),
+            };
             events.extend(fetched.items(EVENTS_BY_NAME).iter().cloned());
             describe_events(&events, settings.now, w);
         }
