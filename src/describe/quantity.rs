@@ -7,6 +7,9 @@
 //! finer than that.
 
 use std::cmp::Ordering;
+use std::fmt;
+
+use serde_json::Value;
 
 /// Nano-units in one unit.
 const NANOS: i128 = 1_000_000_000;
@@ -127,6 +130,21 @@ impl Quantity {
         .canonical()
     }
 
+    /// A quantity field of an object: a string or a number; zero when missing or invalid.
+    pub fn of(value: &Value) -> Quantity {
+        match value {
+            Value::String(text) => Quantity::parse(text).unwrap_or_else(Quantity::zero),
+            Value::Number(number) => {
+                Quantity::parse(&number.to_string()).unwrap_or_else(Quantity::zero)
+            }
+            _ => Quantity::zero(),
+        }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.nanos == 0
+    }
+
     /// The canonical text, as Go's `Quantity.String` prints it.
     pub fn canonical(&self) -> String {
         if self.nanos == 0 {
@@ -170,10 +188,42 @@ impl PartialEq for Quantity {
     }
 }
 
+impl Default for Quantity {
+    fn default() -> Self {
+        Quantity::zero()
+    }
+}
+
+impl Eq for Quantity {}
+
 impl PartialOrd for Quantity {
     fn partial_cmp(&self, other: &Quantity) -> Option<Ordering> {
-        Some(self.nanos.cmp(&other.nanos))
+        Some(self.cmp(other))
     }
+}
+
+impl Ord for Quantity {
+    fn cmp(&self, other: &Quantity) -> Ordering {
+        self.nanos.cmp(&other.nanos)
+    }
+}
+
+impl fmt::Display for Quantity {
+    /// The canonical form.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.canonical())
+    }
+}
+
+/// `part` as a percentage of `whole`, as kubectl computes it: `int64(float64(part) /
+/// float64(whole) * 100)`. Go turns the infinity or NaN of a zero `whole` into the smallest
+/// int64 on amd64, and so does this.
+pub fn percent(part: i128, whole: i128) -> i64 {
+    if whole == 0 {
+        return i64::MIN;
+    }
+    // Float arithmetic is the point here: kubectl's percentages are float64 arithmetic.
+    (part as f64 / whole as f64 * 100.0) as i64
 }
 
 /// `text`'s canonical form, or `text` itself when it is no quantity.
@@ -237,6 +287,51 @@ fn ceil_div(a: i128, b: i128) -> i128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantities_print_in_canonical_form() {
+        for (given, shown) in [
+            ("0", "0"),
+            ("100m", "100m"),
+            ("0.5", "500m"),
+            ("1.5", "1500m"),
+            ("1000", "1k"),
+            ("32Gi", "32Gi"),
+            ("2048Ki", "2Mi"),
+            ("1025Ki", "1025Ki"),
+            ("0.5Gi", "512Mi"),
+            ("0.5Ki", "512"),
+            ("1.5Gi", "1536Mi"),
+            ("12e3", "12e3"),
+            ("1e3", "1e3"),
+            ("1n", "1n"),
+            ("0.1n", "1n"),
+            ("-100m", "-100m"),
+            ("110", "110"),
+        ] {
+            assert_eq!(
+                Quantity::parse(given).expect(given).to_string(),
+                shown,
+                "{given}"
+            );
+        }
+        assert_eq!(Quantity::of(&serde_json::json!(2)).to_string(), "2");
+        assert!(Quantity::of(&Value::Null).is_zero());
+    }
+
+    #[test]
+    fn sums_keep_the_first_format_and_percentages_truncate() {
+        let q = |s: &str| Quantity::parse(s).expect(s);
+        assert_eq!(q("32Mi").add(&q("32Mi")).to_string(), "64Mi");
+        let cpu = q("50m").add(&q("1"));
+        assert_eq!(
+            (cpu.to_string(), cpu.milli_value(), cpu.value()),
+            ("1050m".to_string(), 1050, 2)
+        );
+        assert_eq!(percent(100, 8000), 1);
+        assert_eq!(percent(50, 8000), 0);
+        assert_eq!(percent(0, 0), i64::MIN);
+    }
 
     #[test]
     fn whole_numbers_are_written_in_a_quantitys_format_like_go() {

@@ -8,6 +8,7 @@ mod compare;
 mod config;
 mod connection;
 mod describe;
+mod describe_cluster;
 mod describe_config;
 mod describe_network;
 mod describe_pod;

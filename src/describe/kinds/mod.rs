@@ -1,6 +1,8 @@
 //! One describer per kind, keyed by API group and kind like kubectl's `describerMap`; every
 //! other kind (custom resources included) gets the generic describer.
 
+mod cluster_role;
+mod cluster_role_binding;
 mod configmap;
 mod cronjob;
 mod daemonset;
@@ -8,6 +10,7 @@ mod deployment;
 mod endpoints;
 mod endpointslice;
 mod errors;
+mod horizontal_pod_autoscaler;
 mod ingress;
 mod ingressclass;
 mod job;
@@ -15,15 +18,20 @@ mod namespace;
 #[cfg(test)]
 mod network_fixtures;
 mod networkpolicy;
+mod node;
 mod persistentvolume;
 mod persistentvolumeclaim;
 mod pod;
+mod pod_requests;
 pub mod pod_template;
 mod poddisruptionbudget;
 mod priorityclass;
+mod rbac;
 mod replicaset;
 mod replicationcontroller;
 mod resourcequota;
+mod role;
+mod role_binding;
 mod secret;
 mod service;
 mod serviceaccount;
@@ -43,18 +51,22 @@ use super::generic::Generic;
 /// (group, kind, describer), one line per kind, sorted by kind.
 #[rustfmt::skip]
 static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
+    ("rbac.authorization.k8s.io", "ClusterRole", &cluster_role::ClusterRole),
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding", &cluster_role_binding::ClusterRoleBinding),
     ("", "ConfigMap", &configmap::ConfigMap),
     ("batch", "CronJob", &cronjob::CronJob),
     ("apps", "DaemonSet", &daemonset::DaemonSet),
     ("apps", "Deployment", &deployment::Deployment),
     ("discovery.k8s.io", "EndpointSlice", &endpointslice::EndpointSlice),
     ("", "Endpoints", &endpoints::Endpoints),
+    ("autoscaling", "HorizontalPodAutoscaler", &horizontal_pod_autoscaler::HorizontalPodAutoscaler),
     ("networking.k8s.io", "Ingress", &ingress::Ingress),
     ("networking.k8s.io", "IngressClass", &ingressclass::IngressClass),
     ("batch", "Job", &job::Job),
     ("", "LimitRange", &resourcequota::LimitRange),
     ("", "Namespace", &namespace::Namespace),
     ("networking.k8s.io", "NetworkPolicy", &networkpolicy::NetworkPolicy),
+    ("", "Node", &node::Node),
     ("", "PersistentVolume", &persistentvolume::PersistentVolume),
     ("", "PersistentVolumeClaim", &persistentvolumeclaim::PersistentVolumeClaim),
     ("", "Pod", &pod::Pod),
@@ -63,6 +75,8 @@ static DESCRIBERS: &[(&str, &str, &(dyn Describer + 'static))] = &[
     ("apps", "ReplicaSet", &replicaset::ReplicaSet),
     ("", "ReplicationController", &replicationcontroller::ReplicationController),
     ("", "ResourceQuota", &resourcequota::ResourceQuota),
+    ("rbac.authorization.k8s.io", "Role", &role::Role),
+    ("rbac.authorization.k8s.io", "RoleBinding", &role_binding::RoleBinding),
     ("", "Secret", &secret::Secret),
     ("", "Service", &service::Service),
     ("", "ServiceAccount", &serviceaccount::ServiceAccount),

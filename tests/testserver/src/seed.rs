@@ -80,12 +80,25 @@ pub fn create_system(shared: &Shared) -> Result<()> {
             .to_string();
         node["kind"] = json!("Node");
         node["apiVersion"] = json!("v1");
+        refresh_node_conditions(&mut node);
         shared
             .store
             .create(&ObjectKey::new("", "nodes", "", &name), node)
             .map_err(|e| anyhow::anyhow!("creating node {name}: {e}"))?;
     }
     Ok(())
+}
+
+/// The recorded node's conditions as its kubelet would report them on a node that just
+/// registered: every heartbeat and transition now.
+fn refresh_node_conditions(node: &mut Value) {
+    let now = format_time(jiff::Timestamp::now());
+    if let Some(conditions) = node["status"]["conditions"].as_array_mut() {
+        for condition in conditions {
+            condition["lastHeartbeatTime"] = json!(now);
+            condition["lastTransitionTime"] = json!(now);
+        }
+    }
 }
 
 /// The `kubernetes` Service in `default` and its endpoints: the API server itself.

@@ -2,8 +2,9 @@
 //! to stored objects, simulated one reconcile pass at a time.
 //!
 //! Every pass runs each controller once, in a fixed order (garbage collector, namespace,
-//! deployment, replicaset, statefulset, daemonset, cronjob, job, scheduler and kubelet, then endpoints). A
-//! controller reads the store, decides one step the way the real one would, and writes the
+//! deployment, replicaset, statefulset, daemonset, cronjob, job, horizontal pod autoscaler,
+//! scheduler and kubelet, node leases, endpoints, then volumes, quotas and disruption budgets).
+//! A controller reads the store, decides one step the way the real one would, and writes the
 //! result back with optimistic concurrency; a conflicting write is simply retried next pass.
 
 mod cronjob;
@@ -14,8 +15,10 @@ mod endpoints;
 mod gc;
 pub mod hash;
 mod history;
+mod hpa;
 mod job;
 mod namespace;
+mod node_lease;
 mod pods;
 mod quota;
 mod replicaset;
@@ -96,7 +99,9 @@ impl Controller {
         daemonset::reconcile(&ctx);
         cronjob::reconcile(&ctx);
         job::reconcile(&ctx);
+        hpa::reconcile(&ctx);
         pods::reconcile(&ctx, &mut sim);
+        node_lease::reconcile(&ctx);
         endpoints::reconcile(&ctx);
         volumes::reconcile(&ctx);
         quota::reconcile(&ctx);
