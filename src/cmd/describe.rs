@@ -93,9 +93,19 @@ pub fn run(args: DescribeArgs, ctx: &mut Context) -> Result<()> {
     let mut reported = std::collections::HashSet::new();
     for text in described {
         match text {
-            Ok(text) if by_prefix => writeln!(ctx.out, "{text}")?,
-            Ok(text) if printed == 0 => write!(ctx.out, "{text}")?,
-            Ok(text) => write!(ctx.out, "\n\n{text}")?,
+            Ok(Described { text, warning }) => {
+                if by_prefix {
+                    writeln!(ctx.out, "{text}")?;
+                } else if printed == 0 {
+                    write!(ctx.out, "{text}")?;
+                } else {
+                    write!(ctx.out, "\n\n{text}")?;
+                }
+                if let Some(warning) = warning {
+                    ctx.flush()?;
+                    ctx.err.line(warning);
+                }
+            }
             Err(err) => {
                 if reported.insert(format!("{err:#}")) {
                     errors.push(err);
@@ -275,7 +285,7 @@ async fn describe_all(
     client: &ApiClient,
     subjects: Vec<Subject>,
     settings: Settings,
-) -> Result<Vec<Result<String>>> {
+) -> Result<Vec<Result<Described>>> {
     let permits = Arc::new(Semaphore::new(CONCURRENT_OBJECTS));
     let mut tasks = Vec::with_capacity(subjects.len());
     for subject in subjects {
@@ -296,9 +306,21 @@ async fn describe_all(
     Ok(texts)
 }
 
+/// One object's description, and what kz has to say about it that kubectl leaves unsaid.
+struct Described {
+    text: String,
+    /// Its events could not be read: kubectl prints `Events:  <none>` as if there were none
+    /// (and so does kz, on stdout); kz also says why, on stderr.
+    warning: Option<String>,
+}
+
 /// One object's description: its extra requests and its events fetched concurrently, then
 /// the text.
-async fn describe_one(client: &ApiClient, subject: Subject, settings: Settings) -> Result<String> {
+async fn describe_one(
+    client: &ApiClient,
+    subject: Subject,
+    settings: Settings,
+) -> Result<Described> {
     let Subject { rt, object } = subject;
     let describer = describe::describer_for(&rt.group, &rt.kind);
     let fetches = describer.fetches(&object);
@@ -325,7 +347,17 @@ async fn describe_one(client: &ApiClient, subject: Subject, settings: Settings) 
             Err(join) => Err(anyhow::anyhow!("fetching events failed: {join}")),
         });
     }
-    describe::render(describer, &object, &fetched, &settings)
+    let warning = match &fetched.events {
+        Some(Err(err)) => Some(format!(
+            "warning: the events of {}/{} could not be read: {}",
+            crate::print::kind_label(&rt),
+            object["metadata"]["name"].as_str().unwrap_or_default(),
+            error::message(err).trim_start_matches("error: ")
+        )),
+        _ => None,
+    };
+    let text = describe::render(describer, &object, &fetched, &settings)?;
+    Ok(Described { text, warning })
 }
 
 /// The answer to one extra request: a whole List (every page), or one object.

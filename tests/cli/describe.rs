@@ -8,7 +8,9 @@ use crate::support::{Sandbox, run};
 /// normalised only when they differ), and returns kz's stdout.
 #[track_caller]
 pub fn describe_like_kubectl(sandbox: &Sandbox, args: &[&str]) -> String {
-    let kz = run(sandbox.kz(), args);
+    let mut kz = run(sandbox.kz(), args);
+    // kz says why events are missing where kubectl prints `<none>` and says nothing.
+    kz.stderr = without_event_warnings(&kz.stderr);
     if let Some(kubectl) = sandbox.kubectl() {
         let kubectl = run(kubectl, args);
         if kz != kubectl {
@@ -26,6 +28,16 @@ pub fn describe_like_kubectl(sandbox: &Sandbox, args: &[&str]) -> String {
         }
     }
     kz.stdout
+}
+
+/// `stderr` without kz's `warning: the events of … could not be read` lines.
+pub fn without_event_warnings(stderr: &str) -> String {
+    stderr
+        .split_inclusive('\n')
+        .filter(|line| {
+            !(line.starts_with("warning: the events of ") && line.contains(" could not be read: "))
+        })
+        .collect()
 }
 
 /// Every duration-like word (`5s`, `3m2s`, `<unknown>` stays) becomes `AGE`, and runs of

@@ -240,4 +240,14 @@ fn forbidden_events_leave_the_section_out_like_kubectl() {
         out.ends_with("\nEvents:                      <none>\n"),
         "{out}"
     );
+    // kubectl says nothing more; kz says on stderr why the events are missing.
+    let kz = crate::support::run(sandbox.kz(), &["describe", "pod", "cache-0", "-n", "shop"]);
+    assert_eq!(kz.code, Some(0));
+    assert!(
+        kz.stderr.starts_with(
+            "warning: the events of pod/cache-0 could not be read: Error from server (Forbidden): events is forbidden: User \"viewer\" cannot list resource \"events\""
+        ),
+        "{}",
+        kz.stderr
+    );
 }
