@@ -226,6 +226,20 @@ pub fn go_list(value: &Value) -> String {
     format!("[{}]", items.join(" "))
 }
 
+/// A whole number field, 0 when missing (Go's zero value).
+pub fn int(value: &Value) -> i64 {
+    value.as_i64().unwrap_or(0)
+}
+
+/// kubectl's `printBool`: `True` / `False` (missing is false).
+pub fn go_bool(value: Option<bool>) -> &'static str {
+    if value.unwrap_or(false) {
+        "True"
+    } else {
+        "False"
+    }
+}
+
 /// A `metav1.Time` as kubectl formats it with `Format(time.RFC1123Z)`: a missing one is Go's
 /// zero time, `Mon, 01 Jan 0001 00:00:00 +0000`.
 pub fn rfc1123z_or_zero(value: &Value) -> String {

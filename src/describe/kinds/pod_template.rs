@@ -8,8 +8,11 @@
 
 use serde_json::Value;
 
+/// Shared with the other describers (they were first written here).
+pub use crate::describe::fields::{go_bool, go_list, int, rfc1123z_or_zero as go_time};
+
 use crate::describe::PrefixWriter;
-use crate::describe::fields::{annotations, go_value, label_selector, labels, rfc1123z, text};
+use crate::describe::fields::{annotations, label_selector, labels, text};
 use crate::describe::quantity::{Quantity, canonical};
 use crate::print::gofmt::quote;
 use crate::put;
@@ -580,11 +583,6 @@ pub fn describe_topology_spread_constraints(
     }
 }
 
-/// An integer field, 0 when missing (Go's zero value).
-pub fn int(value: &Value) -> i64 {
-    value.as_i64().unwrap_or(0)
-}
-
 /// An int-or-string field (a port by number or by name).
 fn int_or_string(value: &Value) -> String {
     match value {
@@ -592,29 +590,6 @@ fn int_or_string(value: &Value) -> String {
         Value::Number(n) => n.to_string(),
         _ => "0".to_string(),
     }
-}
-
-/// A list as Go's `%v` prints a `[]string`: `[a b c]`.
-pub fn go_list(value: &Value) -> String {
-    let parts: Vec<String> = items(value).iter().map(go_value).collect();
-    format!("[{}]", parts.join(" "))
-}
-
-/// kubectl's `printBool`: `True` / `False`.
-pub fn go_bool(value: Option<bool>) -> &'static str {
-    if value.unwrap_or(false) {
-        "True"
-    } else {
-        "False"
-    }
-}
-
-/// A time as `time.Format(time.RFC1123Z)` prints it; a missing one is Go's zero time.
-pub fn go_time(value: &Value) -> String {
-    if value.as_str().is_none_or(str::is_empty) {
-        return "Mon, 01 Jan 0001 00:00:00 +0000".to_string();
-    }
-    rfc1123z(value)
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 use anyhow::anyhow;
 use serde_json::Value;
 
+pub use crate::describe::fields::int;
+
 use super::super::events::describe_events;
 use super::super::fields::text;
 use super::super::{Fetch, Fetched, PrefixWriter, Settings};
@@ -130,11 +132,6 @@ pub fn int_or_string(value: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
-}
-
-/// A whole number field, or 0 when missing (Go's zero value).
-pub fn int(value: &Value) -> i64 {
-    value.as_i64().unwrap_or(0)
 }
 
 #[cfg(test)]

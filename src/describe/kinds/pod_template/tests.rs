@@ -1,3 +1,4 @@
+use crate::describe::fields::rfc1123z;
 use serde_json::{Value, json};
 
 use super::*;
