@@ -249,12 +249,13 @@ async fn scale_all(
         return Ok(fetched.iter().map(|_| Ok(())).collect());
     }
     let permits = Arc::new(Semaphore::new(CONCURRENT_OBJECTS));
+    let options = Arc::new(options.clone());
     let mut tasks = Vec::with_capacity(fetched.len());
     for Fetched { subject, .. } in fetched {
         let client = client.clone();
         let permits = Arc::clone(&permits);
         let subject = subject.clone();
-        let options = options.clone();
+        let options = Arc::clone(&options);
         let progress = progress.clone();
         tasks.push(tokio::spawn(async move {
             let _permit = permits.acquire_owned().await;
@@ -355,9 +356,8 @@ mod tests {
     use crate::cli::{Cli, Command};
 
     fn options(args: &[&str]) -> Result<Options> {
-        let cli: Cli = crate::cli::try_parse_from(
-            ["kz", "scale"].into_iter().chain(args.iter().copied()),
-        )?;
+        let cli: Cli =
+            crate::cli::try_parse_from(["kz", "scale"].into_iter().chain(args.iter().copied()))?;
         let Command::Scale(args) = cli.command else {
             panic!("not a scale command");
         };

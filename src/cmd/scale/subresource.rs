@@ -41,7 +41,9 @@ impl Precondition {
         if let Some(expected) = self.replicas
             && expected != replicas
         {
-            return Err(anyhow!("Expected replicas to be {expected}, was {replicas}"));
+            return Err(anyhow!(
+                "Expected replicas to be {expected}, was {replicas}"
+            ));
         }
         let version = scale["metadata"]["resourceVersion"].as_str().unwrap_or("");
         if let Some(expected) = &self.resource_version
