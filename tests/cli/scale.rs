@@ -4,7 +4,7 @@
 
 use kz_testserver::{Fault, ObjectKey, TestServer, User};
 
-use crate::support::{Run, Sandbox, run};
+use crate::support::{Run, Sandbox, fixture_stdout, run};
 
 /// A ReplicaSet and a ReplicationController of their own (the seeded cluster's only
 /// ReplicaSet belongs to a Deployment).
@@ -180,6 +180,18 @@ fn every_scalable_kind_scales_through_its_scale_subresource() {
         assert_eq!(side.replicas("", "replicationcontrollers", "legacy"), 4);
         assert_eq!(side.replicas("example.org", "gizmos", "sprocket"), 4);
     });
+}
+
+#[test]
+fn the_custom_resource_scales_as_kubectl_1_33_recorded() {
+    // The recorded output, for where kubectl is not installed.
+    let side = Side::start(true, &User::admin());
+    let run = run(
+        side.sandbox.kz(),
+        &["scale", "gizmo/sprocket", "--replicas=4", "-n", "shop"],
+    );
+    assert_eq!(run.success(), fixture_stdout("scale-gizmo.txt"));
+    assert_eq!(side.replicas("example.org", "gizmos", "sprocket"), 4);
 }
 
 #[test]
