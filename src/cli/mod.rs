@@ -4,6 +4,7 @@
 mod describe;
 mod get;
 mod print;
+mod scale;
 mod values;
 
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 pub use describe::DescribeArgs;
 pub use get::GetArgs;
 pub use print::PrintArgs;
+pub use scale::{DryRun, ScaleArgs};
 pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
 
 /// kz's command line: the derived definition, with every boolean flag taking kubectl's
@@ -199,6 +201,9 @@ pub enum Command {
 
     /// Show details of a specific resource or group of resources.
     Describe(DescribeArgs),
+
+    /// Set a new size for a deployment, replica set, replication controller or stateful set.
+    Scale(Box<ScaleArgs>),
 
     /// Print the client and server version information.
     Version(VersionArgs),

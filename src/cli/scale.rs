@@ -1,0 +1,91 @@
+//! `kz scale`: kubectl's flags, parsed. `cmd::scale` validates them into options.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::PrintArgs;
+
+/// Set a new size for a deployment, replica set, replication controller, stateful set, or
+/// any custom resource with a scale subresource.
+#[derive(Debug, Clone, Default, Args)]
+#[command(
+    after_help = "Examples:\n  kz scale --replicas=3 deploy/web\n  kz scale --current-replicas=2 --replicas=3 deploy/web\n  kz scale --replicas=0 deploy,sts -l app=web\n  kz scale --replicas=5 --timeout=2m statefulset/db"
+)]
+pub struct ScaleArgs {
+    /// TYPE NAME ..., or TYPE/NAME ...
+    #[arg(value_name = "TYPE[/NAME]")]
+    pub args: Vec<String>,
+
+    /// The new desired number of replicas. Required.
+    #[arg(long, value_name = "COUNT", allow_hyphen_values = true)]
+    pub replicas: Option<i64>,
+
+    /// Precondition for current size: the current size must match this value in order to
+    /// scale. -1 (default) for no condition.
+    #[arg(long, value_name = "COUNT", default_value_t = -1, allow_hyphen_values = true)]
+    pub current_replicas: i64,
+
+    /// Precondition for resource version: the current resource version must match this
+    /// value in order to scale.
+    #[arg(long, value_name = "VERSION")]
+    pub resource_version: Option<String>,
+
+    /// How long to wait until the status reaches the new size (1s, 2m, 3h); 0 does not wait.
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_timeout)]
+    pub timeout: Duration,
+
+    /// Files, directories, URLs or "-" (stdin) with the objects to scale.
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filenames: Vec<PathBuf>,
+
+    /// Read directories given with -f recursively.
+    #[arg(short = 'R', long)]
+    pub recursive: bool,
+
+    /// Label selector (=, ==, !=, in, notin, exists, !key).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Select all resources in the namespace of the specified resource types.
+    #[arg(long)]
+    pub all: bool,
+
+    /// none: scale; client: only print what would be scaled; server: let the server check
+    /// the change without keeping it.
+    #[arg(long, value_name = "STRATEGY", default_value = "none")]
+    pub dry_run: String,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
+}
+
+/// `--dry-run`: whether the change is made, and who pretends to make it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DryRun {
+    #[default]
+    None,
+    Client,
+    Server,
+}
+
+impl DryRun {
+    /// `none`, `client` or `server`, with kubectl's message for anything else (checked by the
+    /// command, so the message is kubectl's rather than the parser's).
+    pub fn parse(text: &str) -> anyhow::Result<DryRun> {
+        match text {
+            "none" => Ok(DryRun::None),
+            "client" => Ok(DryRun::Client),
+            "server" => Ok(DryRun::Server),
+            _ => anyhow::bail!(
+                "Invalid dry-run value ({text}). Must be \"none\", \"server\", or \"client\"."
+            ),
+        }
+    }
+}
+
+/// `--timeout`: a Go duration (`30s`, `2m`, `1h30m`); `0` means no wait.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    super::parse_go_duration(text).ok_or_else(|| format!("time: invalid duration {text:?}"))
+}
