@@ -4,6 +4,7 @@
 mod describe;
 mod get;
 mod print;
+pub mod rollout;
 mod values;
 
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 pub use describe::DescribeArgs;
 pub use get::GetArgs;
 pub use print::PrintArgs;
+pub use rollout::RolloutCommand;
 pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
 
 /// kz's command line: the derived definition, with every boolean flag taking kubectl's
@@ -199,6 +201,10 @@ pub enum Command {
 
     /// Show details of a specific resource or group of resources.
     Describe(DescribeArgs),
+
+    /// Manage the rollout of one or many resources.
+    #[command(subcommand)]
+    Rollout(RolloutCommand),
 
     /// Print the client and server version information.
     Version(VersionArgs),

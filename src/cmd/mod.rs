@@ -5,6 +5,7 @@ pub mod api_versions;
 pub mod config;
 pub mod describe;
 pub mod get;
+pub mod rollout;
 pub mod version;
 
 use anyhow::Result;
@@ -16,6 +17,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
     match command {
         Command::Get(args) => get::run(*args, ctx),
         Command::Describe(args) => describe::run(args, ctx),
+        Command::Rollout(command) => rollout::run(command, ctx),
         Command::Version(args) => version::run(args, ctx),
         Command::ApiResources(args) => api_resources::run(args, ctx),
         Command::ApiVersions => api_versions::run(ctx),
