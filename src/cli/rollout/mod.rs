@@ -1,6 +1,7 @@
 //! `kz rollout …`: kubectl's subcommands and flags, parsed; `cmd::rollout` runs them.
 
 mod history;
+mod objects;
 mod pause;
 mod restart;
 mod status;
@@ -9,6 +10,7 @@ mod undo;
 use clap::Subcommand;
 
 pub use history::HistoryArgs;
+pub use objects::{FIELD_MANAGER, ObjectArgs};
 pub use pause::{PauseArgs, ResumeArgs};
 pub use restart::RestartArgs;
 pub use status::StatusArgs;

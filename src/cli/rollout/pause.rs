@@ -1,17 +1,34 @@
-//! `kz rollout pause`: kubectl's flags. (To be written.)
+//! `kz rollout pause` and `resume`: kubectl's flags.
 
 use clap::Args;
 
-#[derive(Debug, Clone, Default, Args)]
+use super::objects::{FIELD_MANAGER, ObjectArgs};
+use crate::cli::PrintArgs;
+
+/// Mark the provided resource as paused.
+#[derive(Debug, Clone, Args)]
 pub struct PauseArgs {
-    /// TYPE NAME, or TYPE/NAME ...
-    #[arg(value_name = "TYPE[/NAME]")]
-    pub args: Vec<String>,
+    #[command(flatten)]
+    pub objects: ObjectArgs,
+
+    /// Name of the manager used to track field ownership.
+    #[arg(long, value_name = "NAME", default_value = FIELD_MANAGER)]
+    pub field_manager: String,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
 }
 
-#[derive(Debug, Clone, Default, Args)]
+/// Resume a paused resource.
+#[derive(Debug, Clone, Args)]
 pub struct ResumeArgs {
-    /// TYPE NAME, or TYPE/NAME ...
-    #[arg(value_name = "TYPE[/NAME]")]
-    pub args: Vec<String>,
+    #[command(flatten)]
+    pub objects: ObjectArgs,
+
+    /// Name of the manager used to track field ownership.
+    #[arg(long, value_name = "NAME", default_value = FIELD_MANAGER)]
+    pub field_manager: String,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
 }

@@ -1,6 +1,9 @@
 //! `kz rollout`: status, history, undo, restart, pause, resume.
 
 mod history;
+mod objects;
+mod output;
+mod patch;
 mod pause;
 mod restart;
 mod status;
@@ -17,7 +20,7 @@ pub fn run(command: RolloutCommand, ctx: &mut Context) -> Result<()> {
         RolloutCommand::History(args) => history::run(args, ctx),
         RolloutCommand::Undo(args) => undo::run(args, ctx),
         RolloutCommand::Restart(args) => restart::run(args, ctx),
-        RolloutCommand::Pause(args) => pause::run(args, ctx, true),
+        RolloutCommand::Pause(args) => pause::run(args, ctx),
         RolloutCommand::Resume(args) => pause::run_resume(args, ctx),
     }
 }

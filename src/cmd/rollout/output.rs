@@ -1,0 +1,62 @@
+//! How `rollout` subcommands print the objects they acted on: `deployment.apps/web paused`
+//! by default, or the object through the shared printers for `-o` (kubectl's PrintFlags with
+//! an operation, which have no table printers).
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+use serde_json::Value;
+
+use crate::cli::PrintArgs;
+use crate::discovery::ResourceType;
+use crate::print::format::OutputFormat;
+use crate::print::printer::{PrintOptions, Printer, kind_label};
+
+/// The formats kubectl's rollout subcommands accept.
+const FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
+
+/// `-o` and its flags, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    options: PrintOptions,
+}
+
+impl Output {
+    pub fn from_args(args: &PrintArgs) -> Result<Output> {
+        let options = args.to_options()?;
+        let typed = args.output.as_ref().map(|output| output.name);
+        if let (OutputFormat::Wide | OutputFormat::CustomColumns { .. }, Some(name)) =
+            (&options.format, typed)
+        {
+            bail!(
+                "unable to match a printer suitable for the output format {name:?}, allowed formats are: {FORMATS}"
+            );
+        }
+        Ok(Output { options })
+    }
+
+    /// Whether `-o` was left out: the name and what was done are printed.
+    pub fn is_default(&self) -> bool {
+        self.options.format == OutputFormat::Table
+    }
+
+    /// Prints one object `operation` was done to.
+    pub fn print(
+        &self,
+        rt: &ResourceType,
+        object: Value,
+        operation: &str,
+        out: &mut impl Write,
+    ) -> Result<()> {
+        if self.is_default() {
+            let name = object["metadata"]["name"].as_str().unwrap_or_default();
+            writeln!(out, "{}/{name} {operation}", kind_label(rt))?;
+            return Ok(());
+        }
+        let mut printer = Printer::new(&self.options, true)?;
+        printer.begin(rt, false);
+        printer.object(rt, object, out)?;
+        printer.end(rt)?;
+        printer.finish(out)
+    }
+}

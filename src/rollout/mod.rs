@@ -1,0 +1,7 @@
+//! What `kz rollout` does to workloads, apart from the requests: kubectl's polymorphic
+//! helpers for the kinds it supports.
+//!
+//! - `change`: the patches `pause`, `resume` and `restart` send (kubectl's ObjectPauser,
+//!   ObjectResumer and ObjectRestarter), or why an object cannot take them.
+
+pub mod change;
