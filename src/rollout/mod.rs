@@ -3,5 +3,7 @@
 //!
 //! - `change`: the patches `pause`, `resume` and `restart` send (kubectl's ObjectPauser,
 //!   ObjectResumer and ObjectRestarter), or why an object cannot take them.
+//! - `history`: revisions from ReplicaSets and ControllerRevisions, and their texts.
 
 pub mod change;
+pub mod history;

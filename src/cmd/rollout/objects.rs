@@ -154,3 +154,20 @@ pub async fn list(
 fn fill_type(object: &mut Value, rt: &ResourceType) {
     crate::print::objects::TypeDefaults::for_page(rt, &Value::Null).fill(object);
 }
+
+/// A namespaced `apps/v1` type the rollout helpers read without asking discovery
+/// (ReplicaSets, ControllerRevisions), as kubectl's typed clients do.
+pub fn apps_v1(resource: &str, kind: &str) -> ResourceType {
+    ResourceType {
+        group: "apps".to_owned(),
+        version: "v1".to_owned(),
+        resource: resource.to_owned(),
+        singular: kind.to_lowercase(),
+        kind: kind.to_owned(),
+        namespaced: true,
+        verbs: Vec::new(),
+        short_names: Vec::new(),
+        categories: Vec::new(),
+        subresources: Vec::new(),
+    }
+}

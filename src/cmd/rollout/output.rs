@@ -40,7 +40,16 @@ impl Output {
         self.options.format == OutputFormat::Table
     }
 
-    /// Prints one object `operation` was done to.
+    /// A printer for several objects in a row, as one kubectl printer prints them.
+    pub fn stream(&self) -> Stream<'_> {
+        Stream {
+            output: self,
+            printed: 0,
+        }
+    }
+
+    /// Prints one object `operation` was done to (with a printer of its own, as kubectl
+    /// makes one per object).
     pub fn print(
         &self,
         rt: &ResourceType,
@@ -58,5 +67,21 @@ impl Output {
         printer.object(rt, object, out)?;
         printer.end(rt)?;
         printer.finish(out)
+    }
+}
+
+/// Objects printed by one printer: kubectl's YAML printer separates its documents.
+pub struct Stream<'a> {
+    output: &'a Output,
+    printed: usize,
+}
+
+impl Stream<'_> {
+    pub fn print(&mut self, rt: &ResourceType, object: Value, out: &mut impl Write) -> Result<()> {
+        if self.printed > 0 && self.output.options.format == OutputFormat::Yaml {
+            out.write_all(b"---\n")?;
+        }
+        self.printed += 1;
+        self.output.print(rt, object, "", out)
     }
 }
