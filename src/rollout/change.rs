@@ -86,6 +86,33 @@ pub enum Workload {
 }
 
 impl Workload {
+    /// The workload `group`/`kind` is, for a helper that exists for all three; kubectl's
+    /// words otherwise (`what` names the helper in them: `history`, `rollbacker`).
+    pub fn helper(group: &str, kind: &str, what: &str, helper: &str) -> Result<Workload, String> {
+        if let Some(workload) = Workload::of(group, kind) {
+            return Ok(workload);
+        }
+        let label = if group.is_empty() {
+            kind.to_owned()
+        } else {
+            format!("{kind}.{group}")
+        };
+        // The kinds kubectl's visitors know, but have no such helper for.
+        let known = matches!(
+            (group, kind),
+            ("batch", "Job" | "CronJob")
+                | ("" | "core", "Pod" | "ReplicationController")
+                | ("apps" | "extensions", "ReplicaSet")
+        );
+        if known {
+            Err(format!("no {helper} has been implemented for {label:?}"))
+        } else {
+            Err(format!(
+                "error retrieving {what} for {label:?}, no visitor method exists for {{{group} {kind}}}"
+            ))
+        }
+    }
+
     pub fn of(group: &str, kind: &str) -> Option<Workload> {
         match (group, kind) {
             ("apps" | "extensions", "Deployment") => Some(Workload::Deployment),

@@ -33,29 +33,7 @@ pub type History = BTreeMap<i64, Revision>;
 
 /// Which workload kinds have a history, in kubectl's words for those that have none.
 pub fn viewer(group: &str, kind: &str) -> Result<Workload, String> {
-    if let Some(workload) = Workload::of(group, kind) {
-        return Ok(workload);
-    }
-    let label = if group.is_empty() {
-        kind.to_owned()
-    } else {
-        format!("{kind}.{group}")
-    };
-    let known = matches!(
-        (group, kind),
-        ("batch", "Job" | "CronJob")
-            | ("" | "core", "Pod" | "ReplicationController")
-            | ("apps" | "extensions", "ReplicaSet")
-    );
-    if known {
-        Err(format!(
-            "no history viewer has been implemented for {label:?}"
-        ))
-    } else {
-        Err(format!(
-            "error retrieving history for {label:?}, no visitor method exists for {{{group} {kind}}}"
-        ))
-    }
+    Workload::helper(group, kind, "history", "history viewer")
 }
 
 /// Whether `object` names `owner` as its controller.

@@ -8,11 +8,9 @@ use serde_json::Value;
 
 use super::objects::{self, Subject};
 use super::output::{Output, Stream};
-use crate::api::ListQuery;
 use crate::cli::rollout::HistoryArgs;
 use crate::client::ApiClient;
 use crate::context::Context;
-use crate::describe::fields::selector_string;
 use crate::discovery::ResourceType;
 use crate::print::printer::kind_label;
 use crate::resource::{Plan, UsageError};
@@ -124,17 +122,7 @@ async fn read_history(
     subject: &Subject,
     workload: Workload,
 ) -> Result<History> {
-    let rt = match workload {
-        Workload::Deployment => objects::apps_v1("replicasets", "ReplicaSet"),
-        Workload::StatefulSet | Workload::DaemonSet => {
-            objects::apps_v1("controllerrevisions", "ControllerRevision")
-        }
-    };
-    let query = ListQuery {
-        label_selector: Some(selector_string(&subject.object["spec"]["selector"])),
-        ..ListQuery::default()
-    };
-    let items = objects::list(client, &rt, subject.namespace(), query).await?;
+    let items = objects::revisions(client, subject, workload).await?;
     Ok(match workload {
         Workload::Deployment => history::deployment_history(&subject.object, &items),
         Workload::StatefulSet | Workload::DaemonSet => {

@@ -9,8 +9,10 @@ use crate::api::{JSON_ACCEPT, ListQuery, ListRequest, Pages, object_path};
 use crate::cli::rollout::ObjectArgs;
 use crate::client::ApiClient;
 use crate::context::Context;
+use crate::describe::fields::selector_string;
 use crate::discovery::ResourceType;
 use crate::resource::{Builder, Objects, Plan, Scope, Target, Verb};
+use crate::rollout::change::Workload;
 
 /// One object, with the type it is of.
 pub struct Subject {
@@ -153,6 +155,27 @@ pub async fn list(
 
 fn fill_type(object: &mut Value, rt: &ResourceType) {
     crate::print::objects::TypeDefaults::for_page(rt, &Value::Null).fill(object);
+}
+
+/// The objects a workload's revisions are kept in, those of its namespace its selector
+/// matches: ReplicaSets for a Deployment, ControllerRevisions otherwise (which of them the
+/// workload controls is for the caller to see).
+pub async fn revisions(
+    client: &ApiClient,
+    subject: &Subject,
+    workload: Workload,
+) -> Result<Vec<Value>> {
+    let rt = match workload {
+        Workload::Deployment => apps_v1("replicasets", "ReplicaSet"),
+        Workload::StatefulSet | Workload::DaemonSet => {
+            apps_v1("controllerrevisions", "ControllerRevision")
+        }
+    };
+    let query = ListQuery {
+        label_selector: Some(selector_string(&subject.object["spec"]["selector"])),
+        ..ListQuery::default()
+    };
+    list(client, &rt, subject.namespace(), query).await
 }
 
 /// A namespaced `apps/v1` type the rollout helpers read without asking discovery
