@@ -203,3 +203,142 @@ fn is_empty(value: &Value) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn web(paused: bool, image: &str) -> Value {
+        json!({
+            "metadata": {"name": "web", "uid": "u1", "annotations": {
+                "deployment.kubernetes.io/revision": "3",
+                "team": "mine",
+            }},
+            "spec": {"paused": paused, "template": template(image, None)},
+        })
+    }
+
+    fn template(image: &str, hash: Option<&str>) -> Value {
+        let mut labels = json!({"app": "web"});
+        if let Some(hash) = hash {
+            labels[POD_TEMPLATE_HASH] = json!(hash);
+        }
+        json!({
+            "metadata": {"labels": labels, "creationTimestamp": null},
+            "spec": {"containers": [{"name": "web", "image": image}]},
+        })
+    }
+
+    fn replica_set(revision: &str, image: &str) -> Value {
+        json!({
+            "metadata": {
+                "name": format!("web-{revision}"),
+                "annotations": {
+                    "deployment.kubernetes.io/revision": revision,
+                    "kubernetes.io/change-cause": format!("to {image}"),
+                },
+                "ownerReferences": [{"controller": true, "uid": "u1"}],
+            },
+            "spec": {"template": template(image, Some(revision))},
+        })
+    }
+
+    #[test]
+    fn a_deployment_goes_back_to_the_revision_before_the_latest() {
+        let sets = [
+            replica_set("1", "a"),
+            replica_set("2", "b"),
+            replica_set("3", "c"),
+        ];
+        let step = deployment(&web(false, "c"), &sets, 0, DryRun::None).unwrap();
+        let Step::Patch {
+            content_type,
+            patch,
+        } = step
+        else {
+            panic!("a patch: {step:?}");
+        };
+        assert_eq!(content_type, "application/json-patch+json");
+        // The hash label goes; the deployment keeps its revision, takes the cause.
+        assert_eq!(patch[0]["value"], template("b", None));
+        assert_eq!(
+            patch[1]["value"],
+            json!({
+                "deployment.kubernetes.io/revision": "3",
+                "kubernetes.io/change-cause": "to b",
+            })
+        );
+    }
+
+    #[test]
+    fn a_deployment_says_why_it_does_not_roll_back() {
+        let sets = [replica_set("1", "a"), replica_set("2", "b")];
+        assert_eq!(
+            deployment(&web(false, "a"), &sets, 1, DryRun::Server),
+            Ok(Step::Say(
+                "skipped rollback (current template already matches revision 1)".to_owned()
+            ))
+        );
+        assert_eq!(
+            deployment(&web(false, "a"), &sets, 5, DryRun::None),
+            Err(revision_not_found(5))
+        );
+        assert_eq!(
+            deployment(&web(false, "a"), &sets[..1], 0, DryRun::None),
+            Err("no rollout history found for deployment \"web\"".to_owned())
+        );
+        let paused = deployment(&web(true, "b"), &sets, 1, DryRun::None);
+        assert!(
+            paused
+                .unwrap_err()
+                .starts_with("you cannot rollback a paused deployment")
+        );
+        // A client dry run only shows the template, paused or not.
+        let Ok(Step::Say(text)) = deployment(&web(true, "b"), &sets, 1, DryRun::Client) else {
+            panic!("a template");
+        };
+        assert!(text.starts_with("Pod Template:\n"), "{text}");
+    }
+
+    #[test]
+    fn controllers_patch_with_the_revision_template() {
+        let owner = json!({
+            "metadata": {"name": "db", "uid": "u1"},
+            "spec": {"template": template("b", None)},
+        });
+        let revision = |number: i64, image: &str| {
+            let mut data = template(image, None);
+            data["$patch"] = json!("replace");
+            json!({
+                "metadata": {"ownerReferences": [{"controller": true, "uid": "u1"}]},
+                "revision": number,
+                "data": {"spec": {"template": data}},
+            })
+        };
+        let revisions = [revision(1, "a"), revision(2, "b")];
+        assert_eq!(
+            controller(&owner, &revisions, 0, DryRun::None),
+            Ok(Step::Patch {
+                content_type: "application/strategic-merge-patch+json",
+                patch: revisions[0]["data"].clone(),
+            })
+        );
+        assert_eq!(
+            controller(&owner, &revisions, 2, DryRun::None),
+            Ok(Step::Say(
+                "skipped rollback (current template already matches revision 2)".to_owned()
+            ))
+        );
+        assert_eq!(
+            controller(&owner, &revisions[1..], 0, DryRun::None),
+            Err("no last revision to roll back to".to_owned())
+        );
+        let Ok(Step::Say(text)) = controller(&owner, &revisions, 1, DryRun::Client) else {
+            panic!("a template");
+        };
+        assert!(
+            text.starts_with("will roll back to Pod Template:\n"),
+            "{text}"
+        );
+    }
+}

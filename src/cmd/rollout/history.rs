@@ -43,6 +43,10 @@ impl Options {
 pub fn run(args: HistoryArgs, ctx: &mut Context) -> Result<()> {
     let options = Options::from_args(&args)?;
     let client = ctx.client()?;
+    // With -o, kubectl makes its printer before it looks at any object.
+    if !options.output.is_default() {
+        options.output.check()?;
+    }
     let fetched = objects::fetch(ctx, &client, options.plan.clone())?;
     let mut errors = fetched.errors;
     let mut stream = options.output.stream();

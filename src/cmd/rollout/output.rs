@@ -19,20 +19,37 @@ const FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-js
 #[derive(Debug, Clone, PartialEq)]
 pub struct Output {
     options: PrintOptions,
+    /// A table format kubectl has no printer for here; it says so only when it comes to
+    /// print (after the object was changed).
+    unsupported: Option<String>,
 }
 
 impl Output {
     pub fn from_args(args: &PrintArgs) -> Result<Output> {
         let options = args.to_options()?;
-        let typed = args.output.as_ref().map(|output| output.name);
-        if let (OutputFormat::Wide | OutputFormat::CustomColumns { .. }, Some(name)) =
-            (&options.format, typed)
-        {
-            bail!(
+        let unsupported = match (&options.format, &args.output) {
+            (OutputFormat::Wide | OutputFormat::CustomColumns { .. }, Some(output)) => {
+                Some(match &output.value {
+                    Some(value) => format!("{}={value}", output.name),
+                    None => output.name.to_owned(),
+                })
+            }
+            _ => None,
+        };
+        Ok(Output {
+            options,
+            unsupported,
+        })
+    }
+
+    /// kubectl's error for a format it has no printer for here.
+    pub fn check(&self) -> Result<()> {
+        match &self.unsupported {
+            Some(name) => bail!(
                 "unable to match a printer suitable for the output format {name:?}, allowed formats are: {FORMATS}"
-            );
+            ),
+            None => Ok(()),
         }
-        Ok(Output { options })
     }
 
     /// Whether `-o` was left out: the name and what was done are printed.
@@ -57,6 +74,7 @@ impl Output {
         operation: &str,
         out: &mut impl Write,
     ) -> Result<()> {
+        self.check()?;
         if self.is_default() {
             let name = object["metadata"]["name"].as_str().unwrap_or_default();
             writeln!(out, "{}/{name} {operation}", kind_label(rt))?;

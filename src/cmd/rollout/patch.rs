@@ -72,7 +72,7 @@ pub fn run(options: Options, ctx: &mut Context) -> Result<()> {
             Ok(Some(patch)) => patch,
             Ok(None) => {
                 // Only a restart within the same second comes to nothing.
-                errors.push(UsageError(restart_too_soon(subject.name())).into());
+                errors.push(anyhow!(restart_too_soon(subject.name())));
                 continue;
             }
             Err(reason) => {
