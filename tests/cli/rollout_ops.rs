@@ -421,3 +421,79 @@ fn unsupported_kinds_missing_objects_and_bad_flags() {
     );
     twins.fails(&["rollout", "undo"]);
 }
+
+/// The writes a command sent: method, path, query, content type and body (parsed).
+fn writes(server: &TestServer) -> Vec<(String, String, String, String, Value)> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| {
+            let body = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+            (r.method, r.path, r.query, r.content_type, body)
+        })
+        .collect()
+}
+
+#[test]
+fn the_writes_are_kubectls() {
+    let twins = Twins::new();
+    twins.bump("deployments", "frontend", "httpd:2.4.62");
+    twins.bump("daemonsets", "log-agent", "vector:0.41");
+    let sequences: [&[&str]; 5] = [
+        &["rollout", "pause", "deploy/frontend"],
+        &["rollout", "resume", "deploy/frontend", "--field-manager=me"],
+        &["rollout", "undo", "deploy/frontend"],
+        &["rollout", "undo", "ds/log-agent", "--dry-run=server"],
+        &["rollout", "restart", "sts/cache"],
+    ];
+    for args in sequences {
+        for server in twins.servers() {
+            server.clear_requests();
+        }
+        twins.ok(args);
+        let mut sent = twins.servers().map(writes);
+        let kz = sent.next().expect("kz's cluster");
+        assert_eq!(kz.len(), 1, "{args:?}: {kz:#?}");
+        if let Some(mut kubectl) = sent.next() {
+            let mut kz = kz;
+            // The restart time is the clock's, not the command's.
+            for write in kz.iter_mut().chain(kubectl.iter_mut()) {
+                let stamp = write.4.pointer_mut(
+                    "/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt",
+                );
+                if let Some(stamp) = stamp {
+                    *stamp = json!("now");
+                }
+            }
+            assert_eq!(
+                kz, kubectl,
+                "kz (left) and kubectl (right) sent different writes for {args:?}"
+            );
+        }
+        twins.settle(ROLLOUT_STEPS);
+    }
+}
+
+#[test]
+fn objects_from_files() {
+    let twins = Twins::new();
+    let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: frontend\n  namespace: shop\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: cache\n  namespace: shop\n";
+    let dir = twins.kz.1.path("manifests/nested");
+    std::fs::create_dir_all(&dir).expect("manifest directory");
+    std::fs::write(dir.join("workloads.yaml"), manifest).expect("manifest");
+    let root = twins.kz.1.path("manifests");
+    let root = root.to_str().expect("a UTF-8 path");
+    let file = dir.join("workloads.yaml");
+    let file = file.to_str().expect("a UTF-8 path");
+    assert_eq!(
+        twins.read(&["rollout", "history", "-f", file]),
+        "deployment.apps/frontend \nREVISION  CHANGE-CAUSE\n1         <none>\n\nstatefulset.apps/cache \nREVISION  CHANGE-CAUSE\n1         <none>\n\n"
+    );
+    twins.read(&["rollout", "history", "-f", root, "-R"]);
+    // The file is kz's sandbox's, but kubectl reads it there too.
+    assert_eq!(
+        twins.ok(&["rollout", "restart", "-f", root, "-R", "-o", "name"]),
+        "deployment.apps/frontend\nstatefulset.apps/cache\n"
+    );
+}
