@@ -4,6 +4,8 @@
 
 use serde_json::{Value, json};
 
+use crate::print::gofmt::quote;
+
 /// The pod template annotation `rollout restart` sets to roll a workload's pods.
 pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
@@ -105,10 +107,14 @@ impl Workload {
                 | ("apps" | "extensions", "ReplicaSet")
         );
         if known {
-            Err(format!("no {helper} has been implemented for {label:?}"))
+            Err(format!(
+                "no {helper} has been implemented for {}",
+                quote(&label)
+            ))
         } else {
             Err(format!(
-                "error retrieving {what} for {label:?}, no visitor method exists for {{{group} {kind}}}"
+                "error retrieving {what} for {}, no visitor method exists for {{{group} {kind}}}",
+                quote(&label)
             ))
         }
     }

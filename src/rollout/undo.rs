@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::change::Workload;
 use super::history::{self, History};
+use crate::print::gofmt::quote;
 
 /// The pod template hash label, which the Deployment controller adds to each ReplicaSet.
 const POD_TEMPLATE_HASH: &str = "pod-template-hash";
@@ -83,7 +84,7 @@ pub fn deployment(
             revision_not_found(to)
         } else {
             let name = deployment["metadata"]["name"].as_str().unwrap_or_default();
-            format!("no rollout history found for deployment {name:?}")
+            format!("no rollout history found for deployment {}", quote(name))
         }
     })?;
     // The ReplicaSet's own template: the change cause history adds is not part of it.

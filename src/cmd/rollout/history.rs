@@ -67,7 +67,7 @@ pub fn run(args: HistoryArgs, ctx: &mut Context) -> Result<()> {
             Err(err) => errors.push(err),
         }
     }
-    super::super::report_errors(&ctx.err, errors)
+    crate::cmd::report_errors(&ctx.err, errors)
 }
 
 /// Prints one workload's history as the options ask.

@@ -14,6 +14,7 @@ use crate::cli::PrintArgs;
 use crate::cli::rollout::ObjectArgs;
 use crate::client::ApiClient;
 use crate::context::Context;
+use crate::print::gofmt::quote;
 use crate::resource::{Plan, UsageError};
 use crate::rollout::change::{Operation, restart_too_soon, rfc3339};
 
@@ -76,10 +77,11 @@ pub fn run(options: Options, ctx: &mut Context) -> Result<()> {
                 continue;
             }
             Err(reason) => {
+                // kubectl's text carries its own `error: `, kept when several errors print.
                 let line = format!(
-                    "error: {} {:?} {reason}",
+                    "error: {} {} {reason}",
                     subject.resource(),
-                    subject.name()
+                    quote(subject.name())
                 );
                 errors.push(UsageError(line).into());
                 continue;
@@ -99,7 +101,7 @@ pub fn run(options: Options, ctx: &mut Context) -> Result<()> {
             )),
         }
     }
-    super::super::report_errors(&ctx.err, errors)
+    crate::cmd::report_errors(&ctx.err, errors)
 }
 
 /// `PATCH` with a strategic merge patch; the object as the server now has it.

@@ -89,7 +89,7 @@ pub fn run(args: UndoArgs, ctx: &mut Context) -> Result<()> {
             Err(err) => errors.push(err),
         }
     }
-    super::super::report_errors(&ctx.err, errors)
+    crate::cmd::report_errors(&ctx.err, errors)
 }
 
 /// Rolls one workload back; what to print after its name.
