@@ -90,6 +90,12 @@ pub fn run(options: Options, ctx: &mut Context) -> Result<()> {
         let sent = ctx.block_on(send(&client, &subject, &patch, &options.field_manager))?;
         match sent {
             Ok(object) => {
+                // kubectl makes its printer only now, and goes on to the next object
+                // when it has none for the format.
+                if let Err(err) = options.output.check() {
+                    errors.push(err);
+                    continue;
+                }
                 let done = options.operation.done();
                 options
                     .output

@@ -81,6 +81,11 @@ pub fn run(args: UndoArgs, ctx: &mut Context) -> Result<()> {
     for subject in fetched.subjects {
         match ctx.block_on(roll_back(&client, &subject, &options))? {
             Ok(result) => {
+                // kubectl makes its printer only now, once the object was rolled back.
+                if let Err(err) = options.output.check() {
+                    errors.push(err);
+                    continue;
+                }
                 let operation = format!("{result}{}", options.dry_run.suffix());
                 options
                     .output
