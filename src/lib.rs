@@ -11,6 +11,7 @@
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
 //! - `resource`: kubectl's resource builder — arguments, selectors and `-f` sources → targets.
 //! - `error`: kubectl-style error lines and exit codes.
+//! - `rollout`: what `kz rollout` does to workloads (patches, revisions), apart from requests.
 //! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.
 
 pub mod api;
@@ -24,6 +25,7 @@ pub mod error;
 pub mod kubeconfig;
 pub mod print;
 pub mod resource;
+pub mod rollout;
 pub mod streams;
 pub mod terminal;
 pub mod tls;

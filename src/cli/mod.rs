@@ -4,6 +4,7 @@
 mod describe;
 mod get;
 mod print;
+pub mod rollout;
 mod scale;
 mod values;
 
@@ -15,6 +16,7 @@ use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 pub use describe::DescribeArgs;
 pub use get::GetArgs;
 pub use print::PrintArgs;
+pub use rollout::RolloutCommand;
 pub use scale::{DryRun, ScaleArgs};
 pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
 
@@ -204,6 +206,9 @@ pub enum Command {
 
     /// Set a new size for a deployment, replica set, replication controller or stateful set.
     Scale(Box<ScaleArgs>),
+    /// Manage the rollout of one or many resources.
+    #[command(subcommand)]
+    Rollout(RolloutCommand),
 
     /// Print the client and server version information.
     Version(VersionArgs),

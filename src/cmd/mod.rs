@@ -5,6 +5,7 @@ pub mod api_versions;
 pub mod config;
 pub mod describe;
 pub mod get;
+pub mod rollout;
 pub mod scale;
 pub mod version;
 
@@ -18,6 +19,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Get(args) => get::run(*args, ctx),
         Command::Describe(args) => describe::run(args, ctx),
         Command::Scale(args) => scale::run(*args, ctx),
+        Command::Rollout(command) => rollout::run(command, ctx),
         Command::Version(args) => version::run(args, ctx),
         Command::ApiResources(args) => api_resources::run(args, ctx),
         Command::ApiVersions => api_versions::run(ctx),
@@ -27,7 +29,8 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
 
 /// Prints the errors of objects a command could not handle, after its output, the way
 /// kubectl's aggregate error prints: one error as usual, several one per line without the
-/// `error: ` prefix (API errors keep their `Error from server (…)` form).
+/// `error: ` prefix kz adds (API errors keep their `Error from server (…)` form, usage errors
+/// their own words).
 pub(crate) fn report_errors(
     stderr: &crate::streams::Stderr,
     mut errors: Vec<anyhow::Error>,
@@ -38,7 +41,14 @@ pub(crate) fn report_errors(
         _ => {
             for err in &errors {
                 let line = crate::error::message(err);
-                let line = line.strip_prefix("error: ").unwrap_or(&line);
+                // A usage error's words are kubectl's own, `error: ` included when it has one.
+                let worded = err
+                    .chain()
+                    .any(|cause| cause.is::<crate::resource::UsageError>());
+                let line = match line.strip_prefix("error: ") {
+                    Some(rest) if !worded => rest,
+                    _ => &line,
+                };
                 stderr.line(line.trim_end_matches('\n'));
             }
             Err(crate::error::AlreadyReported.into())

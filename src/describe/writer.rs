@@ -9,7 +9,8 @@ use crate::print::tabwriter::{Settings, TabWriter};
 /// Writes one description. Nothing reaches the output until [`PrefixWriter::finish`].
 #[derive(Debug)]
 pub struct PrefixWriter {
-    tabs: TabWriter,
+    /// `None` leaves the tabs in, as kubectl's PrefixWriter on a plain buffer does.
+    tabs: Option<TabWriter>,
     /// Text of the current block, not yet laid out.
     pending: String,
     done: Vec<u8>,
@@ -32,9 +33,18 @@ macro_rules! put {
 impl PrefixWriter {
     pub fn new() -> PrefixWriter {
         PrefixWriter {
-            tabs: TabWriter::with_settings(Settings::DESCRIBE),
+            tabs: Some(TabWriter::with_settings(Settings::DESCRIBE)),
             pending: String::new(),
             done: Vec::new(),
+        }
+    }
+
+    /// A writer whose cells stay separated by tabs, not aligned (`rollout history
+    /// --revision` prints a pod template that way).
+    pub fn unaligned() -> PrefixWriter {
+        PrefixWriter {
+            tabs: None,
+            ..PrefixWriter::new()
         }
     }
 
@@ -56,8 +66,13 @@ impl PrefixWriter {
     /// Ends the current alignment block.
     pub fn flush(&mut self) {
         let text = std::mem::take(&mut self.pending);
-        // Writing into a Vec cannot fail.
-        let _ = self.tabs.write(&text, &mut self.done);
+        match &mut self.tabs {
+            // Writing into a Vec cannot fail.
+            Some(tabs) => {
+                let _ = tabs.write(&text, &mut self.done);
+            }
+            None => self.done.extend_from_slice(text.as_bytes()),
+        }
     }
 
     /// The description, laid out.

@@ -1,0 +1,34 @@
+//! `kz rollout pause` and `resume`: kubectl's flags.
+
+use clap::Args;
+
+use super::objects::{FIELD_MANAGER, ObjectArgs};
+use crate::cli::PrintArgs;
+
+/// Mark the provided resource as paused.
+#[derive(Debug, Clone, Args)]
+pub struct PauseArgs {
+    #[command(flatten)]
+    pub objects: ObjectArgs,
+
+    /// Name of the manager used to track field ownership.
+    #[arg(long, value_name = "NAME", default_value = FIELD_MANAGER)]
+    pub field_manager: String,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
+}
+
+/// Resume a paused resource.
+#[derive(Debug, Clone, Args)]
+pub struct ResumeArgs {
+    #[command(flatten)]
+    pub objects: ObjectArgs,
+
+    /// Name of the manager used to track field ownership.
+    #[arg(long, value_name = "NAME", default_value = FIELD_MANAGER)]
+    pub field_manager: String,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
+}
