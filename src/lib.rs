@@ -24,6 +24,7 @@ pub mod error;
 pub mod kubeconfig;
 pub mod print;
 pub mod resource;
+pub mod rollout;
 pub mod streams;
 pub mod terminal;
 pub mod tls;
