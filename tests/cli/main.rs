@@ -16,6 +16,7 @@ mod describe_workloads;
 mod get;
 mod get_watch;
 mod resource;
+mod rollout_status;
 mod support;
 mod tables;
 mod templates;
