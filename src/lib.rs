@@ -28,4 +28,5 @@ pub mod rollout;
 pub mod streams;
 pub mod terminal;
 pub mod tls;
+pub mod ui;
 pub mod yaml;

@@ -211,6 +211,35 @@ pub fn daemon_set(object: &Value) -> Result<Status> {
     )))
 }
 
+/// The counts a progress display draws: pods updated, ready and available, out of desired.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub desired: i64,
+    pub updated: i64,
+    pub ready: i64,
+    pub available: i64,
+}
+
+/// The counts of `object`, a `kind`, from its spec and status (a missing `spec.replicas` is
+/// the API's default, 1; a DaemonSet's desired count is the pods it should schedule).
+pub fn progress(kind: Kind, object: &Value) -> Progress {
+    let count = |field: &str| int(object, &["status", field]);
+    match kind {
+        Kind::Deployment | Kind::StatefulSet => Progress {
+            desired: opt_int(object, &["spec", "replicas"]).unwrap_or(1),
+            updated: count("updatedReplicas"),
+            ready: count("readyReplicas"),
+            available: count("availableReplicas"),
+        },
+        Kind::DaemonSet => Progress {
+            desired: count("desiredNumberScheduled"),
+            updated: count("updatedNumberScheduled"),
+            ready: count("numberReady"),
+            available: count("numberAvailable"),
+        },
+    }
+}
+
 fn name(object: &Value) -> &str {
     str_at(&object["metadata"], "name")
 }
@@ -583,5 +612,29 @@ mod tests {
         assert!(status(Kind::DaemonSet, &object, 7).unwrap().done);
         let object = deploy(1, None, json!({"observedGeneration": 1}));
         assert!(status(Kind::Deployment, &object, 7).is_err());
+    }
+    #[test]
+    fn progress_counts_come_from_each_kinds_fields() {
+        let object = deploy(
+            1,
+            Some(4),
+            json!({"updatedReplicas": 3, "readyReplicas": 2, "availableReplicas": 1}),
+        );
+        let counts = Progress {
+            desired: 4,
+            updated: 3,
+            ready: 2,
+            available: 1,
+        };
+        assert_eq!(progress(Kind::Deployment, &object), counts);
+        assert_eq!(progress(Kind::StatefulSet, &object), counts);
+        let defaulted = deploy(1, None, json!({}));
+        assert_eq!(progress(Kind::Deployment, &defaulted).desired, 1);
+        let object = ds(
+            1,
+            json!({"desiredNumberScheduled": 4, "updatedNumberScheduled": 3,
+                   "numberReady": 2, "numberAvailable": 1}),
+        );
+        assert_eq!(progress(Kind::DaemonSet, &object), counts);
     }
 }

@@ -4,12 +4,16 @@
 //! is done, fails, or `--timeout` passes. A watch the server drops, or a 410, does not end the
 //! wait: the watcher resumes or lists again, and the rules are checked on what it hands back.
 //!
-//! kubectl prints the lines on stdout; so does kz.
+//! kubectl prints the lines on stdout; so does kz. When stdout is a terminal, kz instead
+//! waits for every object at once and draws their progress live (`ui::rollout`), then clears
+//! it and prints the lines kubectl ends with.
 
 use std::io::Write;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
+use serde_json::Value;
+use tokio::task::JoinSet;
 
 use crate::api::{
     EventType, JSON_ACCEPT, ListQuery, ListRequest, Pages, WatchItem, Watcher, object_path,
@@ -20,7 +24,8 @@ use crate::context::Context;
 use crate::discovery::ResourceType;
 use crate::print::objects::list_items;
 use crate::resource::{Builder, Objects, Scope, Target, Verb};
-use crate::rollout::status::{Kind, status};
+use crate::rollout::status::{Kind, Status, progress, status};
+use crate::ui::rollout::{ObjectLine, RolloutDisplay};
 
 /// One object whose rollout is waited for.
 struct Subject {
@@ -62,6 +67,10 @@ pub fn run(args: StatusArgs, ctx: &mut Context) -> Result<()> {
         watch: args.watch,
         timeout: Some(args.timeout).filter(|timeout| !timeout.is_zero()),
     };
+    if ctx.out_terminal().is_terminal {
+        let color = ctx.out_terminal().color;
+        return run_on_terminal(ctx, &client, targets, wait, color, &namespace);
+    }
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
     let outcome = ctx.block_on(wait_for_all(&client, targets, wait, &mut out));
     ctx.out = out;
@@ -72,6 +81,82 @@ pub fn run(args: StatusArgs, ctx: &mut Context) -> Result<()> {
             .line(format!("No resources found in {namespace} namespace."));
     }
     Ok(())
+}
+
+/// Waits for every object at once under a live display, then prints each object's last
+/// line (in the objects' order) and the errors of those that failed.
+fn run_on_terminal(
+    ctx: &mut Context,
+    client: &ApiClient,
+    targets: Vec<Result<Target>>,
+    wait: Wait,
+    color: bool,
+    namespace: &str,
+) -> Result<()> {
+    let subjects = ctx.block_on(subjects(client, targets))??;
+    if subjects.is_empty() {
+        ctx.err
+            .line(format!("No resources found in {namespace} namespace."));
+        return Ok(());
+    }
+    let display = RolloutDisplay::new(color);
+    let outcomes = ctx.block_on(wait_concurrently(client, subjects, wait, &display))??;
+    display.clear();
+    let mut errors = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(line) => writeln!(ctx.out, "{line}").context("writing output")?,
+            Err(err) => errors.push(err),
+        }
+    }
+    ctx.flush()?;
+    crate::cmd::report_errors(&ctx.err, errors)
+}
+
+/// Every object the targets name, checked to exist and to have a rollout.
+async fn subjects(client: &ApiClient, targets: Vec<Result<Target>>) -> Result<Vec<Subject>> {
+    let mut subjects = Vec::new();
+    for target in targets {
+        let target = target?;
+        for name in names(client, &target).await? {
+            subjects.push(subject(&target, name)?);
+        }
+    }
+    Ok(subjects)
+}
+
+/// Waits for all the subjects concurrently, each on its own line of the display; each
+/// one's last status line, or why its wait failed, in the subjects' order.
+async fn wait_concurrently(
+    client: &ApiClient,
+    subjects: Vec<Subject>,
+    wait: Wait,
+    display: &RolloutDisplay,
+) -> Result<Vec<Result<String>>> {
+    let mut tasks = JoinSet::new();
+    let count = subjects.len();
+    for (index, subject) in subjects.into_iter().enumerate() {
+        let mut bars = Bars {
+            line: display.add(&format!("{}/{}", subject.rt.singular, subject.name)),
+            kind: subject.kind,
+            last: String::new(),
+        };
+        let client = client.clone();
+        tasks.spawn(async move {
+            let result = wait_for(&client, &subject, wait, &mut bars).await;
+            bars.line.finish();
+            (index, result.map(|()| bars.last))
+        });
+    }
+    let mut outcomes: Vec<Option<Result<String>>> = (0..count).map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        let (index, outcome) = joined.context("waiting for a rollout")?;
+        outcomes[index] = Some(outcome);
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|outcome| outcome.unwrap_or_else(|| Err(anyhow!("a rollout wait ended early"))))
+        .collect())
 }
 
 /// Waits for the targets' objects one after the other, as kubectl does; the first error
@@ -88,7 +173,7 @@ async fn wait_for_all(
         for name in names(client, &target).await? {
             found = true;
             let subject = subject(&target, name)?;
-            wait_for(client, &subject, wait, out).await?;
+            wait_for(client, &subject, wait, &mut Lines::new(&mut *out)).await?;
         }
     }
     Ok(found)
@@ -172,9 +257,9 @@ async fn wait_for(
     client: &ApiClient,
     subject: &Subject,
     wait: Wait,
-    out: &mut dyn Write,
+    report: &mut impl Report,
 ) -> Result<()> {
-    let watching = watch(client, subject, wait, out);
+    let watching = watch(client, subject, wait, report);
     match wait.timeout {
         None => watching.await,
         Some(timeout) => match tokio::time::timeout(timeout, watching).await {
@@ -189,7 +274,7 @@ async fn watch(
     client: &ApiClient,
     subject: &Subject,
     wait: Wait,
-    out: &mut dyn Write,
+    report: &mut impl Report,
 ) -> Result<()> {
     let query = ListQuery {
         field_selector: Some(format!("metadata.name={}", subject.name)),
@@ -197,7 +282,6 @@ async fn watch(
     };
     let request = list_request(&subject.rt, subject.namespace.as_deref(), query);
     let mut watcher = Watcher::start(client, request);
-    let mut lines = Lines::new(out);
     loop {
         let objects = match watcher.next().await? {
             WatchItem::Listed { page, .. } => list_items(&subject.rt, page.body).collect(),
@@ -209,12 +293,17 @@ async fn watch(
         };
         for object in objects {
             let status = status(subject.kind, &object, wait.revision)?;
-            lines.show(&status.message)?;
+            report.report(&object, &status)?;
             if status.done || !wait.watch {
                 return Ok(());
             }
         }
     }
+}
+
+/// Where a wait tells how the rollout stands, each time the object changes.
+trait Report {
+    fn report(&mut self, object: &Value, status: &Status) -> Result<()>;
 }
 
 /// The status lines, each written once: an event that leaves the status as it was (kubectl
@@ -237,6 +326,27 @@ impl<'a> Lines<'a> {
             .and_then(|()| self.out.flush())
             .context("writing output")?;
         self.last = Some(message.to_string());
+        Ok(())
+    }
+}
+
+impl Report for Lines<'_> {
+    fn report(&mut self, _object: &Value, status: &Status) -> Result<()> {
+        self.show(&status.message)
+    }
+}
+
+/// One object's line of the live display; the last message is kept for the final line.
+struct Bars {
+    line: ObjectLine,
+    kind: Kind,
+    last: String,
+}
+
+impl Report for Bars {
+    fn report(&mut self, object: &Value, status: &Status) -> Result<()> {
+        self.line.show(progress(self.kind, object), &status.message);
+        self.last.clone_from(&status.message);
         Ok(())
     }
 }
