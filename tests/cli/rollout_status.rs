@@ -338,3 +338,141 @@ fn kinds_without_a_rollout_and_missing_objects_fail_like_kubectl() {
         }
     }
 }
+
+/// kz under a pseudo-terminal (util-linux `script`), its raw output collected on a thread.
+struct OnTerminal {
+    child: Child,
+    output: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl OnTerminal {
+    fn start(sandbox: &Sandbox, args: &str) -> OnTerminal {
+        let kz = sandbox.kz();
+        let line = format!(
+            "stty cols 160 rows 20; exec {} {args}",
+            kz.get_program().to_string_lossy()
+        );
+        let mut script = std::process::Command::new("script");
+        for (name, value) in kz.get_envs() {
+            match value {
+                Some(value) => script.env(name, value),
+                None => script.env_remove(name),
+            };
+        }
+        let mut child = script
+            .args(["-qfec", &line, "/dev/null"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn script");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(read) = std::io::Read::read(&mut stdout, &mut buffer) {
+                if read == 0 {
+                    break;
+                }
+                sink.lock()
+                    .expect("output")
+                    .extend_from_slice(&buffer[..read]);
+            }
+        });
+        OnTerminal { child, output }
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.output.lock().expect("output").clone()
+    }
+
+    /// The screen as a terminal shows it after everything printed so far, row by row.
+    fn screen(&self) -> String {
+        let size = |n| std::num::NonZeroU16::new(n).expect("a size");
+        let mut parser = vt100::Parser::new(size(20), size(160), 0);
+        parser.process(&self.raw());
+        let rows: Vec<String> = parser
+            .screen()
+            .rows(0, 160)
+            .map(|row| row.trim_end().to_string())
+            .collect();
+        rows.join("\n")
+    }
+
+    /// Waits (up to PATIENCE) until the screen satisfies `done`.
+    #[track_caller]
+    fn until(&self, done: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the screen never got there:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn updated_replicas(server: &TestServer, name: &str) -> i64 {
+    let key = ObjectKey::new("apps", "deployments", "default", name);
+    let object = server.store().get(&key).expect("deployment");
+    object["status"]["updatedReplicas"].as_i64().unwrap_or(0)
+}
+
+#[test]
+fn on_a_terminal_bars_move_for_every_object_then_only_the_final_lines_remain() {
+    let server = TestServer::builder().frozen().start();
+    for name in ["web", "api"] {
+        server.create(&deployment(name, 600)).expect("create");
+    }
+    server.controller().step(10);
+    set_image(&server, "httpd:2.5");
+    let key = ObjectKey::new("apps", "deployments", "default", "api");
+    let mut api = (*server.store().get(&key).expect("api")).clone();
+    api["spec"]["template"]["spec"]["containers"][0]["image"] = json!("httpd:2.5");
+    server.store().update(&key, api).expect("update api");
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let mut terminal = OnTerminal::start(&sandbox, "rollout status deploy");
+    terminal
+        .until(|screen| screen.contains("deployment/api ") && screen.contains("deployment/web "));
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..20 {
+        server.controller().step(1);
+        let updated = updated_replicas(&server, "web");
+        let wanted = format!("] {updated}/3 ready [");
+        let screen = terminal.until(|screen| {
+            screen.contains("successfully rolled out")
+                || screen
+                    .lines()
+                    .any(|line| line.starts_with("deployment/web ") && line.contains(&wanted))
+        });
+        if screen.contains("successfully rolled out") {
+            break;
+        }
+        seen.insert(updated);
+    }
+    assert!(
+        seen.contains(&0) && seen.contains(&2),
+        "the updated bar moved: {seen:?}"
+    );
+    let status = terminal.child.wait().expect("wait for script");
+    assert!(status.success(), "{status:?}");
+    let screen = terminal.screen();
+    assert_eq!(
+        screen.trim_end(),
+        "deployment \"api\" successfully rolled out\ndeployment \"web\" successfully rolled out",
+        "only the final lines are left"
+    );
+    let raw = String::from_utf8_lossy(&terminal.raw()).into_owned();
+    assert!(raw.contains("updated [░░░░░░] 0/3"), "{raw}");
+    assert!(
+        raw.contains("Waiting for deployment \"web\" rollout to finish"),
+        "{raw}"
+    );
+    assert!(!raw.contains("\x1b[32m"), "no colour under NO_COLOR");
+}
