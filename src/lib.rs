@@ -11,6 +11,8 @@
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
 //! - `resource`: kubectl's resource builder — arguments, selectors and `-f` sources → targets.
 //! - `error`: kubectl-style error lines and exit codes.
+//! - `rollout`: the pure rules of rollouts (how far one has got, per kind).
+//! - `ui`: what is drawn on a terminal only (live progress).
 //! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.
 
 pub mod api;

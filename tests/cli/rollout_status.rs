@@ -476,3 +476,16 @@ fn on_a_terminal_bars_move_for_every_object_then_only_the_final_lines_remain() {
     );
     assert!(!raw.contains("\x1b[32m"), "no colour under NO_COLOR");
 }
+
+#[test]
+fn objects_from_a_file_are_waited_for_like_kubectl() {
+    let server = TestServer::builder().frozen().start();
+    server.create(&deployment("web", 600)).expect("create web");
+    server.controller().step(10);
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let file = sandbox.path("web.yaml");
+    std::fs::write(&file, deployment("web", 600)).expect("write manifest");
+    let file = file.to_string_lossy().into_owned();
+    let stdout = like_kubectl(&sandbox, &["rollout", "status", "-f", &file]);
+    assert_eq!(stdout, "deployment \"web\" successfully rolled out\n");
+}
