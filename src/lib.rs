@@ -11,7 +11,8 @@
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
 //! - `resource`: kubectl's resource builder — arguments, selectors and `-f` sources → targets.
 //! - `error`: kubectl-style error lines and exit codes.
-//! - `rollout`: what `kz rollout` does to workloads (patches, revisions), apart from requests.
+//! - `rollout`: what `kz rollout` knows about workloads (status rules, patches, revisions).
+//! - `ui`: what is drawn on a terminal only (live progress).
 //! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.
 
 pub mod api;
@@ -29,4 +30,5 @@ pub mod rollout;
 pub mod streams;
 pub mod terminal;
 pub mod tls;
+pub mod ui;
 pub mod yaml;

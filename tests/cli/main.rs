@@ -17,6 +17,7 @@ mod get;
 mod get_watch;
 mod resource;
 mod rollout_ops;
+mod rollout_status;
 mod scale;
 mod support;
 mod tables;
