@@ -2,6 +2,7 @@
 //! per verb. Parsing only; commands turn these into validated options.
 
 mod describe;
+mod dry_run;
 mod get;
 mod print;
 pub mod rollout;
@@ -14,10 +15,11 @@ use std::time::Duration;
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub use describe::DescribeArgs;
+pub use dry_run::{DRY_RUN_ALONE, DryRun};
 pub use get::GetArgs;
 pub use print::PrintArgs;
 pub use rollout::RolloutCommand;
-pub use scale::{DryRun, ScaleArgs};
+pub use scale::ScaleArgs;
 pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
 
 /// kz's command line: the derived definition, with every boolean flag taking kubectl's

@@ -54,35 +54,18 @@ pub struct ScaleArgs {
 
     /// none: scale; client: only print what would be scaled; server: let the server check
     /// the change without keeping it.
-    #[arg(long, value_name = "STRATEGY", default_value = "none")]
+    #[arg(
+        long,
+        value_name = "STRATEGY",
+        default_value = "none",
+        num_args = 0..=1,
+        default_missing_value = super::DRY_RUN_ALONE,
+        require_equals = true
+    )]
     pub dry_run: String,
 
     #[command(flatten)]
     pub print: PrintArgs,
-}
-
-/// `--dry-run`: whether the change is made, and who pretends to make it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum DryRun {
-    #[default]
-    None,
-    Client,
-    Server,
-}
-
-impl DryRun {
-    /// `none`, `client` or `server`, with kubectl's message for anything else (checked by the
-    /// command, so the message is kubectl's rather than the parser's).
-    pub fn parse(text: &str) -> anyhow::Result<DryRun> {
-        match text {
-            "none" => Ok(DryRun::None),
-            "client" => Ok(DryRun::Client),
-            "server" => Ok(DryRun::Server),
-            _ => anyhow::bail!(
-                "Invalid dry-run value ({text}). Must be \"none\", \"server\", or \"client\"."
-            ),
-        }
-    }
 }
 
 /// `--timeout`: a Go duration (`30s`, `2m`, `1h30m`); `0` means no wait.

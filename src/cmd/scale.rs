@@ -40,6 +40,8 @@ pub struct Options {
     /// `--timeout`: how long to wait for the status to reach the size (never for dry runs).
     pub timeout: Option<Duration>,
     pub dry_run: DryRun,
+    /// kubectl's warning for a deprecated `--dry-run` spelling.
+    pub dry_run_warning: Option<String>,
     /// `-o`: print the objects instead of `… scaled` lines.
     pub print: Option<PrintOptions>,
 }
@@ -51,7 +53,7 @@ impl Options {
         let Some(replicas) = args.replicas else {
             bail!("required flag(s) \"replicas\" not set");
         };
-        let dry_run = DryRun::parse(&args.dry_run)?;
+        let (dry_run, dry_run_warning) = DryRun::parse(&args.dry_run)?;
         let print = args.print.to_options()?;
         let print = match print.format {
             OutputFormat::Table => None,
@@ -85,17 +87,14 @@ impl Options {
             timeout: Some(args.timeout)
                 .filter(|timeout| !timeout.is_zero() && dry_run == DryRun::None),
             dry_run,
+            dry_run_warning,
             print,
         })
     }
 
     /// What follows `scaled` in the message: kubectl's dry-run suffixes.
     fn suffix(&self) -> &'static str {
-        match self.dry_run {
-            DryRun::None => "",
-            DryRun::Client => " (dry run)",
-            DryRun::Server => " (server dry run)",
-        }
+        self.dry_run.suffix()
     }
 }
 
@@ -107,6 +106,9 @@ struct Fetched {
 
 pub fn run(args: ScaleArgs, ctx: &mut Context) -> Result<()> {
     let options = Options::from_args(args)?;
+    if let Some(warning) = &options.dry_run_warning {
+        ctx.err.line(warning);
+    }
     let namespace = ctx.namespace()?;
     let scope = Scope {
         namespace,

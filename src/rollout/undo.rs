@@ -2,6 +2,7 @@
 //! revision to go back to, whether the workload already runs it, and the patch that restores
 //! it — or, for `--dry-run=client`, the pod template it would restore.
 
+use crate::cli::DryRun;
 use serde_json::{Map, Value, json};
 
 use super::change::Workload;
@@ -21,25 +22,6 @@ const ANNOTATIONS_TO_SKIP: [&str; 6] = [
     "deployment.kubernetes.io/max-replicas",
     "deprecated.deployment.rollback.to",
 ];
-
-/// `--dry-run`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DryRun {
-    None,
-    Client,
-    Server,
-}
-
-impl DryRun {
-    /// What kubectl adds to the printed operation.
-    pub fn suffix(self) -> &'static str {
-        match self {
-            DryRun::None => "",
-            DryRun::Client => " (dry run)",
-            DryRun::Server => " (server dry run)",
-        }
-    }
-}
 
 /// What rolling back comes to.
 #[derive(Debug, Clone, PartialEq)]

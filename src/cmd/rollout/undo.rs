@@ -10,12 +10,13 @@ use serde_json::Value;
 use super::objects::{self, Subject};
 use super::output::Output;
 use crate::api::{JSON_ACCEPT, Query, object_path};
+use crate::cli::DryRun;
 use crate::cli::rollout::UndoArgs;
 use crate::client::ApiClient;
 use crate::context::Context;
 use crate::resource::Plan;
 use crate::rollout::change::Workload;
-use crate::rollout::undo::{self, DryRun, ROLLED_BACK, Step};
+use crate::rollout::undo::{self, ROLLED_BACK, Step};
 
 /// `undo`'s validated options.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +33,7 @@ pub struct Options {
 impl Options {
     pub fn from_args(args: &UndoArgs) -> Result<Options> {
         let plan = objects::plan(&args.objects)?;
-        let (dry_run, dry_run_warning) = dry_run(&args.dry_run)?;
+        let (dry_run, dry_run_warning) = DryRun::parse(&args.dry_run)?;
         Ok(Options {
             plan,
             to_revision: args.to_revision,
@@ -41,33 +42,6 @@ impl Options {
             output: Output::from_args(&args.print)?,
         })
     }
-}
-
-/// `--dry-run`'s value as kubectl reads it: a strategy, `--dry-run` alone (client), or a
-/// deprecated boolean.
-fn dry_run(value: &str) -> Result<(DryRun, Option<String>)> {
-    let deprecated = |replacement: &str| {
-        Some(format!(
-            "Warning: --dry-run={value} is deprecated (boolean value) and can be replaced with --dry-run={replacement}."
-        ))
-    };
-    Ok(match value {
-        "none" => (DryRun::None, None),
-        "client" => (DryRun::Client, None),
-        "server" => (DryRun::Server, None),
-        "unchanged" => (
-            DryRun::Client,
-            Some(
-                "Warning: --dry-run is deprecated and can be replaced with --dry-run=client."
-                    .to_owned(),
-            ),
-        ),
-        "1" | "t" | "T" | "true" | "TRUE" | "True" => (DryRun::Client, deprecated("client")),
-        "0" | "f" | "F" | "false" | "FALSE" | "False" => (DryRun::None, deprecated("none")),
-        other => {
-            bail!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".")
-        }
-    })
 }
 
 pub fn run(args: UndoArgs, ctx: &mut Context) -> Result<()> {
@@ -149,22 +123,4 @@ async fn send(
         .with_context(|| format!("building the request for {path}"))?;
     client.send(request).await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dry_run_values_read_like_kubectl() {
-        assert_eq!(dry_run("server").unwrap(), (DryRun::Server, None));
-        assert_eq!(dry_run("none").unwrap(), (DryRun::None, None));
-        assert_eq!(dry_run("unchanged").unwrap().0, DryRun::Client);
-        assert_eq!(dry_run("true").unwrap().0, DryRun::Client);
-        assert_eq!(dry_run("false").unwrap().0, DryRun::None);
-        assert_eq!(
-            dry_run("bogus").unwrap_err().to_string(),
-            "Invalid dry-run value (bogus). Must be \"none\", \"server\", or \"client\"."
-        );
-    }
 }
