@@ -3,10 +3,12 @@
 //! reconnects with capped backoff). Errors are classified in one place, `crate::error::reason`.
 
 pub mod list;
+pub mod objects;
 pub mod path;
 pub mod watch;
 
 pub use list::{ListQuery, ListRequest, Page, Pages, list_position};
+pub use objects::{get_object, list_objects};
 pub use path::{Query, Subresource, collection_path, object_path};
 pub use watch::{EventType, WatchItem, Watcher};
 

@@ -13,7 +13,7 @@ use anyhow::{Result, bail};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use crate::api::{JSON_ACCEPT, ListQuery, ListRequest, Pages, object_path};
+use crate::api::{JSON_ACCEPT, ListQuery, get_object, list_objects};
 use crate::cli::DescribeArgs;
 use crate::client::ApiClient;
 use crate::context::Context;
@@ -157,7 +157,7 @@ async fn collect(
         match &target.objects {
             Objects::Names(names) => {
                 for name in names {
-                    match get(client, &target.rt, target.namespace.as_deref(), name).await {
+                    match get_object(client, &target.rt, target.namespace.as_deref(), name).await {
                         Ok(object) => subjects.push(Subject {
                             rt: target.rt.clone(),
                             object,
@@ -187,7 +187,9 @@ async fn collect(
                     chunk_size: options.chunk_size,
                     include_object: false,
                 };
-                for object in list(client, &target.rt, target.namespace.as_deref(), query).await? {
+                for object in
+                    list_objects(client, &target.rt, target.namespace.as_deref(), query).await?
+                {
                     subjects.push(Subject {
                         rt: target.rt.clone(),
                         object,
@@ -196,7 +198,7 @@ async fn collect(
             }
             Objects::Manifest(manifest) => {
                 let name = manifest.name.clone();
-                match get(client, &target.rt, target.namespace.as_deref(), &name).await {
+                match get_object(client, &target.rt, target.namespace.as_deref(), &name).await {
                     Ok(object) => subjects.push(Subject {
                         rt: target.rt.clone(),
                         object,
@@ -220,7 +222,7 @@ async fn by_prefix(
         chunk_size: options.chunk_size,
         ..ListQuery::default()
     };
-    let objects = list(client, &target.rt, target.namespace.as_deref(), query).await?;
+    let objects = list_objects(client, &target.rt, target.namespace.as_deref(), query).await?;
     Ok(objects
         .into_iter()
         .filter(|object| {
@@ -233,51 +235,6 @@ async fn by_prefix(
             object,
         })
         .collect())
-}
-
-async fn get(
-    client: &ApiClient,
-    rt: &ResourceType,
-    namespace: Option<&str>,
-    name: &str,
-) -> Result<Value> {
-    let mut object: Value = client
-        .get(&object_path(rt, namespace, name, None), JSON_ACCEPT)
-        .await?
-        .json()?;
-    fill_type(&mut object, rt);
-    Ok(object)
-}
-
-/// Every object of a list, page by page, each with its kind and apiVersion.
-async fn list(
-    client: &ApiClient,
-    rt: &ResourceType,
-    namespace: Option<&str>,
-    query: ListQuery,
-) -> Result<Vec<Value>> {
-    let mut pages = Pages::start(
-        client,
-        ListRequest {
-            rt: rt.clone(),
-            namespace: namespace.map(String::from),
-            query,
-            accept: JSON_ACCEPT,
-        },
-    );
-    let mut objects = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page?;
-        if page.restarted {
-            objects.clear();
-        }
-        objects.extend(crate::print::objects::list_items(rt, page.body));
-    }
-    Ok(objects)
-}
-
-fn fill_type(object: &mut Value, rt: &ResourceType) {
-    crate::print::objects::TypeDefaults::for_page(rt, &Value::Null).fill(object);
 }
 
 /// Describes every subject, `CONCURRENT_OBJECTS` at a time; the texts come back in order.
@@ -382,7 +339,7 @@ async fn fetch_related(client: &ApiClient, fetch: Fetch) -> Result<Value> {
                 chunk_size: Some(500),
                 include_object: false,
             };
-            let items = list(client, &rt, namespace.as_deref(), query).await?;
+            let items = list_objects(client, &rt, namespace.as_deref(), query).await?;
             Ok(serde_json::json!({ "items": items }))
         }
         Fetch::Get {
@@ -391,7 +348,7 @@ async fn fetch_related(client: &ApiClient, fetch: Fetch) -> Result<Value> {
             name,
         } => {
             let rt = resolve(resource)?;
-            get(client, &rt, namespace.as_deref(), &name).await
+            get_object(client, &rt, namespace.as_deref(), &name).await
         }
     }
 }

@@ -17,7 +17,8 @@ use anyhow::{Result, anyhow, bail};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use crate::api::{JSON_ACCEPT, ListQuery, ListRequest, Pages, object_path};
+use crate::api::ListQuery;
+use crate::api::{get_object, list_objects};
 use crate::cli::{DryRun, ScaleArgs};
 use crate::client::ApiClient;
 use crate::context::Context;
@@ -217,7 +218,7 @@ async fn collect(
         match &target.objects {
             Objects::Names(names) => {
                 for name in names {
-                    match get(client, &target.rt, namespace, name).await {
+                    match get_object(client, &target.rt, namespace, name).await {
                         Ok(object) => fetched.push(found(object)),
                         Err(err) => errors.push(err),
                     }
@@ -229,7 +230,7 @@ async fn collect(
                     field_selector: selectors.field.clone(),
                     ..ListQuery::default()
                 };
-                for object in list(client, &target.rt, namespace, query).await? {
+                for object in list_objects(client, &target.rt, namespace, query).await? {
                     fetched.push(found(object));
                 }
             }
@@ -310,46 +311,6 @@ fn go_aggregate(errors: &[anyhow::Error]) -> String {
         [one] => one.clone(),
         _ => format!("[{}]", texts.join(", ")),
     }
-}
-
-async fn get(
-    client: &ApiClient,
-    rt: &ResourceType,
-    namespace: Option<&str>,
-    name: &str,
-) -> Result<Value> {
-    let mut object: Value = client
-        .get(&object_path(rt, namespace, name, None), JSON_ACCEPT)
-        .await?
-        .json()?;
-    crate::print::objects::TypeDefaults::for_page(rt, &Value::Null).fill(&mut object);
-    Ok(object)
-}
-
-async fn list(
-    client: &ApiClient,
-    rt: &ResourceType,
-    namespace: Option<&str>,
-    query: ListQuery,
-) -> Result<Vec<Value>> {
-    let mut pages = Pages::start(
-        client,
-        ListRequest {
-            rt: rt.clone(),
-            namespace: namespace.map(String::from),
-            query,
-            accept: JSON_ACCEPT,
-        },
-    );
-    let mut objects = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page?;
-        if page.restarted {
-            objects.clear();
-        }
-        objects.extend(crate::print::objects::list_items(rt, page.body));
-    }
-    Ok(objects)
 }
 
 #[cfg(test)]

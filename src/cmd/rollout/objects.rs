@@ -5,7 +5,8 @@
 use anyhow::Result;
 use serde_json::Value;
 
-use crate::api::{JSON_ACCEPT, ListQuery, ListRequest, Pages, object_path};
+use crate::api::ListQuery;
+use crate::api::{get_object, list_objects};
 use crate::cli::rollout::ObjectArgs;
 use crate::client::ApiClient;
 use crate::context::Context;
@@ -89,7 +90,7 @@ async fn fetch_targets(client: &ApiClient, targets: Vec<Result<Target>>) -> Resu
                     field_selector: selectors.field.clone(),
                     ..ListQuery::default()
                 };
-                for object in list(client, &target.rt, namespace, query).await? {
+                for object in list_objects(client, &target.rt, namespace, query).await? {
                     fetched.subjects.push(Subject {
                         rt: target.rt.clone(),
                         object,
@@ -99,7 +100,7 @@ async fn fetch_targets(client: &ApiClient, targets: Vec<Result<Target>>) -> Resu
             }
         };
         for name in names {
-            match get(client, &target.rt, namespace, &name).await {
+            match get_object(client, &target.rt, namespace, &name).await {
                 Ok(object) => fetched.subjects.push(Subject {
                     rt: target.rt.clone(),
                     object,
@@ -109,52 +110,6 @@ async fn fetch_targets(client: &ApiClient, targets: Vec<Result<Target>>) -> Resu
         }
     }
     Ok(fetched)
-}
-
-/// `GET` one object, with its kind and apiVersion filled in.
-pub async fn get(
-    client: &ApiClient,
-    rt: &ResourceType,
-    namespace: Option<&str>,
-    name: &str,
-) -> Result<Value> {
-    let mut object: Value = client
-        .get(&object_path(rt, namespace, name, None), JSON_ACCEPT)
-        .await?
-        .json()?;
-    fill_type(&mut object, rt);
-    Ok(object)
-}
-
-/// Every object of a list, page by page, each with its kind and apiVersion.
-pub async fn list(
-    client: &ApiClient,
-    rt: &ResourceType,
-    namespace: Option<&str>,
-    query: ListQuery,
-) -> Result<Vec<Value>> {
-    let mut pages = Pages::start(
-        client,
-        ListRequest {
-            rt: rt.clone(),
-            namespace: namespace.map(String::from),
-            query,
-            accept: JSON_ACCEPT,
-        },
-    );
-    let mut objects = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page?;
-        if page.restarted {
-            objects.clear();
-        }
-        objects.extend(crate::print::objects::list_items(rt, page.body));
-    }
-    Ok(objects)
-}
-
-fn fill_type(object: &mut Value, rt: &ResourceType) {
-    crate::print::objects::TypeDefaults::for_page(rt, &Value::Null).fill(object);
 }
 
 /// The objects a workload's revisions are kept in, those of its namespace its selector
@@ -175,7 +130,7 @@ pub async fn revisions(
         label_selector: Some(selector_string(&subject.object["spec"]["selector"])),
         ..ListQuery::default()
     };
-    list(client, &rt, subject.namespace(), query).await
+    list_objects(client, &rt, subject.namespace(), query).await
 }
 
 /// A namespaced `apps/v1` type the rollout helpers read without asking discovery
