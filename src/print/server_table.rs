@@ -10,7 +10,8 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::Value;
 
-use super::table::write_table;
+use super::table::push_sanitized;
+use super::tabwriter::TabWriter;
 
 /// How a table is laid out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,10 +28,56 @@ pub struct TableOptions {
     pub event_column: bool,
 }
 
-/// One printable row and the object it came from (when the server included it).
+/// One printable row: its cells as one tab-separated line (cells already free of tabs and
+/// line breaks). One string a row, not one a cell: at 20,000 rows that is the difference
+/// between 17 and 23 MiB.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub cells: Vec<String>,
+    line: String,
+}
+
+impl Row {
+    fn from_cells<C: AsRef<str>>(cells: impl IntoIterator<Item = C>) -> Row {
+        let mut line = String::new();
+        for (i, cell) in cells.into_iter().enumerate() {
+            if i > 0 {
+                line.push('\t');
+            }
+            push_sanitized(&mut line, cell.as_ref());
+        }
+        Row { line }
+    }
+
+    /// The cells, in order.
+    pub fn cells(&self) -> impl Iterator<Item = &str> {
+        self.line.split('\t')
+    }
+
+    /// The tab-separated line, with `kind/` before the cell in `name_column` when given.
+    pub fn line(&self, kind: Option<&str>, name_column: usize) -> std::borrow::Cow<'_, str> {
+        let Some(kind) = kind else {
+            return std::borrow::Cow::Borrowed(&self.line);
+        };
+        let start = if name_column == 0 {
+            Some(0)
+        } else {
+            self.line
+                .match_indices('\t')
+                .nth(name_column - 1)
+                .map(|(at, _)| at + 1)
+        };
+        match start {
+            Some(at) => {
+                let mut line = String::with_capacity(self.line.len() + kind.len() + 1);
+                line.push_str(&self.line[..at]);
+                line.push_str(kind);
+                line.push('/');
+                line.push_str(&self.line[at..]);
+                std::borrow::Cow::Owned(line)
+            }
+            None => std::borrow::Cow::Borrowed(&self.line),
+        }
+    }
 }
 
 /// Collects the rows of one resource type's table across pages.
@@ -151,7 +198,7 @@ impl TableBuffer {
         if self.options.show_labels {
             out.push(format_labels(&metadata["labels"]));
         }
-        Row { cells: out }
+        Row::from_cells(out)
     }
 
     /// Where the name column is: after the EVENT and NAMESPACE columns.
@@ -162,19 +209,29 @@ impl TableBuffer {
     /// Writes the table (header unless `--no-headers`) with kubectl's column layout; with
     /// `kind` (`pod`, `deployment.apps`), names are printed as `kind/name`.
     pub fn write(&self, out: &mut impl Write, kind: Option<&str>) -> Result<()> {
-        let header: Vec<&str> = self.header.iter().map(String::as_str).collect();
-        let header = (!self.options.no_headers).then_some(header.as_slice());
+        let mut text = String::new();
+        if !self.options.no_headers {
+            push_header(&mut text, &self.header);
+        }
         let name_column = self.name_column();
-        let rows = self.rows.iter().map(|row| {
-            let mut cells = row.cells.clone();
-            if let (Some(kind), Some(name)) = (kind, cells.get_mut(name_column)) {
-                *name = format!("{kind}/{name}");
-            }
-            cells
-        });
-        write_table(out, header, rows)?;
+        for row in &self.rows {
+            text.push_str(&row.line(kind, name_column));
+            text.push('\n');
+        }
+        TabWriter::new().write(&text, out)?;
         Ok(())
     }
+}
+
+/// The header cells as one tab-separated line.
+pub fn push_header(text: &mut String, header: &[String]) {
+    for (i, cell) in header.iter().enumerate() {
+        if i > 0 {
+            text.push('\t');
+        }
+        push_sanitized(text, cell);
+    }
+    text.push('\n');
 }
 
 /// A cell as kubectl's table printer prints it: nothing for null, a string cut at its first
@@ -357,6 +414,16 @@ mod tests {
         assert_eq!(cell_text(&json!(true)), "true");
         assert_eq!(format_labels(&json!({})), "<none>");
         assert_eq!(label_column_header("app.kubernetes.io/name"), "NAME");
+    }
+
+    #[test]
+    fn rows_are_one_line_and_take_their_kind_before_the_name() {
+        let row = Row::from_cells(["shop", "web\tx", "1/1"]);
+        assert_eq!(row.cells().collect::<Vec<_>>(), ["shop", "web x", "1/1"]);
+        assert_eq!(row.line(None, 1), "shop\tweb x\t1/1");
+        assert_eq!(row.line(Some("pod"), 1), "shop\tpod/web x\t1/1");
+        assert_eq!(row.line(Some("pod"), 0), "pod/shop\tweb x\t1/1");
+        assert_eq!(row.line(Some("pod"), 7), "shop\tweb x\t1/1");
     }
 
     #[test]

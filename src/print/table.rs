@@ -34,7 +34,7 @@ fn push_row(text: &mut String, cells: &[impl AsRef<str>]) {
 }
 
 /// Tabs and newlines inside a cell would break the layout: they become spaces.
-fn push_sanitized(text: &mut String, cell: &str) {
+pub(super) fn push_sanitized(text: &mut String, cell: &str) {
     const BREAKING: [char; 3] = ['\t', '\n', '\r'];
     if cell.contains(BREAKING) {
         text.extend(

@@ -16,7 +16,7 @@ use super::objects::{Arrangement, ObjectFormat, ObjectPrinter, list_items};
 use super::printer::{
     PrintOptions, custom_columns_printer, go_template_printer, jsonpath_printer, kind_label,
 };
-use super::server_table::TableBuffer;
+use super::server_table::{TableBuffer, push_header};
 use super::tabwriter::TabWriter;
 use crate::discovery::ResourceType;
 
@@ -110,17 +110,11 @@ impl WatchPrinter {
                 if !*header_done && !added.is_empty() {
                     *header_done = true;
                     if !*no_headers {
-                        text.push_str(&buffer.header().join("\t"));
-                        text.push('\n');
+                        push_header(&mut text, buffer.header());
                     }
                 }
                 for row in added {
-                    let mut cells = row.cells;
-                    if let (Some(kind), Some(name)) = (kind.as_deref(), cells.get_mut(*name_column))
-                    {
-                        *name = format!("{kind}/{name}");
-                    }
-                    text.push_str(&cells.join("\t"));
+                    text.push_str(&row.line(kind.as_deref(), *name_column));
                     text.push('\n');
                 }
                 tabs.write(&text, out)?;
