@@ -231,3 +231,31 @@ fn with_source(err: anyhow::Error, source: &str) -> anyhow::Error {
         Err(err) => anyhow!("error when creating {source:?}: {err:#}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Status;
+
+    #[test]
+    fn refusals_name_their_source_and_stay_api_errors() {
+        let refused = ServerError {
+            status: Status {
+                kind: "Status".into(),
+                message: "configmaps \"x\" already exists".into(),
+                reason: "AlreadyExists".into(),
+                code: 409,
+            },
+        };
+        let err = with_source(refused.into(), "cm.yaml");
+        let server = err.downcast_ref::<ServerError>().expect("an API error");
+        assert_eq!(
+            server.kubectl_line(),
+            "Error from server (AlreadyExists): error when creating \"cm.yaml\": configmaps \"x\" already exists"
+        );
+        assert_eq!(
+            with_source(anyhow!("connection refused"), "STDIN").to_string(),
+            "error when creating \"STDIN\": connection refused"
+        );
+    }
+}

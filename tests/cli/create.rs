@@ -297,3 +297,29 @@ fn nothing_to_create_is_kubectls_error() {
         "error: Unexpected args: [pods]\nSee 'kubectl create -h' for help and examples\n"
     );
 }
+
+#[test]
+fn no_file_is_kubectls_error() {
+    let twins = Twins::start();
+    let run = twins.create(&[], None);
+    assert_eq!(run.failure(), "error: must specify one of -f and -k\n");
+}
+
+#[test]
+fn a_generated_name_is_the_servers() {
+    let side = Side::start(&User::admin(), &|_| {});
+    let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata: {generateName: gen-}\n";
+    let mut command = side.sandbox.kz();
+    command.current_dir(&side.sandbox.home);
+    let created = run_with_stdin(command, &["create", "-f", "-", "-n", "shop"], manifest);
+    let line = created.success();
+    let name = line
+        .strip_prefix("configmap/")
+        .and_then(|rest| rest.strip_suffix(" created\n"))
+        .expect("a created configmap");
+    assert!(
+        name.starts_with("gen-") && name.len() > "gen-".len(),
+        "{line}"
+    );
+    assert!(side.holds("", "configmaps", name));
+}
