@@ -1,6 +1,7 @@
 //! The command line: global connection flags (kubectl's names and formats) and one Args struct
 //! per verb. Parsing only; commands turn these into validated options.
 
+mod create;
 mod describe;
 mod dry_run;
 mod get;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+pub use create::CreateArgs;
 pub use describe::DescribeArgs;
 pub use dry_run::{DRY_RUN_ALONE, DryRun};
 pub use get::GetArgs;
@@ -205,6 +207,9 @@ pub enum Command {
 
     /// Show details of a specific resource or group of resources.
     Describe(DescribeArgs),
+
+    /// Create a resource from a file or from stdin.
+    Create(Box<CreateArgs>),
 
     /// Set a new size for a deployment, replica set, replication controller or stateful set.
     Scale(Box<ScaleArgs>),

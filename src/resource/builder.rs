@@ -653,6 +653,7 @@ mod tests {
             "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"
         );
         assert_eq!(empty(Verb::Apply), "error: must specify one of -f and -k");
+        assert_eq!(empty(Verb::Create), "error: must specify one of -f and -k");
         assert_eq!(
             parse_error(Builder::new(Verb::Apply).args(&strings(&["pods", "web"]))),
             "error: Unexpected args: [pods web]\nSee 'kubectl apply -h' for help and examples"

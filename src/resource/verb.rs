@@ -24,8 +24,11 @@ pub enum Verb {
     Rollout,
     /// `logs POD [CONTAINER]`, `logs TYPE/NAME`, `logs -l SELECTOR`.
     Logs,
-    /// `-f` only (apply, and in the same way create and diff).
+    /// `-f` only (apply, and in the same way diff).
     Apply,
+    /// `create -f`: `-f` only, and objects may leave their name to the server
+    /// (`generateName`).
+    Create,
 }
 
 impl Verb {
@@ -39,7 +42,7 @@ impl Verb {
                 "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources."
             )),
             Verb::Rollout => Some(anyhow!("required resource not specified")),
-            Verb::Apply => Some(anyhow!("must specify one of -f and -k")),
+            Verb::Apply | Verb::Create => Some(anyhow!("must specify one of -f and -k")),
             Verb::Delete | Verb::Scale | Verb::Logs => None,
         }
     }
@@ -51,7 +54,7 @@ impl Verb {
             Verb::Get | Verb::Describe | Verb::Rollout => true,
             // kubectl scale passes --all as allowEmptySelector.
             Verb::Scale => all,
-            Verb::Delete | Verb::Logs | Verb::Apply => false,
+            Verb::Delete | Verb::Logs | Verb::Apply | Verb::Create => false,
         }
     }
 
@@ -63,13 +66,13 @@ impl Verb {
 
     /// Whether the verb takes objects from `-f` only, with no positional arguments.
     pub(super) fn reads_files_only(self) -> bool {
-        self == Verb::Apply
+        matches!(self, Verb::Apply | Verb::Create)
     }
 
-    /// Whether every object of a manifest must have a name (each verb here acts on existing
-    /// objects or applies by name; only `create` could do without one).
+    /// Whether every object of a manifest must have a name (every verb but `create` acts on
+    /// existing objects or applies by name).
     pub(super) fn needs_manifest_names(self) -> bool {
-        true
+        self != Verb::Create
     }
 
     /// `kubectl apply pods`: positional arguments where only `-f` is read.
@@ -91,6 +94,7 @@ impl Verb {
             Verb::Rollout => "rollout",
             Verb::Logs => "logs",
             Verb::Apply => "apply",
+            Verb::Create => "create",
         }
     }
 }

@@ -7,6 +7,7 @@ mod basics;
 mod compare;
 mod config;
 mod connection;
+mod create;
 mod describe;
 mod describe_cluster;
 mod describe_config;

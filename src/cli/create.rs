@@ -1,0 +1,45 @@
+//! `kz create -f`: kubectl's flags, parsed. `cmd::create` validates them into options.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::PrintArgs;
+
+/// Create a resource from a file or from stdin.
+#[derive(Debug, Clone, Default, Args)]
+#[command(
+    after_help = "Examples:\n  kz create -f web.yaml\n  kz create -f manifests/ -R\n  cat web.yaml | kz create -f -"
+)]
+pub struct CreateArgs {
+    /// Files, directories, URLs or "-" (stdin) with the objects to create.
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filenames: Vec<PathBuf>,
+
+    /// Read directories given with -f recursively.
+    #[arg(short = 'R', long)]
+    pub recursive: bool,
+
+    /// Name of the manager recorded for the fields this creates.
+    #[arg(long, value_name = "NAME", default_value = "kubectl-create")]
+    pub field_manager: String,
+
+    /// none: create; client: only print what would be created; server: let the server check
+    /// the objects without keeping them.
+    #[arg(
+        long,
+        value_name = "STRATEGY",
+        default_value = "none",
+        num_args = 0..=1,
+        default_missing_value = super::DRY_RUN_ALONE,
+        require_equals = true
+    )]
+    pub dry_run: String,
+
+    /// Positional arguments: kubectl refuses them (its subcommands are not part of kz).
+    #[arg(hide = true)]
+    pub args: Vec<String>,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
+}
