@@ -1,6 +1,7 @@
 //! The command line: global connection flags (kubectl's names and formats) and one Args struct
 //! per verb. Parsing only; commands turn these into validated options.
 
+mod delete;
 mod describe;
 mod dry_run;
 mod get;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+pub use delete::DeleteArgs;
 pub use describe::DescribeArgs;
 pub use dry_run::{DRY_RUN_ALONE, DryRun};
 pub use get::GetArgs;
@@ -205,6 +207,10 @@ pub enum Command {
 
     /// Show details of a specific resource or group of resources.
     Describe(DescribeArgs),
+
+    /// Delete resources by file names, stdin, resources and names, or by resources and label
+    /// selector.
+    Delete(Box<DeleteArgs>),
 
     /// Set a new size for a deployment, replica set, replication controller or stateful set.
     Scale(Box<ScaleArgs>),

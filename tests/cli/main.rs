@@ -7,6 +7,7 @@ mod basics;
 mod compare;
 mod config;
 mod connection;
+mod delete;
 mod describe;
 mod describe_cluster;
 mod describe_config;
