@@ -53,7 +53,11 @@ struct Side {
 
 impl Side {
     fn start(user: &User) -> Side {
-        let server = TestServer::builder().frozen().start();
+        Side::on(TestServer::builder().frozen().start(), user)
+    }
+
+    /// The objects on `server`, and a client of it.
+    fn on(server: TestServer, user: &User) -> Side {
         let created = server.create(OBJECTS).expect("objects");
         let rs_uid = created[3]["metadata"]["uid"]
             .as_str()
@@ -194,6 +198,14 @@ fn a_type_alone_is_refused() {
     let twins = Twins::start();
     let refused = twins.delete(&["pods"]);
     assert_eq!(refused.code, Some(1));
+    for args in [
+        &["--all"][..],
+        &["pods", "--all", "-l", "suite=del"],
+        &["pod", "alpha", "--all"],
+        &["pod/alpha", "--cascade=bogus"],
+    ] {
+        assert_eq!(twins.delete(args).code, Some(1), "{args:?}");
+    }
     twins.both(|side| assert!(side.has("", "pods", "alpha")));
 }
 
@@ -249,6 +261,8 @@ fn dry_runs_change_nothing() {
         server.success(),
         "pod \"alpha\" deleted (server dry run)\nreplicaset.apps \"batch\" deleted (server dry run)\n"
     );
+    let missing = twins.delete(&["pod/nope", "--dry-run=client"]);
+    assert_eq!(missing.code, Some(0));
     twins.both(|side| {
         assert!(side.has("", "pods", "alpha"));
         assert!(side.has("apps", "replicasets", "batch"));
@@ -258,6 +272,9 @@ fn dry_runs_change_nothing() {
 #[test]
 fn grace_flags_say_how_it_was_deleted() {
     let twins = Twins::start();
+    let zero = twins.delete(&["cm/settings", "--grace-period=0", "--cascade=false"]);
+    assert_eq!(zero.stdout, "configmap \"settings\" deleted\n");
+    assert!(zero.stderr.contains("deprecated"), "{zero:?}");
     let now = twins.delete(&["pod/alpha", "--now"]);
     assert_eq!(now.success(), "pod \"alpha\" deleted\n");
     let forced = twins.delete(&["pod/beta", "--force"]);
@@ -266,6 +283,31 @@ fn grace_flags_say_how_it_was_deleted() {
     assert!(forced.stderr.contains("Immediate deletion"), "{forced:?}");
     let both = twins.delete(&["pod/batch-x1", "--now", "--grace-period=3"]);
     assert_eq!(both.code, Some(1));
-    let no_wait = twins.delete(&["cm/settings", "--wait=false", "--cascade=foreground"]);
-    assert_eq!(no_wait.success(), "configmap \"settings\" deleted\n");
+    let no_wait = twins.delete(&["rs/batch", "--wait=false", "--cascade=foreground"]);
+    assert_eq!(no_wait.success(), "replicaset.apps \"batch\" deleted\n");
+    // Frozen controllers: the ReplicaSet stays, marked, and nobody waited for it.
+    twins.both(|side| {
+        let rs = side
+            .get("apps", "replicasets", "batch")
+            .expect("still there");
+        assert!(rs["metadata"]["deletionTimestamp"].is_string(), "{rs}");
+    });
+}
+
+#[test]
+fn foreground_deletion_waits_until_the_object_is_gone() {
+    // Controllers running: the garbage collector removes the pods, then the ReplicaSet.
+    let kz = Side::on(TestServer::start(), &User::admin());
+    let kubectl = kz
+        .sandbox
+        .kubectl()
+        .map(|_| Side::on(TestServer::start(), &User::admin()));
+    let twins = Twins { kz, kubectl };
+    let run = twins.delete(&["rs/batch", "--cascade=foreground"]);
+    assert_eq!(run.success(), "replicaset.apps \"batch\" deleted\n");
+    // --wait (the default) returned only once the ReplicaSet had gone.
+    twins.both(|side| {
+        assert!(!side.has("apps", "replicasets", "batch"));
+        assert!(!side.has("", "pods", "batch-x1"));
+    });
 }

@@ -49,7 +49,7 @@ impl Propagation {
                 (Propagation::Orphan, deprecated("orphan"))
             }
             other => bail!(
-                "invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"."
+                "invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
             ),
         })
     }
@@ -210,7 +210,7 @@ mod tests {
         );
         assert_eq!(
             Propagation::parse("bogus").unwrap_err().to_string(),
-            "invalid cascade value (bogus). Must be \"background\", \"foreground\", or \"orphan\"."
+            "invalid cascade value (bogus). Must be \"background\", \"foreground\", or \"orphan\""
         );
     }
 }
