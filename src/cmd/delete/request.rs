@@ -13,7 +13,7 @@ use crate::api::{JSON_ACCEPT, get_object, object_path};
 use crate::cli::DryRun;
 use crate::client::ApiClient;
 use crate::discovery::ResourceType;
-use crate::error::{self, Reason, ServerError};
+use crate::error::{self, Reason};
 use crate::streams::Stderr;
 
 use super::Options;
@@ -85,7 +85,7 @@ impl Subject {
             "error when deleting \"{source}\": {}",
             server.status.message
         );
-        ServerError { ..server }.into()
+        server.into()
     }
 }
 
