@@ -2,6 +2,7 @@
 //! per verb. Parsing only; commands turn these into validated options.
 
 mod create;
+mod delete;
 mod describe;
 mod dry_run;
 mod get;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub use create::CreateArgs;
+pub use delete::DeleteArgs;
 pub use describe::DescribeArgs;
 pub use dry_run::{DRY_RUN_ALONE, DryRun};
 pub use get::GetArgs;
@@ -210,6 +212,9 @@ pub enum Command {
 
     /// Create a resource from a file or from stdin.
     Create(Box<CreateArgs>),
+    /// Delete resources by file names, stdin, resources and names, or by resources and label
+    /// selector.
+    Delete(Box<DeleteArgs>),
 
     /// Set a new size for a deployment, replica set, replication controller or stateful set.
     Scale(Box<ScaleArgs>),

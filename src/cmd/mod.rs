@@ -4,6 +4,7 @@ pub mod api_resources;
 pub mod api_versions;
 pub mod config;
 pub mod create;
+pub mod delete;
 pub mod describe;
 pub mod get;
 pub mod rollout;
@@ -20,6 +21,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Get(args) => get::run(*args, ctx),
         Command::Describe(args) => describe::run(args, ctx),
         Command::Create(args) => create::run(*args, ctx),
+        Command::Delete(args) => delete::run(*args, ctx),
         Command::Scale(args) => scale::run(*args, ctx),
         Command::Rollout(command) => rollout::run(command, ctx),
         Command::Version(args) => version::run(args, ctx),

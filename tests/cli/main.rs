@@ -8,6 +8,7 @@ mod compare;
 mod config;
 mod connection;
 mod create;
+mod delete;
 mod describe;
 mod describe_cluster;
 mod describe_config;

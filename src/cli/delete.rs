@@ -1,0 +1,82 @@
+//! `kz delete`: kubectl's flags, parsed. `cmd::delete` validates them into options.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Delete resources by file names, stdin, resources and names, or by resources and label
+/// selector.
+#[derive(Debug, Clone, Default, Args)]
+#[command(
+    after_help = "Examples:\n  kz delete pod web-0\n  kz delete deploy/web svc/web\n  kz delete -f manifests/app.yaml\n  kz delete pods -l app=web\n  kz delete pods --all --cascade=orphan"
+)]
+pub struct DeleteArgs {
+    /// TYPE NAME ..., TYPE/NAME ..., or TYPE with -l or --all.
+    #[arg(value_name = "TYPE[/NAME]")]
+    pub args: Vec<String>,
+
+    /// Files, directories, URLs or "-" (stdin) with the objects to delete.
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filenames: Vec<PathBuf>,
+
+    /// Read directories given with -f recursively.
+    #[arg(short = 'R', long)]
+    pub recursive: bool,
+
+    /// Label selector (=, ==, !=, in, notin, exists, !key).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Delete all resources, in the namespace, of the specified resource types.
+    #[arg(long)]
+    pub all: bool,
+
+    /// What happens to dependents: background (default), foreground (the object goes after
+    /// them) or orphan (they stay).
+    #[arg(
+        long,
+        value_name = "STRATEGY",
+        default_value = "background",
+        num_args = 0..=1,
+        default_missing_value = "background",
+        require_equals = true
+    )]
+    pub cascade: String,
+
+    /// Seconds the object has to terminate gracefully; -1 (default) takes the object's own.
+    /// 0 only together with --force.
+    #[arg(long, value_name = "SECONDS", default_value_t = -1, allow_hyphen_values = true)]
+    pub grace_period: i64,
+
+    /// Signal the objects to stop at once (a grace period of 1 second).
+    #[arg(long)]
+    pub now: bool,
+
+    /// Remove the objects from the API at once, without waiting for them to terminate.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Wait until the objects are gone before returning.
+    #[arg(long, default_value_t = true)]
+    pub wait: bool,
+
+    /// An object that does not exist is not an error.
+    #[arg(long)]
+    pub ignore_not_found: bool,
+
+    /// none: delete; client: only print what would be deleted; server: let the server check
+    /// the deletion without making it.
+    #[arg(
+        long,
+        value_name = "STRATEGY",
+        default_value = "none",
+        num_args = 0..=1,
+        default_missing_value = super::DRY_RUN_ALONE,
+        require_equals = true
+    )]
+    pub dry_run: String,
+
+    /// "name" prints resource/name for each deleted object.
+    #[arg(short = 'o', long, value_name = "FORMAT", value_parser = ["name"])]
+    pub output: Option<String>,
+}
