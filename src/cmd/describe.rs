@@ -89,8 +89,6 @@ pub fn run(args: DescribeArgs, ctx: &mut Context) -> Result<()> {
     };
     let described = ctx.block_on(describe_all(&client, subjects, settings))??;
     let mut printed = 0;
-    // kubectl reports a describer's error once however many objects failed with it.
-    let mut reported = std::collections::HashSet::new();
     for text in described {
         match text {
             Ok(Described { text, warning }) => {
@@ -107,9 +105,7 @@ pub fn run(args: DescribeArgs, ctx: &mut Context) -> Result<()> {
                 }
             }
             Err(err) => {
-                if reported.insert(format!("{err:#}")) {
-                    errors.push(err);
-                }
+                errors.push(err);
                 continue;
             }
         }
@@ -124,7 +120,7 @@ pub fn run(args: DescribeArgs, ctx: &mut Context) -> Result<()> {
                 .line(format!("No resources found in {namespace} namespace."));
         }
     }
-    super::report_errors(&ctx.err, errors)
+    super::report_errors(&ctx.err, super::distinct_errors(errors))
 }
 
 /// What the targets came to.

@@ -31,6 +31,17 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
     }
 }
 
+/// The errors with each message once: objects handled concurrently often fail alike (a type
+/// without a scale subresource, forbidden pods) where kubectl, one object at a time, stops
+/// at the first or says it once (describe, scale). `get` repeats them, like kubectl's get.
+pub(crate) fn distinct_errors(errors: Vec<anyhow::Error>) -> Vec<anyhow::Error> {
+    let mut seen = std::collections::HashSet::new();
+    errors
+        .into_iter()
+        .filter(|err| seen.insert(crate::error::message(err)))
+        .collect()
+}
+
 /// Prints the errors of objects a command could not handle, after its output, the way
 /// kubectl's aggregate error prints: one error as usual, several one per line without the
 /// `error: ` prefix kz adds (API errors keep their `Error from server (…)` form, usage errors

@@ -160,7 +160,7 @@ pub fn run(args: ScaleArgs, ctx: &mut Context) -> Result<()> {
     ctx.flush()?;
     // Failures to scale first, then the objects that could not be read (kubectl's order).
     failures.append(&mut errors);
-    super::report_errors(&ctx.err, distinct(failures))
+    super::report_errors(&ctx.err, super::distinct_errors(failures))
 }
 
 /// Prints one scaled object the way kubectl's printers print each object of a verb on its
@@ -178,16 +178,6 @@ fn print_object(
     let mut printer = Printer::new(print, true)?;
     printer.object(rt, object, out)?;
     printer.finish(out)
-}
-
-/// The errors without repeats: objects scaled concurrently may all fail the same way
-/// (a type without a scale subresource), where kubectl, stopping at the first, says it once.
-fn distinct(errors: Vec<anyhow::Error>) -> Vec<anyhow::Error> {
-    let mut seen = std::collections::HashSet::new();
-    errors
-        .into_iter()
-        .filter(|err| seen.insert(crate::error::message(err)))
-        .collect()
 }
 
 /// Reads every object the targets name, in order. Objects that cannot be read are errors
