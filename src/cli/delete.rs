@@ -1,7 +1,5 @@
 //! `kz delete`: kubectl's flags, parsed. `cmd::delete` validates them into options.
 
-use std::path::PathBuf;
-
 use clap::Args;
 
 /// Delete resources by file names, stdin, resources and names, or by resources and label
@@ -11,21 +9,8 @@ use clap::Args;
     after_help = "Examples:\n  kz delete pod web-0\n  kz delete deploy/web svc/web\n  kz delete -f manifests/app.yaml\n  kz delete pods -l app=web\n  kz delete pods --all --cascade=orphan"
 )]
 pub struct DeleteArgs {
-    /// TYPE NAME ..., TYPE/NAME ..., or TYPE with -l or --all.
-    #[arg(value_name = "TYPE[/NAME]")]
-    pub args: Vec<String>,
-
-    /// Files, directories, URLs or "-" (stdin) with the objects to delete.
-    #[arg(short = 'f', long = "filename", value_name = "PATH")]
-    pub filenames: Vec<PathBuf>,
-
-    /// Read directories given with -f recursively.
-    #[arg(short = 'R', long)]
-    pub recursive: bool,
-
-    /// Label selector (=, ==, !=, in, notin, exists, !key).
-    #[arg(short = 'l', long, value_name = "SELECTOR")]
-    pub selector: Option<String>,
+    #[command(flatten)]
+    pub objects: super::ObjectArgs,
 
     /// Delete all resources, in the namespace, of the specified resource types.
     #[arg(long)]

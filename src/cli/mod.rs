@@ -9,6 +9,7 @@ mod get;
 mod print;
 pub mod rollout;
 mod scale;
+mod targets;
 mod values;
 
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ pub use get::GetArgs;
 pub use print::PrintArgs;
 pub use rollout::RolloutCommand;
 pub use scale::ScaleArgs;
+pub use targets::ObjectArgs;
 pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
 
 /// kz's command line: the derived definition, with every boolean flag taking kubectl's

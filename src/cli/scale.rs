@@ -1,6 +1,5 @@
 //! `kz scale`: kubectl's flags, parsed. `cmd::scale` validates them into options.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
@@ -14,9 +13,8 @@ use super::PrintArgs;
     after_help = "Examples:\n  kz scale --replicas=3 deploy/web\n  kz scale --current-replicas=2 --replicas=3 deploy/web\n  kz scale --replicas=0 deploy,sts -l app=web\n  kz scale --replicas=5 --timeout=2m statefulset/db"
 )]
 pub struct ScaleArgs {
-    /// TYPE NAME ..., or TYPE/NAME ...
-    #[arg(value_name = "TYPE[/NAME]")]
-    pub args: Vec<String>,
+    #[command(flatten)]
+    pub objects: super::ObjectArgs,
 
     /// The new desired number of replicas. Required.
     #[arg(long, value_name = "COUNT", allow_hyphen_values = true)]
@@ -35,18 +33,6 @@ pub struct ScaleArgs {
     /// How long to wait until the status reaches the new size (1s, 2m, 3h); 0 does not wait.
     #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_timeout)]
     pub timeout: Duration,
-
-    /// Files, directories, URLs or "-" (stdin) with the objects to scale.
-    #[arg(short = 'f', long = "filename", value_name = "PATH")]
-    pub filenames: Vec<PathBuf>,
-
-    /// Read directories given with -f recursively.
-    #[arg(short = 'R', long)]
-    pub recursive: bool,
-
-    /// Label selector (=, ==, !=, in, notin, exists, !key).
-    #[arg(short = 'l', long, value_name = "SELECTOR")]
-    pub selector: Option<String>,
 
     /// Select all resources in the namespace of the specified resource types.
     #[arg(long)]

@@ -17,7 +17,7 @@ use crate::client::ApiClient;
 use crate::context::Context;
 use crate::error::{self, Reason};
 use crate::print::kind_label;
-use crate::resource::{Builder, Objects, Plan, Scope, Target, Verb};
+use crate::resource::{Objects, Plan, Scope, Target, Verb};
 use request::{Propagation, Subject};
 
 /// kubectl's warning for `--force` with a grace period of 0.
@@ -62,13 +62,13 @@ impl Options {
         if args.force && grace_period < 0 {
             grace_period = 0;
         }
-        let collection = args.all || args.selector.as_deref().is_some_and(|s| !s.is_empty());
-        let plan = Builder::new(Verb::Delete)
-            .args(&args.args)
-            .filenames(&args.filenames, args.recursive)
-            .label_selector(args.selector.as_deref())
-            .all(args.all)
-            .parse()?;
+        let collection = args.all
+            || args
+                .objects
+                .selector
+                .as_deref()
+                .is_some_and(|s| !s.is_empty());
+        let plan = args.objects.builder(Verb::Delete).all(args.all).parse()?;
         if args.force {
             if grace_period > 0 {
                 bail!("--force and --grace-period greater than 0 cannot be specified together");

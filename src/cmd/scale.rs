@@ -24,7 +24,7 @@ use crate::client::ApiClient;
 use crate::context::Context;
 use crate::discovery::ResourceType;
 use crate::print::{OutputFormat, PrintOptions, Printer, kind_label};
-use crate::resource::{Builder, Objects, Plan, Scope, Target, Verb};
+use crate::resource::{Objects, Plan, Scope, Target, Verb};
 use crate::streams::Stderr;
 use subresource::{Precondition, Subject};
 
@@ -75,12 +75,7 @@ impl Options {
             replicas: Some(args.current_replicas).filter(|count| *count != -1),
             resource_version: args.resource_version.filter(|version| !version.is_empty()),
         };
-        let plan = Builder::new(Verb::Scale)
-            .args(&args.args)
-            .filenames(&args.filenames, args.recursive)
-            .label_selector(args.selector.as_deref())
-            .all(args.all)
-            .parse()?;
+        let plan = args.objects.builder(Verb::Scale).all(args.all).parse()?;
         Ok(Options {
             plan,
             replicas,

@@ -12,7 +12,7 @@ use crate::client::ApiClient;
 use crate::context::Context;
 use crate::describe::fields::selector_string;
 use crate::discovery::ResourceType;
-use crate::resource::{Builder, Objects, Plan, Scope, Target, Verb};
+use crate::resource::{Objects, Plan, Scope, Target, Verb};
 use crate::rollout::change::Workload;
 
 /// One object, with the type it is of.
@@ -42,11 +42,7 @@ impl Subject {
 
 /// The builder's plan for the flags (pure).
 pub fn plan(args: &ObjectArgs) -> Result<Plan> {
-    Builder::new(Verb::Rollout)
-        .args(&args.args)
-        .filenames(&args.filenames, args.recursive)
-        .label_selector(args.selector.as_deref())
-        .parse()
+    args.builder(Verb::Rollout).parse()
 }
 
 /// The objects found, and the errors of those that were not (in the arguments' order).
