@@ -21,6 +21,26 @@ pub struct Status {
     pub message: String,
     pub reason: String,
     pub code: u16,
+    /// What the error concerns, and field by field why (422 Invalid, 409 apply conflicts).
+    pub details: Option<StatusDetails>,
+}
+
+/// A `Status`'s `details`: the object it concerns and the causes, one per field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct StatusDetails {
+    pub name: String,
+    pub kind: String,
+    pub causes: Vec<StatusCause>,
+}
+
+/// One cause of a failure: `metadata.name: Invalid value: …`, or a field another manager owns.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct StatusCause {
+    pub reason: String,
+    pub message: String,
+    pub field: String,
 }
 
 impl Status {
@@ -41,6 +61,7 @@ impl Status {
             message,
             reason: reason.to_owned(),
             code,
+            details: None,
         }
     }
 }
@@ -122,13 +143,56 @@ impl ServerError {
     /// kubectl's line for this error (`cmdutil.StandardErrorMessage`).
     pub fn kubectl_line(&self) -> String {
         let Status {
-            message, reason, ..
+            message,
+            reason,
+            details,
+            ..
         } = &self.status;
+        if let (Reason::Invalid, Some(details)) = (Reason::of_status(&self.status), details) {
+            return invalid_lines(details);
+        }
         match reason.as_str() {
             "Unauthorized" => format!("error: You must be logged in to the server ({message})"),
             "" => format!("Error from server: {message}"),
             reason => format!("Error from server ({reason}): {message}"),
         }
+    }
+}
+
+/// kubectl's `AddSourceToErr(doing, source, err)`: the server's message (or the error)
+/// prefixed with what was being done and where the object came from (`error when creating
+/// "cm.yaml": …`), an API error staying an API error.
+pub fn with_source(err: anyhow::Error, doing: &str, source: &str) -> anyhow::Error {
+    match err.downcast::<ServerError>() {
+        Ok(mut server) => {
+            server.status.message =
+                format!("error when {doing} {source:?}: {}", server.status.message);
+            server.into()
+        }
+        Err(err) => anyhow::anyhow!("error when {doing} {source:?}: {err:#}"),
+    }
+}
+
+/// kubectl's lines for a 422 with details (`cmdutil.checkErr`): `The ConfigMap "x" is invalid: `
+/// and the causes, `field: message`, after it when there is one, one per `* ` line when more.
+fn invalid_lines(details: &StatusDetails) -> String {
+    let subject = if details.kind.is_empty() && details.name.is_empty() {
+        "The request is invalid".to_owned()
+    } else {
+        format!("The {} {:?} is invalid", details.kind, details.name)
+    };
+    let causes: Vec<String> = details
+        .causes
+        .iter()
+        .map(|cause| match cause.field.as_str() {
+            "" => cause.message.clone(),
+            field => format!("{field}: {}", cause.message),
+        })
+        .collect();
+    match causes.as_slice() {
+        [] => subject,
+        [one] => format!("{subject}: {one}"),
+        many => format!("{subject}: \n* {}", many.join("\n* ")),
     }
 }
 
@@ -370,6 +434,7 @@ pub fn message(error: &anyhow::Error) -> String {
                 message: status.message.clone(),
                 reason: status.reason.clone(),
                 code: status.code,
+                details: None,
             };
             return ServerError { status }.kubectl_line();
         }
@@ -415,6 +480,58 @@ mod tests {
     use super::*;
 
     #[test]
+    fn refusals_name_their_source_and_stay_api_errors() {
+        let refused = ServerError {
+            status: Status {
+                kind: "Status".into(),
+                message: "configmaps \"x\" already exists".into(),
+                reason: "AlreadyExists".into(),
+                code: 409,
+                details: None,
+            },
+        };
+        let err = with_source(refused.into(), "creating", "cm.yaml");
+        let server = err.downcast_ref::<ServerError>().expect("an API error");
+        assert_eq!(
+            server.kubectl_line(),
+            "Error from server (AlreadyExists): error when creating \"cm.yaml\": configmaps \"x\" already exists"
+        );
+        assert_eq!(
+            with_source(anyhow::anyhow!("connection refused"), "creating", "STDIN").to_string(),
+            "error when creating \"STDIN\": connection refused"
+        );
+    }
+
+    #[test]
+    fn invalid_objects_print_their_causes_like_kubectl() {
+        let body = include_bytes!("../tests/fixtures/http/107-create-invalid-configmap.json");
+        let line = ServerError {
+            status: Status::from_response(422, body),
+        }
+        .kubectl_line();
+        assert!(
+            line.starts_with("The ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain"),
+            "{line}"
+        );
+        let mut two = Status::from_response(422, body);
+        if let Some(details) = &mut two.details {
+            details.causes.push(StatusCause {
+                reason: "FieldValueRequired".into(),
+                message: "Required value".into(),
+                field: "data".into(),
+            });
+        }
+        let line = ServerError { status: two }.kubectl_line();
+        assert!(
+            line.starts_with(
+                "The ConfigMap \"Bad_Name\" is invalid: \n* metadata.name: Invalid value"
+            ),
+            "{line}"
+        );
+        assert!(line.ends_with("\n* data: Required value"), "{line}");
+    }
+
+    #[test]
     fn not_found_status_prints_like_kubectl() {
         let body = br#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
             "message":"deployments.apps \"web\" not found","reason":"NotFound",
@@ -437,6 +554,7 @@ mod tests {
                     message: String::new(),
                     reason: reason.into(),
                     code,
+                    details: None,
                 },
             })
             .context("getting pods")
@@ -500,6 +618,7 @@ mod tests {
                 message: "boom".into(),
                 reason: String::new(),
                 code: 500,
+                details: None,
             },
         });
         assert_eq!(message(&error), "Error from server: boom");

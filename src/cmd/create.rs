@@ -21,7 +21,7 @@ use crate::cli::{CreateArgs, DryRun};
 use crate::client::ApiClient;
 use crate::context::Context;
 use crate::discovery::ResourceType;
-use crate::error::ServerError;
+use crate::error;
 use crate::print::{OutputFormat, PrintOptions, Printer, kind_label};
 use crate::resource::{Builder, Manifest, Objects, Plan, Scope, Target, Verb};
 
@@ -181,7 +181,7 @@ async fn create_all(
             let _permit = permits.acquire_owned().await;
             create_one(&client, &path, &body)
                 .await
-                .map_err(|err| with_source(err, &source))
+                .map_err(|err| error::with_source(err, "creating", &source))
         }));
     }
     let mut outcomes = Vec::with_capacity(tasks.len());
@@ -217,45 +217,4 @@ async fn create_one(client: &ApiClient, path: &str, body: &Value) -> Result<Valu
         .body(body)
         .with_context(|| format!("building the request for {path}"))?;
     client.send(request).await?.json()
-}
-
-/// kubectl's `AddSourceToErr("creating", source, err)`: the server's message (or the error)
-/// prefixed with where the object came from, an API error staying an API error.
-fn with_source(err: anyhow::Error, source: &str) -> anyhow::Error {
-    match err.downcast::<ServerError>() {
-        Ok(mut server) => {
-            server.status.message =
-                format!("error when creating {source:?}: {}", server.status.message);
-            server.into()
-        }
-        Err(err) => anyhow!("error when creating {source:?}: {err:#}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::Status;
-
-    #[test]
-    fn refusals_name_their_source_and_stay_api_errors() {
-        let refused = ServerError {
-            status: Status {
-                kind: "Status".into(),
-                message: "configmaps \"x\" already exists".into(),
-                reason: "AlreadyExists".into(),
-                code: 409,
-            },
-        };
-        let err = with_source(refused.into(), "cm.yaml");
-        let server = err.downcast_ref::<ServerError>().expect("an API error");
-        assert_eq!(
-            server.kubectl_line(),
-            "Error from server (AlreadyExists): error when creating \"cm.yaml\": configmaps \"x\" already exists"
-        );
-        assert_eq!(
-            with_source(anyhow!("connection refused"), "STDIN").to_string(),
-            "error when creating \"STDIN\": connection refused"
-        );
-    }
 }

@@ -99,6 +99,7 @@ fn no_scale_subresource() -> anyhow::Error {
             message: "the server could not find the requested resource".to_owned(),
             reason: "NotFound".to_owned(),
             code: 404,
+            details: None,
         },
     }
     .into()

@@ -49,6 +49,7 @@ pub fn not_found(message: &str) -> anyhow::Error {
             message: message.to_string(),
             reason: "NotFound".to_string(),
             code: 404,
+            details: None,
         },
     })
 }

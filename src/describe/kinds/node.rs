@@ -468,6 +468,7 @@ mod tests {
                 message: "pods is forbidden".into(),
                 reason: "Forbidden".into(),
                 code: 403,
+                details: None,
             },
         };
         let not_found = crate::error::ServerError {
@@ -476,6 +477,7 @@ mod tests {
                 message: "leases.coordination.k8s.io \"n1\" not found".into(),
                 reason: "NotFound".into(),
                 code: 404,
+                details: None,
             },
         };
         let fetched = Fetched {
