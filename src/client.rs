@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ConnectCause, ConnectError, ServerError, Status};
 use crate::streams::Stderr;
+use crate::warnings::Warnings;
 
 /// A response with a success status and its whole body.
 #[derive(Debug, Clone)]
@@ -34,6 +35,7 @@ pub struct ApiClient {
     server: String,
     timeout: Option<Duration>,
     trace: Arc<Trace>,
+    warnings: Arc<Warnings>,
 }
 
 impl ApiClient {
@@ -50,6 +52,7 @@ impl ApiClient {
             .to_string()
             .trim_end_matches('/')
             .to_owned();
+        let warnings = Arc::new(Warnings::new(stderr.clone()));
         let trace = Arc::new(Trace::new(verbosity, &config.auth_info, stderr));
         crate::tls::install_provider();
         let client = kube::Client::try_from(config)
@@ -59,6 +62,7 @@ impl ApiClient {
             server,
             timeout,
             trace,
+            warnings,
         })
     }
 
@@ -118,6 +122,7 @@ impl ApiClient {
         };
         self.trace
             .response(&method, &url, status, elapsed, &headers, &body);
+        self.warnings.report(&headers);
         if !status.is_success() {
             return Err(ServerError {
                 status: Status::from_response(status.as_u16(), &body),
