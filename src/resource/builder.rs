@@ -15,7 +15,7 @@ use anyhow::{Result, anyhow, bail};
 use super::args::{Selection, parse_args, parse_object_arg};
 use super::files::{self, Filename, Source};
 use super::http::UrlReader;
-use super::manifest::{self, Manifest};
+use super::manifest::{self, Manifest, Origin};
 use super::verb::{self, MISSING_RESOURCE, Verb};
 use crate::discovery::{CatalogSource, Discovery, ResourceType};
 use crate::error::UnknownKind;
@@ -438,7 +438,12 @@ impl Plan {
             };
             for object in manifest::parse(&text, &source.name()) {
                 targets.push(match object {
-                    Ok(object) => self.manifest_target(discovery, object, scope).await,
+                    Ok(object) => {
+                        let origin = object.origin.clone();
+                        self.manifest_target(discovery, object, scope)
+                            .await
+                            .map_err(|err| ManifestError::new(origin, err).into())
+                    }
                     Err(err) => Err(err),
                 });
             }
@@ -457,14 +462,12 @@ impl Plan {
             .await
         {
             Ok(rt) => rt,
-            Err(err) if err.is::<UnknownKind>() => bail!(
-                "resource mapping not found for name: {:?} namespace: {:?} from {:?}: no matches for kind {:?} in version {:?}\nensure CRDs are installed first",
-                object.name,
-                object.namespace.as_deref().unwrap_or_default(),
-                object.origin.source,
-                object.kind,
-                object.api_version
-            ),
+            Err(err) if err.is::<UnknownKind>() => {
+                return Err(UnknownManifestKind {
+                    manifest: Box::new(object),
+                }
+                .into());
+            }
             Err(err) => return Err(err),
         };
         if self.verb.needs_manifest_names() && object.name.is_empty() {
@@ -481,6 +484,47 @@ impl Plan {
             namespace,
             objects: Objects::Manifest(Box::new(object)),
         })
+    }
+}
+
+/// Why one object of a manifest has no target, with where the object is. Prints as the
+/// error itself (kubectl's words); verbs that report origins read `origin`.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct ManifestError {
+    pub origin: Origin,
+    #[source]
+    error: Box<dyn std::error::Error + Send + Sync + 'static>,
+}
+
+impl ManifestError {
+    fn new(origin: Origin, error: anyhow::Error) -> ManifestError {
+        ManifestError {
+            origin,
+            error: error.into(),
+        }
+    }
+}
+
+/// A manifest object of a kind discovery does not know (yet: a verb that also creates its
+/// CustomResourceDefinition may resolve it later). Prints as kubectl's error.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct UnknownManifestKind {
+    pub manifest: Box<Manifest>,
+}
+
+impl std::fmt::Display for UnknownManifestKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let object = &self.manifest;
+        write!(
+            f,
+            "resource mapping not found for name: {:?} namespace: {:?} from {:?}: no matches for kind {:?} in version {:?}\nensure CRDs are installed first",
+            object.name,
+            object.namespace.as_deref().unwrap_or_default(),
+            object.origin.source,
+            object.kind,
+            object.api_version
+        )
     }
 }
 
@@ -991,7 +1035,9 @@ mod tests {
             )
         );
         assert!(
-            got[3].starts_with(&format!("error: error parsing {b}: ")),
+            got[3].starts_with(&format!(
+                "error: error parsing {b} (document 3, line 9, column 7): "
+            )),
             "{}",
             got[3]
         );

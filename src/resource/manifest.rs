@@ -135,7 +135,10 @@ fn json_documents(text: &str, source: &str) -> Vec<Document> {
                 },
             ))),
             Some(Err(err)) => {
-                documents.push(Err(anyhow!("error parsing {source}: {err}")));
+                let document = documents.len() + 1;
+                documents.push(Err(anyhow!(
+                    "error parsing {source} (document {document}): {err}"
+                )));
                 break;
             }
         }
@@ -163,12 +166,36 @@ fn yaml_documents(text: &str, source: &str) -> Vec<Document> {
                 )));
             }
             Err(err) => {
-                documents.push(Err(anyhow!("error parsing {source}: {err}")));
+                let first_line = line_at(text, start);
+                documents.push(Err(yaml_error(&err, source, number + 1, first_line)));
                 break;
             }
         }
     }
     documents
+}
+
+/// A YAML error with where it is: `error parsing m.yaml (document 2, line 14, column 3):
+/// unclosed bracket '['`, the line counted in the whole file.
+fn yaml_error(
+    err: &serde_saphyr::Error,
+    source: &str,
+    document: usize,
+    first_line: usize,
+) -> anyhow::Error {
+    let text = err.to_string();
+    let Some(location) = err.location().filter(|l| l.line() > 0) else {
+        return anyhow!("error parsing {source} (document {document}, line {first_line}): {text}");
+    };
+    let (line, column) = (location.line(), location.column());
+    let prefix = format!("line {line} column {column}: ");
+    let suffix = format!(" at line {line}, column {column}");
+    let message = text
+        .strip_prefix(&prefix)
+        .or_else(|| text.strip_suffix(&suffix))
+        .unwrap_or(&text);
+    let line = first_line + usize::try_from(line).unwrap_or(1) - 1;
+    anyhow!("error parsing {source} (document {document}, line {line}, column {column}): {message}")
 }
 
 /// Splits a YAML stream at its separator lines, as Kubernetes' YAML reader does: a line that
@@ -367,7 +394,10 @@ mod tests {
         );
         assert_eq!(broken.len(), 2);
         let err = broken[1].as_ref().expect_err("broken").to_string();
-        assert!(err.starts_with("error parsing j.json: "), "{err}");
+        assert!(
+            err.starts_with("error parsing j.json (document 2): "),
+            "{err}"
+        );
     }
 
     #[test]
@@ -377,10 +407,9 @@ mod tests {
         assert_eq!(parsed.len(), 2);
         assert_eq!(parsed[0].as_ref().expect("first").name, "a");
         let err = parsed[1].as_ref().expect_err("second").to_string();
-        assert!(err.starts_with("error parsing m.yaml: "), "{err}");
         assert!(
-            err.contains("line 4"),
-            "counted from the document's start: {err}"
+            err.starts_with("error parsing m.yaml (document 2, line 8, column "),
+            "{err}"
         );
     }
 

@@ -19,7 +19,10 @@ pub mod manifest;
 pub mod verb;
 
 pub use args::{Selection, parse_args};
-pub use builder::{Builder, Objects, Plan, Scope, Selectors, Target, manifest_namespace};
+pub use builder::{
+    Builder, ManifestError, Objects, Plan, Scope, Selectors, Target, UnknownManifestKind,
+    manifest_namespace,
+};
 pub use manifest::{Manifest, Origin};
 pub use verb::{MISSING_RESOURCE, REQUIRED_RESOURCE, Verb};
 

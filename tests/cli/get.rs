@@ -654,7 +654,10 @@ fn a_directory_with_a_broken_manifest_gets_everything_else() {
     let server = frozen_server();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     let dir = manifests().display().to_string();
-    let broken = format!("error parsing {}: ", manifest("scratch-broken.yaml"));
+    let broken = format!(
+        "error parsing {} (document ",
+        manifest("scratch-broken.yaml")
+    );
     for recursive in [false, true] {
         let mut args = vec!["get", "-f", &dir, "-o", "name"];
         if recursive {

@@ -274,7 +274,7 @@ fn manifests_are_read_from_urls() {
         kz.stderr
             .lines()
             .last()
-            .is_some_and(|l| l.starts_with(&format!("error parsing {broken}: "))),
+            .is_some_and(|l| l.starts_with(&format!("error parsing {broken} (document "))),
         "{kz:?}"
     );
 }
