@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::PrintArgs;
+use super::{PrintArgs, parse_timeout};
 
 /// Set a new size for a deployment, replica set, replication controller, stateful set, or
 /// any custom resource with a scale subresource.
@@ -52,9 +52,4 @@ pub struct ScaleArgs {
 
     #[command(flatten)]
     pub print: PrintArgs,
-}
-
-/// `--timeout`: a Go duration (`30s`, `2m`, `1h30m`); `0` means no wait.
-fn parse_timeout(text: &str) -> Result<Duration, String> {
-    super::parse_go_duration(text).ok_or_else(|| format!("time: invalid duration {text:?}"))
 }

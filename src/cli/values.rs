@@ -22,6 +22,12 @@ pub fn parse_request_timeout(text: &str) -> Result<Duration, String> {
     parse_go_duration(text).ok_or_else(|| format!("invalid timeout value {text:?}. {TIMEOUT_HELP}"))
 }
 
+/// A `--timeout` flag: a Go duration (`30s`, `2m`, `1h30m`), as kubectl's `time.Duration`
+/// flags read it; what zero means is the flag's own.
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    parse_go_duration(text).ok_or_else(|| format!("time: invalid duration {text:?}"))
+}
+
 /// Go's `time.ParseDuration` for non-negative values: one or more `<number><unit>` terms.
 pub fn parse_go_duration(text: &str) -> Option<Duration> {
     let text = text.strip_prefix('+').unwrap_or(text);

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::cli::{parse_go_bool, parse_go_duration};
+use crate::cli::{parse_go_bool, parse_timeout};
 
 /// Show the status of the rollout.
 #[derive(Debug, Clone, Default, Args)]
@@ -49,9 +49,4 @@ pub struct StatusArgs {
     /// How long to wait before giving up (e.g. 1s, 2m, 3h); 0 waits forever.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_timeout)]
     pub timeout: Duration,
-}
-
-/// A Go duration, as kubectl's `--timeout` (a `time.Duration` flag) reads it.
-fn parse_timeout(text: &str) -> Result<Duration, String> {
-    parse_go_duration(text).ok_or_else(|| format!("time: invalid duration {text:?}"))
 }
