@@ -26,8 +26,6 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
             object["spec"] = json!({"finalizers": ["kubernetes"]});
             object["status"] = json!({"phase": "Active"});
         }
-        ("", "secrets") => default_secret(object),
-        ("", "services") => default_service(object),
         ("", "pods") => {
             default_pod_spec(&mut object["spec"], "Always");
             admit_pod(&mut object["spec"]);
@@ -35,9 +33,57 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
             object["status"] = json!({"phase": "Pending", "qosClass": qos});
         }
         ("", "persistentvolumeclaims") => {
-            set_default(&mut object["spec"], "volumeMode", json!("Filesystem"));
+            default_fields(rt, object);
             add_finalizer(object, "kubernetes.io/pvc-protection");
             object["status"] = json!({"phase": "Pending"});
+        }
+        ("", "persistentvolumes") => {
+            default_fields(rt, object);
+            add_finalizer(object, "kubernetes.io/pv-protection");
+            object["status"] = json!({"phase": "Available"});
+        }
+        ("networking.k8s.io", "ingresses") => object["status"] = json!({"loadBalancer": {}}),
+        _ => default_fields(rt, object),
+    }
+}
+
+/// What the real server does to an existing object on every write (its decoding defaults and
+/// its update strategies): unset fields get their defaults again — so a server-side apply that
+/// drops a defaulted field leaves it as it was — and a Namespace keeps its name label and its
+/// finalizers (which only the `finalize` subresource changes).
+pub fn default_update(rt: &ResourceType, current: &Value, object: &mut Value) {
+    if rt.custom.is_some() {
+        return;
+    }
+    match (rt.group.as_str(), rt.resource.as_str()) {
+        ("", "namespaces") => {
+            let name = object["metadata"]["name"].clone();
+            object["metadata"]["labels"]["kubernetes.io/metadata.name"] = name;
+            object["spec"]["finalizers"] = current["spec"]["finalizers"].clone();
+        }
+        ("", "pods") => default_pod_spec(&mut object["spec"], "Always"),
+        ("", "services") => {
+            // A Service keeps its allocated addresses when a write leaves them out.
+            for kept in ["clusterIP", "clusterIPs"] {
+                if object["spec"].get(kept).is_none()
+                    && let Some(value) = current["spec"].get(kept)
+                {
+                    object["spec"][kept] = value.clone();
+                }
+            }
+            default_fields(rt, object);
+        }
+        _ => default_fields(rt, object),
+    }
+}
+
+/// The defaults of fields that the server fills whenever they are unset.
+fn default_fields(rt: &ResourceType, object: &mut Value) {
+    match (rt.group.as_str(), rt.resource.as_str()) {
+        ("", "secrets") => default_secret(object),
+        ("", "services") => default_service(object),
+        ("", "persistentvolumeclaims") => {
+            set_default(&mut object["spec"], "volumeMode", json!("Filesystem"));
         }
         ("", "persistentvolumes") => {
             set_default(&mut object["spec"], "volumeMode", json!("Filesystem"));
@@ -46,8 +92,6 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
                 "persistentVolumeReclaimPolicy",
                 json!("Retain"),
             );
-            add_finalizer(object, "kubernetes.io/pv-protection");
-            object["status"] = json!({"phase": "Available"});
         }
         ("scheduling.k8s.io", "priorityclasses") => {
             set_default(object, "preemptionPolicy", json!("PreemptLowerPriority"))
@@ -56,7 +100,6 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
             set_default(object, "reclaimPolicy", json!("Delete"));
             set_default(object, "volumeBindingMode", json!("Immediate"));
         }
-        ("networking.k8s.io", "ingresses") => object["status"] = json!({"loadBalancer": {}}),
         ("networking.k8s.io", "networkpolicies") => {
             let mut types = vec![json!("Ingress")];
             if object["spec"].get("egress").is_some() {

@@ -252,7 +252,7 @@ fn write_back(
             }
             updated = merged;
         }
-        _ if rt.has_subresource("status") => updated["status"] = current["status"].clone(),
+        _ if rt.has_subresource("status") => keep_status(current, &mut updated),
         _ => {}
     }
     if updated.pointer("/metadata/managedFields").is_none()
@@ -442,6 +442,18 @@ fn server_side_apply(
     }
 }
 
+/// A write to the object itself leaves its status as it was (none stays none).
+fn keep_status(current: &Value, updated: &mut Value) {
+    match current.get("status") {
+        Some(status) => updated["status"] = status.clone(),
+        None => {
+            if let Some(fields) = updated.as_object_mut() {
+                fields.remove("status");
+            }
+        }
+    }
+}
+
 /// Stores the result of an apply: its managed fields are already computed.
 fn write_applied(
     shared: &Shared,
@@ -452,7 +464,10 @@ fn write_applied(
     dry_run: bool,
 ) -> Answer {
     if target.subresource.is_none() && rt.has_subresource("status") {
-        updated["status"] = current["status"].clone();
+        keep_status(current, &mut updated);
+    }
+    if target.subresource.is_none() {
+        admission::default_update(rt, current, &mut updated);
     }
     admission::validate(rt, &updated)?;
     if dry_run {
