@@ -10,12 +10,16 @@
 //! - `tls`: the kubeconfig's certificates and keys, checked, and the rustls set-up for kube.
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
 //! - `resource`: kubectl's resource builder — arguments, selectors and `-f` sources → targets.
+//! - `selector`: label selectors matched on the client (objects read from files).
 //! - `error`: kubectl-style error lines and exit codes.
+//! - `apply`: server-side apply, kubectl interop (last-applied, managed-field migration), order.
+//! - `warnings`: the server's `Warning` headers, printed once each like kubectl.
 //! - `rollout`: what `kz rollout` knows about workloads (status rules, patches, revisions).
 //! - `ui`: what is drawn on a terminal only (live progress).
 //! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.
 
 pub mod api;
+pub mod apply;
 pub mod cli;
 pub mod client;
 pub mod cmd;
@@ -27,8 +31,10 @@ pub mod kubeconfig;
 pub mod print;
 pub mod resource;
 pub mod rollout;
+pub mod selector;
 pub mod streams;
 pub mod terminal;
 pub mod tls;
 pub mod ui;
+pub mod warnings;
 pub mod yaml;

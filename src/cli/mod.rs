@@ -1,6 +1,7 @@
 //! The command line: global connection flags (kubectl's names and formats) and one Args struct
 //! per verb. Parsing only; commands turn these into validated options.
 
+mod apply;
 mod create;
 mod delete;
 mod describe;
@@ -17,6 +18,7 @@ use std::time::Duration;
 
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+pub use apply::ApplyArgs;
 pub use create::CreateArgs;
 pub use delete::DeleteArgs;
 pub use describe::DescribeArgs;
@@ -26,7 +28,7 @@ pub use print::PrintArgs;
 pub use rollout::RolloutCommand;
 pub use scale::ScaleArgs;
 pub use targets::ObjectArgs;
-pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout};
+pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout, parse_timeout};
 
 /// kz's command line: the derived definition, with every boolean flag taking kubectl's
 /// optional Go-style value (`--no-headers`, `--no-headers=false`, `-A=true`).
@@ -212,6 +214,8 @@ pub enum Command {
     /// Show details of a specific resource or group of resources.
     Describe(DescribeArgs),
 
+    /// Apply a configuration to resources by file name or stdin.
+    Apply(Box<ApplyArgs>),
     /// Create a resource from a file or from stdin.
     Create(Box<CreateArgs>),
     /// Delete resources by file names, stdin, resources and names, or by resources and label

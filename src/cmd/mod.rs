@@ -2,6 +2,7 @@
 
 pub mod api_resources;
 pub mod api_versions;
+pub mod apply;
 pub mod config;
 pub mod create;
 pub mod delete;
@@ -20,6 +21,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
     match command {
         Command::Get(args) => get::run(*args, ctx),
         Command::Describe(args) => describe::run(args, ctx),
+        Command::Apply(args) => apply::run(*args, ctx),
         Command::Create(args) => create::run(*args, ctx),
         Command::Delete(args) => delete::run(*args, ctx),
         Command::Scale(args) => scale::run(*args, ctx),

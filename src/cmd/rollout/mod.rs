@@ -6,7 +6,7 @@ mod output;
 mod patch;
 mod pause;
 mod restart;
-mod status;
+pub mod status;
 mod undo;
 
 use anyhow::Result;

@@ -67,12 +67,46 @@ pub fn run(args: StatusArgs, ctx: &mut Context) -> Result<()> {
         watch: args.watch,
         timeout: Some(args.timeout).filter(|timeout| !timeout.is_zero()),
     };
+    wait_for_targets(ctx, &client, targets, wait, &namespace)
+}
+
+/// Waits until every workload the targets name is rolled out (kubectl's status rules),
+/// within `timeout` for each; `apply --wait` waits this way for what it applied.
+pub fn wait_until_rolled_out(
+    ctx: &mut Context,
+    client: &ApiClient,
+    targets: Vec<Target>,
+    timeout: Option<Duration>,
+) -> Result<()> {
+    let namespace = ctx.namespace()?;
+    let wait = Wait {
+        revision: 0,
+        watch: true,
+        timeout,
+    };
+    wait_for_targets(
+        ctx,
+        client,
+        targets.into_iter().map(Ok).collect(),
+        wait,
+        &namespace,
+    )
+}
+
+/// The status lines of every target's objects (a live display on a terminal).
+fn wait_for_targets(
+    ctx: &mut Context,
+    client: &ApiClient,
+    targets: Vec<Result<Target>>,
+    wait: Wait,
+    namespace: &str,
+) -> Result<()> {
     if ctx.out_terminal().is_terminal {
         let color = ctx.out_terminal().color;
-        return run_on_terminal(ctx, &client, targets, wait, color, &namespace);
+        return run_on_terminal(ctx, client, targets, wait, color, namespace);
     }
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
-    let outcome = ctx.block_on(wait_for_all(&client, targets, wait, &mut out));
+    let outcome = ctx.block_on(wait_for_all(client, targets, wait, &mut out));
     ctx.out = out;
     ctx.flush()?;
     let found = outcome??;

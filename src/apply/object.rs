@@ -1,0 +1,274 @@
+//! Applying one object: read it (one GET), take it over from kubectl's client-side apply if
+//! needed (one JSON patch, rarely), then one server-side apply PATCH. Whether it was
+//! `created`, `configured` or `unchanged` comes from what the GET found and how the object
+//! the server answered differs from it.
+
+use anyhow::{Context as _, Result};
+use http::Request;
+use http::header::{ACCEPT, CONTENT_TYPE};
+use serde_json::Value;
+
+use super::conflict::ApplyConflict;
+use super::last_applied;
+use super::migrate;
+use crate::api::{JSON_ACCEPT, Query, object_path};
+use crate::cli::DryRun;
+use crate::client::ApiClient;
+use crate::discovery::ResourceType;
+use crate::error::{self, Reason};
+use crate::print::kind_label;
+use crate::resource::Manifest;
+
+/// How many times the migration patch is retried when the object changed under it
+/// (kubectl's `maxPatchRetry`).
+const MIGRATION_ATTEMPTS: usize = 5;
+
+/// `--validate`: what the server does with fields the type does not have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Validation {
+    #[default]
+    Strict,
+    Warn,
+    Ignore,
+}
+
+impl Validation {
+    /// kubectl's `--validate` values: strict (or true), warn, ignore (or false).
+    pub fn parse(text: &str) -> Result<Validation> {
+        match text.to_ascii_lowercase().as_str() {
+            "strict" | "true" => Ok(Validation::Strict),
+            "warn" => Ok(Validation::Warn),
+            "ignore" | "false" => Ok(Validation::Ignore),
+            _ => anyhow::bail!(
+                "invalid - validate option {text:?}; must be one of: strict (or true), warn, ignore (or false)"
+            ),
+        }
+    }
+
+    /// The `fieldValidation` query value.
+    fn query_value(self) -> &'static str {
+        match self {
+            Validation::Strict => "Strict",
+            Validation::Warn => "Warn",
+            Validation::Ignore => "Ignore",
+        }
+    }
+}
+
+/// What every object is applied with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub field_manager: String,
+    pub force_conflicts: bool,
+    pub dry_run: DryRun,
+    pub validation: Validation,
+}
+
+/// What applying did to the object, in kubectl's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Created => "created",
+            Change::Configured => "configured",
+            Change::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// An applied object: what changed, and the object as the server answered (as it would be
+/// sent, for a client dry run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    pub change: Change,
+    pub object: Value,
+}
+
+/// Applies `manifest` (of type `rt`); errors name the manifest's source like kubectl's.
+pub async fn apply(
+    client: &ApiClient,
+    rt: &ResourceType,
+    manifest: &Manifest,
+    settings: &Settings,
+) -> Result<Applied> {
+    let source = &manifest.origin.source;
+    let path = object_path(rt, manifest.namespace.as_deref(), &manifest.name, None);
+    let configuration = last_applied::annotate(&manifest.body);
+    let mut live = read(client, &path)
+        .await
+        .map_err(|err| error::with_source(err, "retrieving current configuration of", source))?;
+    if settings.dry_run == DryRun::Client {
+        let change = if live.is_some() {
+            Change::Configured
+        } else {
+            Change::Created
+        };
+        return Ok(Applied {
+            change,
+            object: configuration,
+        });
+    }
+    // A dry run cannot keep a migration for the apply that follows: taking the fields over
+    // by force gives the same result as migrating first, but for removed fields, which the
+    // dry run then still shows.
+    let mut force = settings.force_conflicts;
+    if let Some(current) = &live
+        && migrate::upgrade_patch(current, &settings.field_manager).is_some()
+    {
+        if settings.dry_run == DryRun::Server {
+            force = true;
+        } else {
+            live = Some(
+                take_over(client, &path, current.clone(), &settings.field_manager)
+                    .await
+                    .map_err(|err| error::with_source(err, "migrating", source))?,
+            );
+        }
+    }
+    let answer = send_apply(client, &path, &configuration, settings, force)
+        .await
+        .map_err(|err| apply_error(err, rt, manifest))?;
+    let change = match &live {
+        None => Change::Created,
+        Some(before) if unchanged(before, &answer) => Change::Unchanged,
+        Some(_) => Change::Configured,
+    };
+    Ok(Applied {
+        change,
+        object: answer,
+    })
+}
+
+/// The live object, or `None` when there is none.
+async fn read(client: &ApiClient, path: &str) -> Result<Option<Value>> {
+    match client.get(path, JSON_ACCEPT).await {
+        Ok(response) => response.json().map(Some),
+        Err(err) if error::reason(&err) == Some(Reason::NotFound) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// Moves kubectl's client-side managers' fields to kz's manager (see `migrate`), reading the
+/// object again when it changed in between; returns the object as migrated.
+async fn take_over(
+    client: &ApiClient,
+    path: &str,
+    mut live: Value,
+    manager: &str,
+) -> Result<Value> {
+    let mut attempt = 1;
+    loop {
+        let Some(patch) = migrate::upgrade_patch(&live, manager) else {
+            return Ok(live);
+        };
+        let query = Query::new().pair("fieldManager", Some(manager));
+        let request = Request::patch(format!("{path}{query}"))
+            .header(ACCEPT, JSON_ACCEPT)
+            .header(CONTENT_TYPE, "application/json-patch+json")
+            .body(serde_json::to_vec(&patch).context("encoding the migration patch")?)
+            .with_context(|| format!("building the request for {path}"))?;
+        match client.send(request).await {
+            Ok(response) => return response.json(),
+            Err(err)
+                if error::reason(&err) == Some(Reason::Conflict)
+                    && attempt < MIGRATION_ATTEMPTS =>
+            {
+                attempt += 1;
+                match read(client, path).await? {
+                    Some(current) => live = current,
+                    None => return Err(err),
+                }
+            }
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// The server-side apply PATCH.
+async fn send_apply(
+    client: &ApiClient,
+    path: &str,
+    configuration: &Value,
+    settings: &Settings,
+    force: bool,
+) -> Result<Value> {
+    let query = Query::new()
+        .pair(
+            "dryRun",
+            (settings.dry_run == DryRun::Server).then_some("All"),
+        )
+        .pair("fieldManager", Some(&settings.field_manager))
+        .pair("fieldValidation", Some(settings.validation.query_value()))
+        .pair("force", force.then_some("true"));
+    let body = serde_json::to_vec(configuration).context("encoding the configuration")?;
+    let request = Request::patch(format!("{path}{query}"))
+        .header(ACCEPT, JSON_ACCEPT)
+        .header(CONTENT_TYPE, "application/apply-patch+yaml")
+        .body(body)
+        .with_context(|| format!("building the request for {path}"))?;
+    client.send(request).await?.json()
+}
+
+/// A conflict becomes kz's explanation of it; other errors name the manifest's source.
+fn apply_error(err: anyhow::Error, rt: &ResourceType, manifest: &Manifest) -> anyhow::Error {
+    let object = format!("{}/{}", kind_label(rt), manifest.name);
+    if let Some(server) = error::server_error(&err)
+        && let Some(conflict) = ApplyConflict::of(&server.status, object, &manifest.origin.source)
+    {
+        return conflict.into();
+    }
+    error::with_source(err, "applying", &manifest.origin.source)
+}
+
+/// Whether the apply left the object as it was: everything the same but who manages what,
+/// its resourceVersion and its status (which controllers may change at any moment, and a
+/// server dry run never moves the resourceVersion).
+fn unchanged(before: &Value, after: &Value) -> bool {
+    let strip = |object: &Value| {
+        let mut object = object.clone();
+        if let Some(fields) = object.as_object_mut() {
+            fields.remove("status");
+        }
+        if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+            metadata.remove("managedFields");
+            metadata.remove("resourceVersion");
+        }
+        object
+    };
+    strip(before) == strip(after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn validate_takes_kubectls_values() {
+        assert_eq!(Validation::parse("strict").ok(), Some(Validation::Strict));
+        assert_eq!(Validation::parse("true").ok(), Some(Validation::Strict));
+        assert_eq!(Validation::parse("Warn").ok(), Some(Validation::Warn));
+        assert_eq!(Validation::parse("false").ok(), Some(Validation::Ignore));
+        assert_eq!(
+            Validation::parse("maybe").unwrap_err().to_string(),
+            "invalid - validate option \"maybe\"; must be one of: strict (or true), warn, ignore (or false)"
+        );
+    }
+
+    #[test]
+    fn unchanged_ignores_owners_versions_and_status() {
+        let before = json!({"metadata": {"resourceVersion": "5", "managedFields": [1]},
+            "data": {"a": "1"}, "status": {"ready": 1}});
+        let others = json!({"metadata": {"resourceVersion": "6", "managedFields": [2]},
+            "data": {"a": "1"}, "status": {"ready": 2}});
+        let changed = json!({"metadata": {"resourceVersion": "5"}, "data": {"a": "2"}});
+        assert!(unchanged(&before, &others));
+        assert!(!unchanged(&before, &changed));
+    }
+}

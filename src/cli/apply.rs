@@ -1,0 +1,90 @@
+//! `kz apply`: kubectl's flags, parsed. `cmd::apply` validates them into options.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{PrintArgs, parse_timeout};
+
+/// Apply a configuration to resources by file name or stdin.
+///
+/// kz applies server-side (field manager `kz`), keeping kubectl's last-applied annotation up to
+/// date so that teammates' `kubectl apply` keeps working on the same objects; objects last
+/// applied by kubectl are taken over without conflicts.
+///
+/// Unlike kubectl, every document of every file is read and checked before anything is
+/// written: one unreadable document, or one of an unknown kind, and nothing is applied.
+/// Namespaces and CustomResourceDefinitions are applied first (each CRD is waited for until it
+/// is established), then everything else in the order given.
+#[derive(Debug, Clone, Default, Args)]
+#[command(
+    verbatim_doc_comment,
+    after_help = "Examples:\n  kz apply -f web.yaml\n  kz apply -f manifests/ -R\n  cat web.yaml | kz apply -f -\n  kz apply -f manifests/ -l app=web --dry-run=server\n  kz apply -f web.yaml --wait --timeout=5m\n  kz apply -f web.yaml --force-conflicts"
+)]
+pub struct ApplyArgs {
+    /// Files, directories, URLs or "-" (stdin) with the configuration to apply.
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filenames: Vec<PathBuf>,
+
+    /// Read directories given with -f recursively.
+    #[arg(short = 'R', long)]
+    pub recursive: bool,
+
+    /// Only apply the objects of the files whose labels match this selector (e.g. app=web).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// none: apply; client: only print what would be applied; server: let the server apply
+    /// without keeping the result.
+    #[arg(
+        long,
+        value_name = "STRATEGY",
+        default_value = "none",
+        num_args = 0..=1,
+        default_missing_value = super::DRY_RUN_ALONE,
+        require_equals = true
+    )]
+    pub dry_run: String,
+
+    /// Name of the manager that owns the applied fields.
+    #[arg(long, value_name = "NAME", default_value = "kz")]
+    pub field_manager: String,
+
+    /// Take over fields that other managers own instead of failing on them.
+    #[arg(long)]
+    pub force_conflicts: bool,
+
+    /// Apply server-side. kz always does; the flag is accepted so kubectl command lines work.
+    #[arg(long)]
+    pub server_side: bool,
+
+    /// How the server treats fields the type does not have: strict (refuse the object),
+    /// warn (apply it and print a warning per field) or ignore (drop them silently).
+    /// true means strict, false ignore.
+    #[arg(
+        long,
+        value_name = "MODE",
+        default_value = "strict",
+        num_args = 0..=1,
+        default_missing_value = "strict",
+        require_equals = true
+    )]
+    pub validate: String,
+
+    /// After applying, wait until Deployments, StatefulSets and DaemonSets are rolled out and
+    /// every other object exists.
+    #[arg(long)]
+    pub wait: bool,
+
+    /// With --wait, how long to wait before giving up (e.g. 30s, 5m); 0 waits forever.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_timeout)]
+    pub timeout: Duration,
+
+    /// Positional arguments: kubectl refuses them.
+    #[arg(hide = true)]
+    pub args: Vec<String>,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
+}

@@ -1,0 +1,659 @@
+//! `kz apply -f`: every document of every input is read and checked first (a type discovery
+//! knows, or one a CRD of the same input defines; a name; the namespace rules); any error and
+//! nothing is written. Then Namespaces and CRDs are applied, the CRDs that the input's other
+//! objects need are waited for until established, and everything else follows in input order,
+//! several objects at a time (`apply::apply`: one GET and one server-side apply PATCH each),
+//! each reported in input order as soon as it and those before it are done.
+//!
+//! Ctrl-C stops starting new objects; those already sent are waited for and reported, and
+//! the command says how many were not applied.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use serde_json::Value;
+use tokio::sync::{Semaphore, mpsc, oneshot, watch};
+
+use crate::api::{JSON_ACCEPT, ListQuery, ListRequest, WatchItem, Watcher};
+use crate::apply::{Applied, Settings, Validation, order};
+use crate::cli::{ApplyArgs, DryRun};
+use crate::client::ApiClient;
+use crate::context::Context;
+use crate::discovery::ResourceType;
+use crate::error;
+use crate::print::objects::list_items;
+use crate::print::{OutputFormat, PrintOptions, Printer, kind_label};
+use crate::resource::{
+    Builder, Manifest, ManifestError, Objects, Plan, Scope, Target, UnknownManifestKind, Verb,
+    manifest_namespace,
+};
+use crate::rollout::status::Kind as RolloutKind;
+use crate::selector::LabelSelector;
+
+/// How many objects are applied at once.
+const CONCURRENT_OBJECTS: usize = 16;
+
+/// How long a CRD of the input may take to be established when `--timeout` says nothing.
+const CRD_ESTABLISHED_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Exit code of a command stopped by Ctrl-C (128 + SIGINT), as a shell reports it.
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// `apply`'s validated options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    pub plan: Plan,
+    pub settings: Settings,
+    /// kubectl's warning for a deprecated `--dry-run` spelling.
+    pub dry_run_warning: Option<String>,
+    /// `-o` other than `name`: print the applied objects instead of `… configured` lines.
+    pub print: Option<PrintOptions>,
+    /// `-o name`.
+    pub names_only: bool,
+    pub selector: Option<LabelSelector>,
+    /// `--wait`, with its timeout (`None`: forever).
+    pub wait: Option<Option<Duration>>,
+}
+
+impl Options {
+    pub fn from_args(args: ApplyArgs) -> Result<Options> {
+        let (dry_run, dry_run_warning) = DryRun::parse(&args.dry_run)?;
+        let validation = Validation::parse(&args.validate)?;
+        let print = args.print.to_options()?;
+        let (print, names_only) = match print.format {
+            OutputFormat::Table => (None, false),
+            OutputFormat::Name => (None, true),
+            OutputFormat::Wide => {
+                bail!(
+                    "unable to match a printer suitable for the output format \"wide\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
+                );
+            }
+            _ => (Some(print), false),
+        };
+        let selector = match args.selector.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(
+                LabelSelector::parse(text)
+                    .map_err(|err| anyhow!("the provided selector {text:?} is not valid: {err}"))?,
+            ),
+        };
+        if args.wait && dry_run != DryRun::None {
+            bail!("--wait cannot be used with --dry-run: nothing is applied to wait for");
+        }
+        let plan = Builder::new(Verb::Apply)
+            .args(&args.args)
+            .filenames(&args.filenames, args.recursive)
+            .parse()?;
+        Ok(Options {
+            plan,
+            settings: Settings {
+                field_manager: args.field_manager,
+                force_conflicts: args.force_conflicts,
+                dry_run,
+                validation,
+            },
+            dry_run_warning,
+            print,
+            names_only,
+            selector,
+            wait: args
+                .wait
+                .then_some(Some(args.timeout).filter(|timeout| !timeout.is_zero())),
+        })
+    }
+}
+
+/// One object to apply.
+#[derive(Debug, Clone)]
+struct Item {
+    rt: ResourceType,
+    manifest: Manifest,
+    /// The input's CRD that defines the object's type, which must be established first.
+    crd: Option<String>,
+}
+
+impl Item {
+    fn label(&self) -> String {
+        format!("{}/{}", kind_label(&self.rt), self.manifest.name)
+    }
+
+    /// Objects that are the same object on the server are applied one after the other.
+    fn identity(&self) -> (String, String, Option<String>, String) {
+        (
+            self.rt.group.clone(),
+            self.rt.resource.clone(),
+            self.manifest.namespace.clone(),
+            self.manifest.name.clone(),
+        )
+    }
+}
+
+pub fn run(args: ApplyArgs, ctx: &mut Context) -> Result<()> {
+    let options = Options::from_args(args)?;
+    if let Some(warning) = &options.dry_run_warning {
+        ctx.err.line(warning);
+    }
+    let scope = Scope {
+        namespace: ctx.namespace()?,
+        explicit: ctx.global.namespace.is_some(),
+    };
+    let client = ctx.client()?;
+    let mut discovery = ctx.discovery()?;
+    let plan = options.plan.clone();
+    let targets =
+        ctx.block_on(plan.resolve(&mut discovery, &scope, &mut std::io::stdin().lock()))??;
+    let items = match checked(targets, &scope) {
+        Ok(items) => items,
+        Err(errors) => {
+            let count = errors.len();
+            for err in &errors {
+                ctx.err.line(error::message(err).trim_end_matches('\n'));
+            }
+            ctx.err.line(format!(
+                "error: nothing was applied: {count} {} in the input (kz checks every document before writing any)",
+                if count == 1 { "error" } else { "errors" }
+            ));
+            return Err(error::AlreadyReported.into());
+        }
+    };
+    let items: Vec<Item> = match &options.selector {
+        Some(selector) => items
+            .into_iter()
+            .filter(|item| selector.matches_object(&item.manifest.body))
+            .collect(),
+        None => items,
+    };
+    if items.is_empty() {
+        bail!("no objects passed to apply");
+    }
+    let (first, rest): (Vec<Item>, Vec<Item>) = items
+        .into_iter()
+        .partition(|item| order::goes_first(&item.rt));
+
+    let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
+    let mut report = Report::new(&options);
+    let outcome = ctx.block_on(async {
+        let mut interrupt = Interrupt::new();
+        apply_phase(
+            &client,
+            &first,
+            &options.settings,
+            &mut report,
+            &mut interrupt,
+            &mut out,
+        )
+        .await?;
+        if !interrupt.stopped() {
+            let crds = crds_needed(&rest, &report);
+            let ready = wait_established(&client, &crds, options.wait.flatten(), &mut interrupt);
+            if let Err(err) = ready.await {
+                report.failures.push(err);
+                report.skipped += rest.len();
+                return Ok::<_, anyhow::Error>(interrupt);
+            }
+            apply_phase(
+                &client,
+                &rest,
+                &options.settings,
+                &mut report,
+                &mut interrupt,
+                &mut out,
+            )
+            .await?;
+        } else {
+            report.skipped += rest.len();
+        }
+        Ok(interrupt)
+    });
+    ctx.out = out;
+    let interrupt = outcome??;
+    report.finish(&mut ctx.out)?;
+    ctx.flush()?;
+
+    if interrupt.stopped() {
+        ctx.err.line(format!(
+            "error: interrupted: {} applied, {} not applied",
+            report.done, report.skipped
+        ));
+        for err in &report.failures {
+            ctx.err.line(error::message(err).trim_end_matches('\n'));
+        }
+        ctx.flush()?;
+        std::process::exit(i32::from(EXIT_INTERRUPTED));
+    }
+    let failures = std::mem::take(&mut report.failures);
+    if failures.is_empty()
+        && let Some(timeout) = options.wait
+    {
+        let workloads = report.workloads();
+        if !workloads.is_empty() {
+            return super::rollout::status::wait_until_rolled_out(ctx, &client, workloads, timeout);
+        }
+    }
+    super::report_errors(&ctx.err, failures)
+}
+
+/// The objects to apply, or every error of the input: an unreadable or unparsable document,
+/// one without kind or name, of a kind neither discovery nor the input's CRDs know, or in the
+/// wrong namespace.
+fn checked(targets: Vec<Result<Target>>, scope: &Scope) -> Result<Vec<Item>, Vec<anyhow::Error>> {
+    let mut items = Vec::new();
+    let mut unknown: Vec<(usize, Box<Manifest>)> = Vec::new();
+    let mut errors = Vec::new();
+    for target in targets {
+        match target {
+            Ok(Target {
+                rt,
+                objects: Objects::Manifest(manifest),
+                ..
+            }) => items.push(Item {
+                rt,
+                manifest: *manifest,
+                crd: None,
+            }),
+            Ok(target) => errors.push(anyhow!(
+                "apply takes objects from files only, not {}",
+                target.rt.resource
+            )),
+            Err(err) => match err
+                .chain()
+                .find_map(|cause| cause.downcast_ref::<UnknownManifestKind>())
+            {
+                Some(kind) => unknown.push((items.len(), kind.manifest.clone())),
+                None => errors.push(with_origin(err)),
+            },
+        }
+    }
+    // Objects of kinds the input's own CRDs define take their place in the input order.
+    for (offset, (position, manifest)) in unknown.into_iter().enumerate() {
+        match defined_by_input(&items, &manifest, scope) {
+            Ok(item) => items.insert(position + offset, item),
+            Err(err) => errors.push(err),
+        }
+    }
+    if errors.is_empty() {
+        Ok(items)
+    } else {
+        Err(errors)
+    }
+}
+
+/// An object of a kind that a CRD of the input defines, typed by that CRD.
+fn defined_by_input(items: &[Item], manifest: &Manifest, scope: &Scope) -> Result<Item> {
+    let defined = items
+        .iter()
+        .filter(|item| order::is_crd(&item.rt))
+        .find_map(|crd| {
+            order::defined_type(&crd.manifest.body, &manifest.api_version, &manifest.kind)
+                .map(|rt| (rt, crd.manifest.name.clone()))
+        });
+    let Some((rt, crd)) = defined else {
+        let unknown = UnknownManifestKind {
+            manifest: Box::new(manifest.clone()),
+        };
+        return Err(anyhow!("{}: {unknown}", manifest.origin));
+    };
+    let mut manifest = manifest.clone();
+    let namespace = manifest_namespace(&rt, &manifest, scope, false)
+        .map_err(|err| anyhow!("{}: {err}", manifest.origin))?;
+    manifest.set_namespace(namespace);
+    Ok(Item {
+        rt,
+        manifest,
+        crd: Some(crd),
+    })
+}
+
+/// A manifest object's error, preceded by where the object is (file, document, line).
+fn with_origin(err: anyhow::Error) -> anyhow::Error {
+    let origin = err
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<ManifestError>())
+        .map(|found| found.origin.clone());
+    match origin {
+        Some(origin) if error::server_error(&err).is_none() => {
+            anyhow!("{origin}: {}", error::describe_chain(&err))
+        }
+        _ => err,
+    }
+}
+
+/// Ctrl-C, once it is pressed: no new object is started.
+struct Interrupt {
+    stop: watch::Sender<bool>,
+}
+
+impl Interrupt {
+    fn new() -> Interrupt {
+        let (stop, _) = watch::channel(false);
+        let on_signal = stop.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_signal.send_replace(true);
+            }
+        });
+        Interrupt { stop }
+    }
+
+    fn stopped(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    fn subscribe(&self) -> watch::Receiver<bool> {
+        self.stop.subscribe()
+    }
+}
+
+/// What became of one object.
+enum Outcome {
+    Applied(Applied),
+    Failed(anyhow::Error),
+    /// Not started: Ctrl-C came first.
+    NotStarted,
+}
+
+/// Applies `items` `CONCURRENT_OBJECTS` at a time (the same object never twice at once), and
+/// reports each in input order as soon as it and every one before it are done.
+async fn apply_phase(
+    client: &ApiClient,
+    items: &[Item],
+    settings: &Settings,
+    report: &mut Report,
+    interrupt: &mut Interrupt,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let permits = Arc::new(Semaphore::new(CONCURRENT_OBJECTS));
+    let (done, mut finished) = mpsc::unbounded_channel::<(usize, Outcome)>();
+    let mut previous_of: HashMap<_, oneshot::Receiver<()>> = HashMap::new();
+    for (index, item) in items.iter().enumerate() {
+        let (release, released) = oneshot::channel::<()>();
+        let previous = previous_of.insert(item.identity(), released);
+        let client = client.clone();
+        let permits = Arc::clone(&permits);
+        let settings = settings.clone();
+        let item = item.clone();
+        let done = done.clone();
+        let mut stop = interrupt.subscribe();
+        tokio::spawn(async move {
+            if let Some(previous) = previous {
+                let _ = previous.await;
+            }
+            let permit = tokio::select! {
+                permit = permits.acquire_owned() => permit.ok(),
+                _ = stop.wait_for(|stopped| *stopped) => None,
+            };
+            let outcome = match permit {
+                Some(_permit) if !*stop.borrow() => {
+                    match crate::apply::apply(&client, &item.rt, &item.manifest, &settings).await {
+                        Ok(applied) => Outcome::Applied(applied),
+                        Err(err) => Outcome::Failed(err),
+                    }
+                }
+                _ => Outcome::NotStarted,
+            };
+            let _ = done.send((index, outcome));
+            let _ = release.send(());
+        });
+    }
+    drop(done);
+    let mut outcomes: Vec<Option<Outcome>> = (0..items.len()).map(|_| None).collect();
+    let mut next = 0;
+    while let Some((index, outcome)) = finished.recv().await {
+        outcomes[index] = Some(outcome);
+        while let Some(outcome) = outcomes.get_mut(next).and_then(Option::take) {
+            report.add(&items[next], outcome, out)?;
+            next += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The CRDs of the input that objects still to apply need, and were applied.
+fn crds_needed(rest: &[Item], report: &Report) -> Vec<String> {
+    let mut crds: Vec<String> = Vec::new();
+    for crd in rest.iter().filter_map(|item| item.crd.as_ref()) {
+        if !crds.contains(crd) && report.applied_crds.contains(crd) {
+            crds.push(crd.clone());
+        }
+    }
+    crds
+}
+
+/// Waits until each CRD is established (its `Established` condition is `True`), so that
+/// objects of its kinds can be applied.
+async fn wait_established(
+    client: &ApiClient,
+    crds: &[String],
+    timeout: Option<Duration>,
+    interrupt: &mut Interrupt,
+) -> Result<()> {
+    let rt = crd_type();
+    let limit = timeout.unwrap_or(CRD_ESTABLISHED_TIMEOUT);
+    for name in crds {
+        let mut stop = interrupt.subscribe();
+        let waited = tokio::select! {
+            waited = tokio::time::timeout(limit, established(client, &rt, name)) => waited,
+            _ = stop.wait_for(|stopped| *stopped) => return Ok(()),
+        };
+        match waited {
+            Ok(result) => result?,
+            Err(_) => bail!(
+                "timed out after {} waiting for CustomResourceDefinition {name:?} to be established",
+                error::format_duration(limit)
+            ),
+        }
+    }
+    Ok(())
+}
+
+async fn established(client: &ApiClient, rt: &ResourceType, name: &str) -> Result<()> {
+    let request = ListRequest {
+        rt: rt.clone(),
+        namespace: None,
+        query: ListQuery {
+            field_selector: Some(format!("metadata.name={name}")),
+            ..ListQuery::default()
+        },
+        accept: JSON_ACCEPT,
+    };
+    let mut watcher = Watcher::start(client, request);
+    loop {
+        let objects: Vec<Value> = match watcher.next().await? {
+            WatchItem::Listed { page, .. } => list_items(rt, page.body).collect(),
+            WatchItem::Event { object, .. } => vec![object],
+        };
+        let is_established = |crd: &Value| {
+            crd["status"]["conditions"]
+                .as_array()
+                .is_some_and(|conditions| {
+                    conditions
+                        .iter()
+                        .any(|c| c["type"] == "Established" && c["status"] == "True")
+                })
+        };
+        if objects.iter().any(is_established) {
+            return Ok(());
+        }
+    }
+}
+
+fn crd_type() -> ResourceType {
+    ResourceType {
+        group: "apiextensions.k8s.io".into(),
+        version: "v1".into(),
+        resource: "customresourcedefinitions".into(),
+        singular: "customresourcedefinition".into(),
+        kind: "CustomResourceDefinition".into(),
+        namespaced: false,
+        verbs: Vec::new(),
+        short_names: Vec::new(),
+        categories: Vec::new(),
+        subresources: Vec::new(),
+    }
+}
+
+/// What the command prints as objects are done, and what it keeps for the end.
+struct Report {
+    print: Option<PrintOptions>,
+    names_only: bool,
+    suffix: &'static str,
+    /// Applied objects kept for `-o`, printed at the end like kubectl's.
+    objects: Vec<(ResourceType, Value)>,
+    /// Applied workloads, for `--wait`.
+    applied: Vec<(ResourceType, Option<String>, String)>,
+    applied_crds: Vec<String>,
+    failures: Vec<anyhow::Error>,
+    done: usize,
+    skipped: usize,
+}
+
+impl Report {
+    fn new(options: &Options) -> Report {
+        Report {
+            print: options.print.clone(),
+            names_only: options.names_only,
+            suffix: options.settings.dry_run.suffix(),
+            objects: Vec::new(),
+            applied: Vec::new(),
+            applied_crds: Vec::new(),
+            failures: Vec::new(),
+            done: 0,
+            skipped: 0,
+        }
+    }
+
+    fn add(&mut self, item: &Item, outcome: Outcome, out: &mut dyn Write) -> Result<()> {
+        let applied = match outcome {
+            Outcome::Applied(applied) => applied,
+            Outcome::Failed(err) => {
+                self.failures.push(err);
+                return Ok(());
+            }
+            Outcome::NotStarted => {
+                self.skipped += 1;
+                return Ok(());
+            }
+        };
+        self.done += 1;
+        if order::is_crd(&item.rt) {
+            self.applied_crds.push(item.manifest.name.clone());
+        }
+        if RolloutKind::of(&item.rt.group, &item.rt.kind).is_some() {
+            self.applied.push((
+                item.rt.clone(),
+                item.manifest.namespace.clone(),
+                item.manifest.name.clone(),
+            ));
+        }
+        if self.print.is_some() {
+            self.objects.push((item.rt.clone(), applied.object));
+            return Ok(());
+        }
+        if self.names_only {
+            writeln!(out, "{}", item.label())
+        } else {
+            writeln!(
+                out,
+                "{} {}{}",
+                item.label(),
+                applied.change.as_str(),
+                self.suffix
+            )
+        }
+        .and_then(|()| out.flush())
+        .context("writing output")
+    }
+
+    /// Prints the objects kept for `-o`: one alone as itself, several as a List.
+    fn finish(&mut self, out: &mut impl Write) -> Result<()> {
+        let Some(print) = &self.print else {
+            return Ok(());
+        };
+        if self.objects.is_empty() {
+            return Ok(());
+        }
+        let single = self.objects.len() == 1;
+        let mut printer = Printer::new(print, single)?;
+        for (rt, object) in self.objects.drain(..) {
+            printer.object(&rt, object, out)?;
+        }
+        printer.finish(out)
+    }
+
+    /// The applied workloads, as targets to wait for.
+    fn workloads(&self) -> Vec<Target> {
+        self.applied
+            .iter()
+            .map(|(rt, namespace, name)| Target {
+                rt: rt.clone(),
+                namespace: namespace.clone(),
+                objects: Objects::Names(vec![name.clone()]),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(extra: &[&str]) -> ApplyArgs {
+        use clap::Parser as _;
+        let mut argv = vec!["kz", "apply", "-f", "x.yaml"];
+        argv.extend_from_slice(extra);
+        match crate::cli::Cli::try_parse_from(argv)
+            .expect("parsed")
+            .command
+        {
+            crate::cli::Command::Apply(args) => *args,
+            other => panic!("not apply: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn flags_become_settings() {
+        let options = Options::from_args(args(&[
+            "--dry-run=server",
+            "--field-manager=ci",
+            "--force-conflicts",
+            "--validate=warn",
+            "-o",
+            "name",
+        ]))
+        .expect("options");
+        assert_eq!(
+            options.settings,
+            Settings {
+                field_manager: "ci".into(),
+                force_conflicts: true,
+                dry_run: DryRun::Server,
+                validation: Validation::Warn,
+            }
+        );
+        assert!(options.names_only);
+        assert_eq!(options.print, None);
+        let defaults = Options::from_args(args(&[])).expect("options");
+        assert_eq!(defaults.settings.field_manager, "kz");
+        assert_eq!(defaults.settings.validation, Validation::Strict);
+        assert_eq!(defaults.wait, None);
+    }
+
+    #[test]
+    fn bad_flags_are_refused_before_anything_is_read() {
+        let error = |extra: &[&str]| Options::from_args(args(extra)).unwrap_err().to_string();
+        assert!(
+            error(&["-l", "app in web"])
+                .starts_with("the provided selector \"app in web\" is not valid: ")
+        );
+        assert!(error(&["--validate=maybe"]).starts_with("invalid - validate option"));
+        assert!(error(&["--dry-run=sometimes"]).starts_with("Invalid dry-run value"));
+        assert!(
+            error(&["--wait", "--dry-run=server"])
+                .starts_with("--wait cannot be used with --dry-run")
+        );
+        assert!(error(&["-o", "wide"]).starts_with("unable to match a printer"));
+    }
+}
