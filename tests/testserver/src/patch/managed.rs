@@ -20,6 +20,7 @@ use super::fieldset::{
     Comparison, DisplayPath, FieldSet, PathElement, ensure_named_fields_are_members, fields_of,
     remove_members,
 };
+use super::last_applied;
 use super::schema::{self, Node};
 use crate::status::ApiError;
 
@@ -70,6 +71,10 @@ pub fn record_update(
 /// Server-side apply of the configuration `applied` by `manager` onto `current` (`None` when the
 /// object does not exist yet). Returns the new object with its managed fields.
 ///
+/// For the manager `kubectl` (what `kubectl apply --server-side` uses), the server also keeps
+/// kubectl's last-applied annotation up to date, and lets conflicts on fields that annotation
+/// still holds go through; see [`last_applied`].
+///
 /// Errors: `400` when the configuration carries `metadata.managedFields` or no
 /// `apiVersion`/`kind`; `409` with one `FieldManagerConflict` cause per conflicting field when it
 /// would change fields other managers own and `force` is not set.
@@ -81,6 +86,52 @@ pub fn apply(
     now: &str,
 ) -> Result<Value, ApiError> {
     validate_config(applied)?;
+    let mut object = match merge_config(current, applied, manager, force, now) {
+        Ok(object) => object,
+        Err(conflicts) => {
+            let allowed = current
+                .filter(|_| manager == last_applied::MANAGER)
+                .and_then(|live| last_applied::allowed_conflicts(live, schema_of(live).as_ref()));
+            let Some(allowed) = allowed else {
+                return Err(conflict_error(conflicts));
+            };
+            let remaining = without_allowed(conflicts, &allowed);
+            if !remaining.is_empty() {
+                return Err(conflict_error(remaining));
+            }
+            merge_config(current, applied, manager, true, now).map_err(conflict_error)?
+        }
+    };
+    if manager == last_applied::MANAGER {
+        last_applied::update(&mut object, applied);
+    }
+    Ok(object)
+}
+
+/// Conflicting fields, per manager (as conflict messages name it).
+type Conflicts = Vec<(String, Vec<Vec<PathElement>>)>;
+
+/// The conflicts on fields not in `allowed`; managers left without any are dropped.
+fn without_allowed(conflicts: Conflicts, allowed: &FieldSet) -> Conflicts {
+    conflicts
+        .into_iter()
+        .map(|(manager, paths)| {
+            let paths: Vec<_> = paths.into_iter().filter(|p| !allowed.has(p)).collect();
+            (manager, paths)
+        })
+        .filter(|(_, paths)| !paths.is_empty())
+        .collect()
+}
+
+/// The field manager's apply proper: merges the configuration, prunes what `manager` no longer
+/// applies, and moves ownership; fails with the conflicts when not forced.
+fn merge_config(
+    current: Option<&Value>,
+    applied: &Value,
+    manager: &str,
+    force: bool,
+    now: &str,
+) -> Result<Value, Conflicts> {
     let schema = schema_of(applied);
     let schema = schema.as_ref();
     let empty = json!({});
@@ -178,14 +229,14 @@ fn prune(
     remove_members(merged, &stale, schema);
 }
 
-/// Fails with the server's 409 when `changed` touches other managers' fields; when forced,
+/// Returns the conflicts when `changed` touches other managers' fields; when forced,
 /// takes those fields away from them instead.
 fn resolve_conflicts(
     entries: &mut Entries,
     changed: &FieldSet,
     force: bool,
-) -> Result<(), ApiError> {
-    let conflicts: Vec<(String, Vec<Vec<PathElement>>)> = entries
+) -> Result<(), Conflicts> {
+    let conflicts: Conflicts = entries
         .0
         .iter()
         .map(|e| {
@@ -200,7 +251,7 @@ fn resolve_conflicts(
         return Ok(());
     }
     if !force {
-        return Err(conflict_error(conflicts));
+        return Err(conflicts);
     }
     for entry in &mut entries.0 {
         entry.fields.subtract(changed);
@@ -210,7 +261,7 @@ fn resolve_conflicts(
 }
 
 /// The 409 the server answers an apply that conflicts with other managers.
-fn conflict_error(mut conflicts: Vec<(String, Vec<Vec<PathElement>>)>) -> ApiError {
+fn conflict_error(mut conflicts: Conflicts) -> ApiError {
     conflicts.sort_by(|a, b| a.0.cmp(&b.0));
     let flat: Vec<(&str, String)> = conflicts
         .iter()
@@ -865,6 +916,100 @@ mod tests {
             err.message,
             "Apply failed with 1 conflict: conflict with \"before-first-apply\" using v1: .data.a"
         );
+    }
+
+    /// A ConfigMap as kubectl's client-side apply creates it: the configuration plus the
+    /// last-applied annotation holding it, all owned by `kubectl-client-side-apply`.
+    fn created_client_side(data: Value) -> Value {
+        let config = json!({"apiVersion": "v1", "kind": "ConfigMap",
+                            "metadata": {"name": "c", "namespace": "ns"}, "data": data});
+        let mut object = config.clone();
+        object["metadata"]["annotations"] =
+            json!({last_applied::ANNOTATION: last_applied::encode(&config)});
+        record_update(None, &mut object, "kubectl-client-side-apply", None, NOW);
+        object
+    }
+
+    fn config_map(data: Value) -> Value {
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+               "metadata": {"name": "c", "namespace": "ns"}, "data": data})
+    }
+
+    #[test]
+    fn apply_by_kubectl_rewrites_the_last_applied_annotation() {
+        let live = created_client_side(json!({"a": "1", "b": "1"}));
+        let config = config_map(json!({"a": "1"}));
+        let applied = apply(Some(&live), &config, "kubectl", false, NOW).expect("no conflict");
+        assert_eq!(
+            applied["metadata"]["annotations"][last_applied::ANNOTATION],
+            "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"1\"},\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\",\"namespace\":\"ns\"}}\n"
+        );
+        assert_eq!(
+            applied["data"],
+            json!({"a": "1", "b": "1"}),
+            "b is still kubectl-client-side-apply's"
+        );
+        assert_eq!(
+            entry(&applied, "kubectl")["fieldsV1"],
+            json!({"f:data": {"f:a": {}}})
+        );
+
+        let by_kz = apply(Some(&live), &config, "kz", false, NOW).expect("no conflict");
+        assert_eq!(
+            by_kz["metadata"]["annotations"], live["metadata"]["annotations"],
+            "only kubectl's applies touch the annotation"
+        );
+        let fresh = apply(None, &config, "kubectl", false, NOW).expect("creates");
+        assert!(
+            fresh["metadata"].get("annotations").is_none(),
+            "no annotation is added to objects without one"
+        );
+    }
+
+    #[test]
+    fn kubectl_may_take_fields_its_client_side_apply_still_holds() {
+        let live = created_client_side(json!({"a": "1", "b": "1"}));
+        let config = config_map(json!({"a": "2", "b": "1"}));
+        let err = apply(Some(&live), &config, "kz", false, NOW).expect_err("conflicts for kz");
+        assert_eq!(
+            err.message,
+            "Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using v1: .data.a"
+        );
+
+        let applied = apply(Some(&live), &config, "kubectl", false, NOW).expect("as if forced");
+        assert_eq!(applied["data"], json!({"a": "2", "b": "1"}));
+        assert_eq!(
+            entry(&applied, "kubectl")["fieldsV1"],
+            json!({"f:data": {"f:a": {}, "f:b": {}}})
+        );
+        assert_eq!(
+            entry(&applied, "kubectl-client-side-apply")["fieldsV1"],
+            json!({"f:data": {".": {}, "f:b": {}}, "f:metadata": {"f:annotations": {
+                ".": {}, "f:kubectl.kubernetes.io/last-applied-configuration": {}}}}),
+            "forced: a was taken away"
+        );
+    }
+
+    #[test]
+    fn kubectl_conflicts_on_fields_changed_since_its_last_client_side_apply() {
+        let live = created_client_side(json!({"a": "1", "b": "1"}));
+        let mut edited = live.clone();
+        edited["data"]["b"] = json!("3");
+        record_update(Some(&live), &mut edited, "kubectl-edit", None, NOW);
+
+        let config = config_map(json!({"a": "2", "b": "2"}));
+        let err = apply(Some(&edited), &config, "kubectl", false, NOW).expect_err("conflicts");
+        assert_eq!(
+            err.message,
+            "Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.b",
+            "a is allowed, b no longer has its last-applied value"
+        );
+        assert_eq!(
+            err.details.expect("details")["causes"],
+            json!([{"reason": "FieldManagerConflict", "message": "conflict with \"kubectl-edit\" using v1", "field": ".data.b"}])
+        );
+        let forced = apply(Some(&edited), &config, "kubectl", true, NOW).expect("forced");
+        assert_eq!(forced["data"], json!({"a": "2", "b": "2"}));
     }
 
     #[test]
