@@ -158,6 +158,7 @@ fn merge_config(
         &applied_fields,
         &last_applied,
         schema,
+        &filter,
     );
 
     let comparison = Comparison::between(&without_managed_fields(live), &merged, schema);
@@ -208,12 +209,15 @@ fn validate_config(applied: &Value) -> Result<(), ApiError> {
 }
 
 /// Removes the fields `manager` applied last time but not now, unless another manager owns them.
+/// Fields nobody can own (`metadata` itself, its system fields) stay, even when `manager`'s
+/// previous fields make `metadata` a member (an entry that owned annotations, say).
 fn prune(
     merged: &mut Value,
     others: &Entries,
     applied: &FieldSet,
     last_applied: &FieldSet,
     schema: Option<&Node>,
+    filter: &Filter,
 ) {
     if last_applied.is_empty() {
         return;
@@ -226,7 +230,7 @@ fn prune(
     let mut stale = last_applied.clone();
     ensure_named_fields_are_members(&mut stale, schema);
     stale.subtract(&owned);
-    remove_members(merged, &stale, schema);
+    remove_members(merged, &filter.apply(stale), schema);
 }
 
 /// Returns the conflicts when `changed` touches other managers' fields; when forced,
@@ -1010,6 +1014,25 @@ mod tests {
         );
         let forced = apply(Some(&edited), &config, "kubectl", true, NOW).expect("forced");
         assert_eq!(forced["data"], json!({"a": "2", "b": "2"}));
+    }
+
+    #[test]
+    fn pruning_what_an_apply_owned_in_metadata_keeps_metadata_itself() {
+        let config = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c", "namespace": "ns", "annotations": {"a": "1"}},
+            "data": {"k": "v"}});
+        let stored = apply(None, &config, "kz", false, NOW).expect("created");
+        let mut without_annotations = config.clone();
+        without_annotations["metadata"]
+            .as_object_mut()
+            .expect("metadata")
+            .remove("annotations");
+        let after = apply(Some(&stored), &without_annotations, "kz", false, NOW).expect("applies");
+        assert_eq!(
+            after["metadata"],
+            json!({"name": "c", "namespace": "ns", "managedFields": after["metadata"]["managedFields"]})
+        );
+        assert_eq!(after["data"], json!({"k": "v"}));
     }
 
     #[test]
