@@ -32,9 +32,10 @@ const BEFORE_FIRST_APPLY: &str = "before-first-apply";
 /// Records a non-apply write (create, update, patch) by `manager` in `updated`'s managed fields.
 ///
 /// `previous` is the stored object before the write (`None` on create). The managed fields start
-/// from `updated`'s own `metadata.managedFields` if the write set them (a client may reset them),
-/// else from `previous`'s. `now` is the RFC 3339 time stamped on the manager's entry when it
-/// gained fields.
+/// from `updated`'s own `metadata.managedFields` when the write set valid ones (a client may
+/// rewrite them, as kubectl's migration from client-side apply does, or reset them with `[]`),
+/// else from `previous`'s. A write that changes nothing but managed fields gets no entry of its
+/// own. `now` is the RFC 3339 time stamped on the manager's entry when it gained fields.
 pub fn record_update(
     previous: Option<&Value>,
     updated: &mut Value,
@@ -44,10 +45,11 @@ pub fn record_update(
 ) {
     let api_version = string_field(updated, "apiVersion");
     let schema = schema_of(updated);
-    let mut entries = match updated.pointer("/metadata/managedFields") {
-        Some(Value::Array(_)) => Entries::decode(updated),
-        _ => previous.map(Entries::decode).unwrap_or_default(),
-    };
+    let given = updated
+        .pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .and_then(|raw| Entries::given(raw));
+    let mut entries = given.unwrap_or_else(|| previous.map(Entries::decode).unwrap_or_default());
     let comparison = match previous {
         Some(previous) => Comparison::between(previous, updated, schema.as_ref()),
         None => Comparison::of_new(updated, schema.as_ref()),
@@ -514,6 +516,32 @@ impl Entries {
                 .filter_map(Entry::decode)
                 .collect(),
         )
+    }
+
+    /// The entries a write sets, as the server takes them: `[]` or `[{}]` resets them (to no
+    /// entries); otherwise every entry must be valid (operation `Apply` or `Update`, an
+    /// apiVersion, `fieldsType: FieldsV1`, decodable `fieldsV1`), else `None`: the server
+    /// ignores them and keeps the stored ones.
+    fn given(raw: &[Value]) -> Option<Entries> {
+        let reset = match raw {
+            [] => true,
+            [only] => only.as_object().is_some_and(Map::is_empty),
+            _ => false,
+        };
+        if reset {
+            return Some(Entries::default());
+        }
+        let valid = |entry: &Value| {
+            let text = |field: &str| entry.get(field).and_then(Value::as_str);
+            matches!(text("operation"), Some(APPLY | UPDATE))
+                && text("apiVersion").is_some_and(|v| !v.is_empty())
+                && text("fieldsType") == Some("FieldsV1")
+        };
+        if !raw.iter().all(valid) {
+            return None;
+        }
+        let entries: Option<Vec<Entry>> = raw.iter().map(Entry::decode).collect();
+        Some(Entries(entries?))
     }
 
     fn position(&self, identity: &Identity) -> Option<usize> {
@@ -1033,6 +1061,37 @@ mod tests {
             json!({"name": "c", "namespace": "ns", "managedFields": after["metadata"]["managedFields"]})
         );
         assert_eq!(after["data"], json!({"k": "v"}));
+    }
+
+    #[test]
+    fn writes_that_set_managed_fields_replace_them_unless_they_are_invalid() {
+        let before = fixture("109-create-configmap.json");
+        let stored = before["metadata"]["managedFields"].clone();
+        let given = json!([{"manager": "migrated", "operation": "Apply", "apiVersion": "v1",
+            "time": "2026-01-01T00:00:00Z", "fieldsType": "FieldsV1",
+            "fieldsV1": {"f:data": {"f:key": {}}}}]);
+        let with_fields = |fields: &Value| {
+            let mut object = before.clone();
+            object["metadata"]["managedFields"] = fields.clone();
+            object
+        };
+
+        let mut moved = with_fields(&given);
+        record_update(Some(&before), &mut moved, "kubectl", None, NOW);
+        assert_eq!(
+            moved["metadata"]["managedFields"], given,
+            "taken as given, no entry for the writer"
+        );
+
+        let mut reset = with_fields(&json!([{}]));
+        record_update(Some(&before), &mut reset, "kubectl", None, NOW);
+        assert!(reset["metadata"].get("managedFields").is_none());
+
+        let mut invalid_entry = given.clone();
+        invalid_entry[0]["fieldsType"] = json!("FieldsV2");
+        let mut invalid = with_fields(&invalid_entry);
+        record_update(Some(&before), &mut invalid, "kubectl", None, NOW);
+        assert_eq!(invalid["metadata"]["managedFields"], stored);
     }
 
     #[test]
