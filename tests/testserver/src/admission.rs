@@ -16,7 +16,7 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
     if tracks_generation(rt) {
         object["metadata"]["generation"] = json!(1);
     }
-    if rt.custom.is_some() {
+    if rt.custom.is_some() || default_workload(rt, object) {
         return;
     }
     match (rt.group.as_str(), rt.resource.as_str()) {
@@ -64,6 +64,30 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
             }
             set_default(&mut object["spec"], "policyTypes", json!(types));
         }
+        ("batch", "jobs") => default_job(object),
+        ("apiextensions.k8s.io", "customresourcedefinitions") => {
+            set_default(
+                &mut object["spec"],
+                "conversion",
+                json!({"strategy": "None"}),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// Fills the defaults the real server also sets on updates and patches (its defaulting runs
+/// whenever it decodes an object): those of the workload kinds and their pod templates, which
+/// only fill in what is missing. Other kinds' defaults are left to creation.
+pub fn default_existing(rt: &ResourceType, object: &mut Value) {
+    if rt.custom.is_none() {
+        default_workload(rt, object);
+    }
+}
+
+/// The defaults of the kinds with a pod template; `false` for other kinds.
+fn default_workload(rt: &ResourceType, object: &mut Value) -> bool {
+    match (rt.group.as_str(), rt.resource.as_str()) {
         ("apps", "deployments") => {
             let spec = &mut object["spec"];
             set_default(spec, "replicas", json!(1));
@@ -107,7 +131,6 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
             set_default(spec, "revisionHistoryLimit", json!(10));
             default_template(spec, "Always");
         }
-        ("batch", "jobs") => default_job(object),
         ("batch", "cronjobs") => {
             let spec = &mut object["spec"];
             set_default(spec, "concurrencyPolicy", json!("Allow"));
@@ -121,15 +144,9 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
             );
             default_template(&mut spec["jobTemplate"]["spec"], "OnFailure");
         }
-        ("apiextensions.k8s.io", "customresourcedefinitions") => {
-            set_default(
-                &mut object["spec"],
-                "conversion",
-                json!({"strategy": "None"}),
-            );
-        }
-        _ => {}
+        _ => return false,
     }
+    true
 }
 
 /// Defaults and managed fields for an object a built-in controller creates: it goes through the

@@ -272,6 +272,8 @@ fn write_back(
     }
     updated["kind"] = json!(rt.kind);
     updated["apiVersion"] = json!(rt.api_version());
+    // Defaults before managed fields: the writer owns what was defaulted for it.
+    admission::default_existing(rt, &mut updated);
     admission::validate(rt, &updated)?;
     patch::managed::record_update(Some(current), &mut updated, manager, sub, &now_rfc3339());
     if dry_run {
@@ -442,7 +444,8 @@ fn server_side_apply(
     }
 }
 
-/// Stores the result of an apply: its managed fields are already computed.
+/// Stores the result of an apply: its managed fields are already computed, so the defaults
+/// filled in now are nobody's (as the real server defaults after merging).
 fn write_applied(
     shared: &Shared,
     rt: &ResourceType,
@@ -454,6 +457,7 @@ fn write_applied(
     if target.subresource.is_none() && rt.has_subresource("status") {
         updated["status"] = current["status"].clone();
     }
+    admission::default_existing(rt, &mut updated);
     admission::validate(rt, &updated)?;
     if dry_run {
         return Ok((200, with_type(rt, &updated)));

@@ -246,3 +246,83 @@ fn json_patches_of_managed_fields_are_taken_as_given() {
     assert_eq!(reapplied["data"], json!({"mode": "a"}));
     assert_eq!(managers(&reapplied), [("kubectl".into(), "Apply".into())]);
 }
+
+/// The fields the server defaults in a container that kubectl's three-way patch adds.
+const CONTAINER_DEFAULTS: &[&str] = &[
+    "imagePullPolicy",
+    "resources",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+];
+
+/// kubectl's client-side apply adding a container: the server defaults it, and the patcher
+/// owns the defaults as it owns what it sent; a server-side apply's defaults are nobody's.
+#[test]
+fn defaults_of_a_patch_are_the_patchers_and_of_an_apply_nobodys() {
+    let server = TestServer::builder().empty().start();
+    let client = Client::admin(&server);
+    let deployments = "/apis/apps/v1/namespaces/default/deployments";
+    let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {"selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "main", "image": "caddy:2.7"}]}}}});
+    let (status, created) = send(
+        &client,
+        "POST",
+        &format!("{deployments}?fieldManager=kubectl-client-side-apply"),
+        "application/json",
+        &deployment.to_string(),
+    );
+    assert_eq!(status, 201, "{created}");
+
+    let three_way = json!({"spec": {"template": {"spec": {
+        "$setElementOrder/containers": [{"name": "main"}, {"name": "side"}],
+        "containers": [{"image": "busybox:1.36", "name": "side"}]}}}});
+    let (status, patched) = send(
+        &client,
+        "PATCH",
+        &format!("{deployments}/web?fieldManager=kubectl-client-side-apply"),
+        "application/strategic-merge-patch+json",
+        &three_way.to_string(),
+    );
+    assert_eq!(status, 200, "{patched}");
+    let side = &patched["spec"]["template"]["spec"]["containers"][1];
+    assert_eq!(side["name"], "side");
+    assert_eq!(side["imagePullPolicy"], "IfNotPresent");
+    let owned = &entry(&patched, "kubectl-client-side-apply").expect("entry")["fieldsV1"]["f:spec"]
+        ["f:template"]["f:spec"]["f:containers"]["k:{\"name\":\"side\"}"];
+    for field in CONTAINER_DEFAULTS {
+        assert!(
+            owned.get(format!("f:{field}")).is_some(),
+            "{field} is the patcher's: {owned}"
+        );
+    }
+
+    let mut applied = deployment.clone();
+    applied["spec"]["template"]["spec"]["containers"][0] =
+        json!({"name": "extra", "image": "nginx:1.27"});
+    let (status, after) = send(
+        &client,
+        "PATCH",
+        &format!("{deployments}/web?fieldManager=kz"),
+        "application/apply-patch+yaml",
+        &applied.to_string(),
+    );
+    assert_eq!(status, 200, "{after}");
+    let containers = after["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .expect("containers");
+    let extra = containers
+        .iter()
+        .find(|c| c["name"] == "extra")
+        .expect("applied container");
+    assert_eq!(extra["terminationMessagePath"], "/dev/termination-log");
+    let owned = &entry(&after, "kz").expect("kz")["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"]
+        ["k:{\"name\":\"extra\"}"];
+    assert_eq!(
+        owned,
+        &json!({".": {}, "f:image": {}, "f:name": {}}),
+        "the defaults are nobody's"
+    );
+}
