@@ -1,5 +1,8 @@
 //! What the real API server does to an object before storing it: defaulting (the fields a
 //! `kubectl get -o yaml` shows that nobody wrote) and validation (422 Invalid answers).
+//!
+//! The real server defaults on every write; here updates and patches get only the workload
+//! kinds' defaults ([`default_existing`]), creation gets them all ([`default_new`]).
 
 use base64::Engine;
 use serde_json::{Map, Value, json};

@@ -11,7 +11,11 @@
 //!   owned, nor is `status` through the main resource of kinds that have one (only `status`
 //!   and `metadata` through the `status` subresource);
 //! - entries are keyed by manager, operation, subresource (and apiVersion for updates); empty
-//!   ones are dropped, and they are sorted the server's way (operation, time, manager, …).
+//!   ones are dropped, and they are sorted the server's way (operation, time, manager, …);
+//! - a write that sets `metadata.managedFields` itself replaces them (kubectl's migration from
+//!   client-side apply does), unless they are invalid;
+//! - applies by the manager `kubectl` also keep kubectl's last-applied annotation, and may take
+//!   over what it still records ([`super::last_applied`]).
 
 use serde_json::{Map, Value, json};
 
