@@ -420,6 +420,13 @@ fn server_side_apply(
             "the name of the object ({applied_name}) does not match the name on the URL ({name})"
         )));
     }
+    let version = applied["apiVersion"].as_str().unwrap_or_default();
+    if target.subresource.is_none() && !version.is_empty() && version != rt.api_version() {
+        return Err(ApiError::bad_request(format!(
+            "Incorrect version specified in apply patch. Specified patch version: {version}, expected: {}",
+            rt.api_version()
+        )));
+    }
     let force = req.flag("force");
     let now = now_rfc3339();
     match current {
