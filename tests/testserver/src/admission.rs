@@ -1,5 +1,9 @@
 //! What the real API server does to an object before storing it: defaulting (the fields a
 //! `kubectl get -o yaml` shows that nobody wrote) and validation (422 Invalid answers).
+//!
+//! The real server defaults on every write; here creation gets every default
+//! ([`default_new`]) and writes to existing objects those that fill in what is missing
+//! ([`default_update`]).
 
 use base64::Engine;
 use serde_json::{Map, Value, json};
@@ -16,7 +20,7 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
     if tracks_generation(rt) {
         object["metadata"]["generation"] = json!(1);
     }
-    if rt.custom.is_some() {
+    if rt.custom.is_some() || default_workload(rt, object) {
         return;
     }
     match (rt.group.as_str(), rt.resource.as_str()) {
@@ -47,14 +51,15 @@ pub fn default_new(rt: &ResourceType, object: &mut Value) {
     }
 }
 
-/// What the real server does to an existing object on every write (its decoding defaults and
-/// its update strategies): unset fields get their defaults again — so a server-side apply that
-/// drops a defaulted field leaves it as it was — and a Namespace keeps its name label and its
-/// finalizers (which only the `finalize` subresource changes).
+/// What the real server does to an existing object on every write to it (its decoding
+/// defaults and its update strategies): unset fields get their defaults again — so a
+/// server-side apply that drops a defaulted field leaves it as it was — and a Namespace keeps
+/// its name label and its finalizers (which only the `finalize` subresource changes).
 pub fn default_update(rt: &ResourceType, current: &Value, object: &mut Value) {
     if rt.custom.is_some() {
         return;
     }
+    default_existing(rt, object);
     match (rt.group.as_str(), rt.resource.as_str()) {
         ("", "namespaces") => {
             let name = object["metadata"]["name"].clone();
@@ -107,6 +112,29 @@ fn default_fields(rt: &ResourceType, object: &mut Value) {
             }
             set_default(&mut object["spec"], "policyTypes", json!(types));
         }
+        ("batch", "jobs") => default_job(object),
+        ("apiextensions.k8s.io", "customresourcedefinitions") => {
+            set_default(
+                &mut object["spec"],
+                "conversion",
+                json!({"strategy": "None"}),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// The defaults of the workload kinds and their pod templates, which only fill in what is
+/// missing.
+fn default_existing(rt: &ResourceType, object: &mut Value) {
+    if rt.custom.is_none() {
+        default_workload(rt, object);
+    }
+}
+
+/// The defaults of the kinds with a pod template; `false` for other kinds.
+fn default_workload(rt: &ResourceType, object: &mut Value) -> bool {
+    match (rt.group.as_str(), rt.resource.as_str()) {
         ("apps", "deployments") => {
             let spec = &mut object["spec"];
             set_default(spec, "replicas", json!(1));
@@ -150,7 +178,6 @@ fn default_fields(rt: &ResourceType, object: &mut Value) {
             set_default(spec, "revisionHistoryLimit", json!(10));
             default_template(spec, "Always");
         }
-        ("batch", "jobs") => default_job(object),
         ("batch", "cronjobs") => {
             let spec = &mut object["spec"];
             set_default(spec, "concurrencyPolicy", json!("Allow"));
@@ -164,15 +191,9 @@ fn default_fields(rt: &ResourceType, object: &mut Value) {
             );
             default_template(&mut spec["jobTemplate"]["spec"], "OnFailure");
         }
-        ("apiextensions.k8s.io", "customresourcedefinitions") => {
-            set_default(
-                &mut object["spec"],
-                "conversion",
-                json!({"strategy": "None"}),
-            );
-        }
-        _ => {}
+        _ => return false,
     }
+    true
 }
 
 /// Defaults and managed fields for an object a built-in controller creates: it goes through the

@@ -272,6 +272,10 @@ fn write_back(
     }
     updated["kind"] = json!(rt.kind);
     updated["apiVersion"] = json!(rt.api_version());
+    // Defaults before managed fields: the writer owns what was defaulted for it.
+    if sub.is_none() {
+        admission::default_update(rt, current, &mut updated);
+    }
     admission::validate(rt, &updated)?;
     patch::managed::record_update(Some(current), &mut updated, manager, sub, &now_rfc3339());
     if dry_run {
@@ -418,6 +422,13 @@ fn server_side_apply(
             "the name of the object ({applied_name}) does not match the name on the URL ({name})"
         )));
     }
+    let version = applied["apiVersion"].as_str().unwrap_or_default();
+    if target.subresource.is_none() && !version.is_empty() && version != rt.api_version() {
+        return Err(ApiError::bad_request(format!(
+            "Incorrect version specified in apply patch. Specified patch version: {version}, expected: {}",
+            rt.api_version()
+        )));
+    }
     let force = req.flag("force");
     let now = now_rfc3339();
     match current {
@@ -454,7 +465,8 @@ fn keep_status(current: &Value, updated: &mut Value) {
     }
 }
 
-/// Stores the result of an apply: its managed fields are already computed.
+/// Stores the result of an apply: its managed fields are already computed, so the defaults
+/// filled in now are nobody's (as the real server defaults after merging).
 fn write_applied(
     shared: &Shared,
     rt: &ResourceType,

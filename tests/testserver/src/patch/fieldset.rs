@@ -117,6 +117,14 @@ impl FieldSet {
         }
     }
 
+    /// Whether `path` itself is a member.
+    pub fn has(&self, path: &[PathElement]) -> bool {
+        match path.split_first() {
+            None => self.member,
+            Some((first, rest)) => self.children.get(first).is_some_and(|c| c.has(rest)),
+        }
+    }
+
     /// Whether no path is a member.
     pub fn is_empty(&self) -> bool {
         !self.member && self.children.values().all(FieldSet::is_empty)

@@ -11,7 +11,11 @@
 //!   owned, nor is `status` through the main resource of kinds that have one (only `status`
 //!   and `metadata` through the `status` subresource);
 //! - entries are keyed by manager, operation, subresource (and apiVersion for updates); empty
-//!   ones are dropped, and they are sorted the server's way (operation, time, manager, …).
+//!   ones are dropped, and they are sorted the server's way (operation, time, manager, …);
+//! - a write that sets `metadata.managedFields` itself replaces them (kubectl's migration from
+//!   client-side apply does), unless they are invalid;
+//! - applies by the manager `kubectl` also keep kubectl's last-applied annotation, and may take
+//!   over what it still records ([`super::last_applied`]).
 
 use serde_json::{Map, Value, json};
 
@@ -20,6 +24,7 @@ use super::fieldset::{
     Comparison, DisplayPath, FieldSet, PathElement, ensure_named_fields_are_members, fields_of,
     remove_members,
 };
+use super::last_applied;
 use super::schema::{self, Node};
 use crate::status::ApiError;
 
@@ -31,9 +36,10 @@ const BEFORE_FIRST_APPLY: &str = "before-first-apply";
 /// Records a non-apply write (create, update, patch) by `manager` in `updated`'s managed fields.
 ///
 /// `previous` is the stored object before the write (`None` on create). The managed fields start
-/// from `updated`'s own `metadata.managedFields` if the write set them (a client may reset them),
-/// else from `previous`'s. `now` is the RFC 3339 time stamped on the manager's entry when it
-/// gained fields.
+/// from `updated`'s own `metadata.managedFields` when the write set valid ones (a client may
+/// rewrite them, as kubectl's migration from client-side apply does, or reset them with `[]`),
+/// else from `previous`'s. A write that changes nothing but managed fields gets no entry of its
+/// own. `now` is the RFC 3339 time stamped on the manager's entry when it gained fields.
 pub fn record_update(
     previous: Option<&Value>,
     updated: &mut Value,
@@ -43,10 +49,11 @@ pub fn record_update(
 ) {
     let api_version = string_field(updated, "apiVersion");
     let schema = schema_of(updated);
-    let mut entries = match updated.pointer("/metadata/managedFields") {
-        Some(Value::Array(_)) => Entries::decode(updated),
-        _ => previous.map(Entries::decode).unwrap_or_default(),
-    };
+    let given = updated
+        .pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .and_then(|raw| Entries::given(raw));
+    let mut entries = given.unwrap_or_else(|| previous.map(Entries::decode).unwrap_or_default());
     let comparison = match previous {
         Some(previous) => Comparison::between(previous, updated, schema.as_ref()),
         None => Comparison::of_new(updated, schema.as_ref()),
@@ -70,6 +77,10 @@ pub fn record_update(
 /// Server-side apply of the configuration `applied` by `manager` onto `current` (`None` when the
 /// object does not exist yet). Returns the new object with its managed fields.
 ///
+/// For the manager `kubectl` (what `kubectl apply --server-side` uses), the server also keeps
+/// kubectl's last-applied annotation up to date, and lets conflicts on fields that annotation
+/// still holds go through; see [`last_applied`].
+///
 /// Errors: `400` when the configuration carries `metadata.managedFields` or no
 /// `apiVersion`/`kind`; `409` with one `FieldManagerConflict` cause per conflicting field when it
 /// would change fields other managers own and `force` is not set.
@@ -81,6 +92,52 @@ pub fn apply(
     now: &str,
 ) -> Result<Value, ApiError> {
     validate_config(applied)?;
+    let mut object = match merge_config(current, applied, manager, force, now) {
+        Ok(object) => object,
+        Err(conflicts) => {
+            let allowed = current
+                .filter(|_| manager == last_applied::MANAGER)
+                .and_then(|live| last_applied::allowed_conflicts(live, schema_of(live).as_ref()));
+            let Some(allowed) = allowed else {
+                return Err(conflict_error(conflicts));
+            };
+            let remaining = without_allowed(conflicts, &allowed);
+            if !remaining.is_empty() {
+                return Err(conflict_error(remaining));
+            }
+            merge_config(current, applied, manager, true, now).map_err(conflict_error)?
+        }
+    };
+    if manager == last_applied::MANAGER {
+        last_applied::update(&mut object, applied);
+    }
+    Ok(object)
+}
+
+/// Conflicting fields, per manager (as conflict messages name it).
+type Conflicts = Vec<(String, Vec<Vec<PathElement>>)>;
+
+/// The conflicts on fields not in `allowed`; managers left without any are dropped.
+fn without_allowed(conflicts: Conflicts, allowed: &FieldSet) -> Conflicts {
+    conflicts
+        .into_iter()
+        .map(|(manager, paths)| {
+            let paths: Vec<_> = paths.into_iter().filter(|p| !allowed.has(p)).collect();
+            (manager, paths)
+        })
+        .filter(|(_, paths)| !paths.is_empty())
+        .collect()
+}
+
+/// The field manager's apply proper: merges the configuration, prunes what `manager` no longer
+/// applies, and moves ownership; fails with the conflicts when not forced.
+fn merge_config(
+    current: Option<&Value>,
+    applied: &Value,
+    manager: &str,
+    force: bool,
+    now: &str,
+) -> Result<Value, Conflicts> {
     let schema = schema_of(applied);
     let schema = schema.as_ref();
     let empty = json!({});
@@ -107,6 +164,7 @@ pub fn apply(
         &applied_fields,
         &last_applied,
         schema,
+        &filter,
     );
 
     let comparison = Comparison::between(&without_managed_fields(live), &merged, schema);
@@ -157,12 +215,15 @@ fn validate_config(applied: &Value) -> Result<(), ApiError> {
 }
 
 /// Removes the fields `manager` applied last time but not now, unless another manager owns them.
+/// Fields nobody can own (`metadata` itself, its system fields) stay, even when `manager`'s
+/// previous fields make `metadata` a member (an entry that owned annotations, say).
 fn prune(
     merged: &mut Value,
     others: &Entries,
     applied: &FieldSet,
     last_applied: &FieldSet,
     schema: Option<&Node>,
+    filter: &Filter,
 ) {
     if last_applied.is_empty() {
         return;
@@ -175,17 +236,17 @@ fn prune(
     let mut stale = last_applied.clone();
     ensure_named_fields_are_members(&mut stale, schema);
     stale.subtract(&owned);
-    remove_members(merged, &stale, schema);
+    remove_members(merged, &filter.apply(stale), schema);
 }
 
-/// Fails with the server's 409 when `changed` touches other managers' fields; when forced,
+/// Returns the conflicts when `changed` touches other managers' fields; when forced,
 /// takes those fields away from them instead.
 fn resolve_conflicts(
     entries: &mut Entries,
     changed: &FieldSet,
     force: bool,
-) -> Result<(), ApiError> {
-    let conflicts: Vec<(String, Vec<Vec<PathElement>>)> = entries
+) -> Result<(), Conflicts> {
+    let conflicts: Conflicts = entries
         .0
         .iter()
         .map(|e| {
@@ -200,7 +261,7 @@ fn resolve_conflicts(
         return Ok(());
     }
     if !force {
-        return Err(conflict_error(conflicts));
+        return Err(conflicts);
     }
     for entry in &mut entries.0 {
         entry.fields.subtract(changed);
@@ -210,7 +271,7 @@ fn resolve_conflicts(
 }
 
 /// The 409 the server answers an apply that conflicts with other managers.
-fn conflict_error(mut conflicts: Vec<(String, Vec<Vec<PathElement>>)>) -> ApiError {
+fn conflict_error(mut conflicts: Conflicts) -> ApiError {
     conflicts.sort_by(|a, b| a.0.cmp(&b.0));
     let flat: Vec<(&str, String)> = conflicts
         .iter()
@@ -459,6 +520,32 @@ impl Entries {
                 .filter_map(Entry::decode)
                 .collect(),
         )
+    }
+
+    /// The entries a write sets, as the server takes them: `[]` or `[{}]` resets them (to no
+    /// entries); otherwise every entry must be valid (operation `Apply` or `Update`, an
+    /// apiVersion, `fieldsType: FieldsV1`, decodable `fieldsV1`), else `None`: the server
+    /// ignores them and keeps the stored ones.
+    fn given(raw: &[Value]) -> Option<Entries> {
+        let reset = match raw {
+            [] => true,
+            [only] => only.as_object().is_some_and(Map::is_empty),
+            _ => false,
+        };
+        if reset {
+            return Some(Entries::default());
+        }
+        let valid = |entry: &Value| {
+            let text = |field: &str| entry.get(field).and_then(Value::as_str);
+            matches!(text("operation"), Some(APPLY | UPDATE))
+                && text("apiVersion").is_some_and(|v| !v.is_empty())
+                && text("fieldsType") == Some("FieldsV1")
+        };
+        if !raw.iter().all(valid) {
+            return None;
+        }
+        let entries: Option<Vec<Entry>> = raw.iter().map(Entry::decode).collect();
+        Some(Entries(entries?))
     }
 
     fn position(&self, identity: &Identity) -> Option<usize> {
@@ -865,6 +952,150 @@ mod tests {
             err.message,
             "Apply failed with 1 conflict: conflict with \"before-first-apply\" using v1: .data.a"
         );
+    }
+
+    /// A ConfigMap as kubectl's client-side apply creates it: the configuration plus the
+    /// last-applied annotation holding it, all owned by `kubectl-client-side-apply`.
+    fn created_client_side(data: Value) -> Value {
+        let config = json!({"apiVersion": "v1", "kind": "ConfigMap",
+                            "metadata": {"name": "c", "namespace": "ns"}, "data": data});
+        let mut object = config.clone();
+        object["metadata"]["annotations"] =
+            json!({last_applied::ANNOTATION: last_applied::encode(&config)});
+        record_update(None, &mut object, "kubectl-client-side-apply", None, NOW);
+        object
+    }
+
+    fn config_map(data: Value) -> Value {
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+               "metadata": {"name": "c", "namespace": "ns"}, "data": data})
+    }
+
+    #[test]
+    fn apply_by_kubectl_rewrites_the_last_applied_annotation() {
+        let live = created_client_side(json!({"a": "1", "b": "1"}));
+        let config = config_map(json!({"a": "1"}));
+        let applied = apply(Some(&live), &config, "kubectl", false, NOW).expect("no conflict");
+        assert_eq!(
+            applied["metadata"]["annotations"][last_applied::ANNOTATION],
+            "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"1\"},\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\",\"namespace\":\"ns\"}}\n"
+        );
+        assert_eq!(
+            applied["data"],
+            json!({"a": "1", "b": "1"}),
+            "b is still kubectl-client-side-apply's"
+        );
+        assert_eq!(
+            entry(&applied, "kubectl")["fieldsV1"],
+            json!({"f:data": {"f:a": {}}})
+        );
+
+        let by_kz = apply(Some(&live), &config, "kz", false, NOW).expect("no conflict");
+        assert_eq!(
+            by_kz["metadata"]["annotations"], live["metadata"]["annotations"],
+            "only kubectl's applies touch the annotation"
+        );
+        let fresh = apply(None, &config, "kubectl", false, NOW).expect("creates");
+        assert!(
+            fresh["metadata"].get("annotations").is_none(),
+            "no annotation is added to objects without one"
+        );
+    }
+
+    #[test]
+    fn kubectl_may_take_fields_its_client_side_apply_still_holds() {
+        let live = created_client_side(json!({"a": "1", "b": "1"}));
+        let config = config_map(json!({"a": "2", "b": "1"}));
+        let err = apply(Some(&live), &config, "kz", false, NOW).expect_err("conflicts for kz");
+        assert_eq!(
+            err.message,
+            "Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using v1: .data.a"
+        );
+
+        let applied = apply(Some(&live), &config, "kubectl", false, NOW).expect("as if forced");
+        assert_eq!(applied["data"], json!({"a": "2", "b": "1"}));
+        assert_eq!(
+            entry(&applied, "kubectl")["fieldsV1"],
+            json!({"f:data": {"f:a": {}, "f:b": {}}})
+        );
+        assert_eq!(
+            entry(&applied, "kubectl-client-side-apply")["fieldsV1"],
+            json!({"f:data": {".": {}, "f:b": {}}, "f:metadata": {"f:annotations": {
+                ".": {}, "f:kubectl.kubernetes.io/last-applied-configuration": {}}}}),
+            "forced: a was taken away"
+        );
+    }
+
+    #[test]
+    fn kubectl_conflicts_on_fields_changed_since_its_last_client_side_apply() {
+        let live = created_client_side(json!({"a": "1", "b": "1"}));
+        let mut edited = live.clone();
+        edited["data"]["b"] = json!("3");
+        record_update(Some(&live), &mut edited, "kubectl-edit", None, NOW);
+
+        let config = config_map(json!({"a": "2", "b": "2"}));
+        let err = apply(Some(&edited), &config, "kubectl", false, NOW).expect_err("conflicts");
+        assert_eq!(
+            err.message,
+            "Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.b",
+            "a is allowed, b no longer has its last-applied value"
+        );
+        assert_eq!(
+            err.details.expect("details")["causes"],
+            json!([{"reason": "FieldManagerConflict", "message": "conflict with \"kubectl-edit\" using v1", "field": ".data.b"}])
+        );
+        let forced = apply(Some(&edited), &config, "kubectl", true, NOW).expect("forced");
+        assert_eq!(forced["data"], json!({"a": "2", "b": "2"}));
+    }
+
+    #[test]
+    fn pruning_what_an_apply_owned_in_metadata_keeps_metadata_itself() {
+        let config = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c", "namespace": "ns", "annotations": {"a": "1"}},
+            "data": {"k": "v"}});
+        let stored = apply(None, &config, "kz", false, NOW).expect("created");
+        let mut without_annotations = config.clone();
+        without_annotations["metadata"]
+            .as_object_mut()
+            .expect("metadata")
+            .remove("annotations");
+        let after = apply(Some(&stored), &without_annotations, "kz", false, NOW).expect("applies");
+        assert_eq!(
+            after["metadata"],
+            json!({"name": "c", "namespace": "ns", "managedFields": after["metadata"]["managedFields"]})
+        );
+        assert_eq!(after["data"], json!({"k": "v"}));
+    }
+
+    #[test]
+    fn writes_that_set_managed_fields_replace_them_unless_they_are_invalid() {
+        let before = fixture("109-create-configmap.json");
+        let stored = before["metadata"]["managedFields"].clone();
+        let given = json!([{"manager": "migrated", "operation": "Apply", "apiVersion": "v1",
+            "time": "2026-01-01T00:00:00Z", "fieldsType": "FieldsV1",
+            "fieldsV1": {"f:data": {"f:key": {}}}}]);
+        let with_fields = |fields: &Value| {
+            let mut object = before.clone();
+            object["metadata"]["managedFields"] = fields.clone();
+            object
+        };
+
+        let mut moved = with_fields(&given);
+        record_update(Some(&before), &mut moved, "kubectl", None, NOW);
+        assert_eq!(
+            moved["metadata"]["managedFields"], given,
+            "taken as given, no entry for the writer"
+        );
+
+        let mut reset = with_fields(&json!([{}]));
+        record_update(Some(&before), &mut reset, "kubectl", None, NOW);
+        assert!(reset["metadata"].get("managedFields").is_none());
+
+        let mut invalid_entry = given.clone();
+        invalid_entry[0]["fieldsType"] = json!("FieldsV2");
+        let mut invalid = with_fields(&invalid_entry);
+        record_update(Some(&before), &mut invalid, "kubectl", None, NOW);
+        assert_eq!(invalid["metadata"]["managedFields"], stored);
     }
 
     #[test]

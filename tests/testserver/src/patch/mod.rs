@@ -9,20 +9,21 @@
 //!   kinds' OpenAPI schemas.
 //! - [`managed`]: `metadata.managedFields` bookkeeping for updates and server-side apply
 //!   (`application/apply-patch+yaml`).
+//! - [`last_applied`]: kubectl's last-applied annotation under server-side apply by `kubectl`.
 //!
 //! Known differences from kube-apiserver:
 //! - schemas are the built-in kinds' (embedded OpenAPI v3); custom resources are schemaless
 //!   (objects merge, lists are atomic) and get 415 for strategic merge patch, like the real server;
 //! - whether `status` is a subresource is inferred from the schema having a `status` property;
 //!   custom resources' `status` is treated as an ordinary field;
-//! - not modelled: the cap of 10 `Update` entries ("ancient-changes"), the client-side-apply
-//!   upgrade path of `kubectl apply --server-side` (last-applied annotation), managedFields
-//!   version conversion, `null`s in applied configurations (dropped), strategic merge patch's
+//! - not modelled: the cap of 10 `Update` entries ("ancient-changes"), managedFields version
+//!   conversion, `null`s in applied configurations (dropped), strategic merge patch's
 //!   `$retainKeys` validation against the patch's keys.
 
 mod apply_merge;
 mod fieldset;
 mod json_patch;
+pub mod last_applied;
 pub mod managed;
 pub mod schema;
 mod strategic;

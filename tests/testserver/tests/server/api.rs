@@ -256,6 +256,25 @@ fn writes_follow_the_real_rules() {
         404,
         "dry run stored nothing"
     );
+
+    let wrong_version = admin.send(
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/d?fieldManager=kz",
+        &[JSON, ("Content-Type", "application/apply-patch+yaml")],
+        "apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: d}\n",
+    );
+    assert_eq!(
+        (
+            wrong_version.status,
+            wrong_version.json()["message"].as_str()
+        ),
+        (
+            400,
+            Some(
+                "Incorrect version specified in apply patch. Specified patch version: apps/v1beta1, expected: apps/v1"
+            )
+        )
+    );
 }
 
 #[test]

@@ -375,6 +375,164 @@ fn kubectl_server_side_apply_conflicts_until_forced() {
     );
 }
 
+/// Client-side apply, then `kubectl apply --server-side` of the manifest with a field removed
+/// (kubectl migrates client-side apply's fields to its own Apply entry and applies again), then
+/// client-side apply again with another field removed: each time the removed field is gone.
+#[test]
+fn kubectl_switches_between_client_side_and_server_side_apply() {
+    let server = TestServer::builder().empty().start();
+    let Some(kubectl) = Kubectl::new(
+        &server,
+        &User::admin(),
+        "kubectl_switches_between_client_side_and_server_side_apply",
+    ) else {
+        return;
+    };
+    let dir = TempDir::new().expect("manifests");
+    let manifest = |data: &str| {
+        let path = dir.path().join("settings.yaml");
+        std::fs::write(
+            &path,
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: settings, namespace: default}}\ndata: {{{data}}}\n"),
+        )
+        .expect("write manifest");
+        path.to_string_lossy().into_owned()
+    };
+    let stored = || -> serde_json::Value {
+        serde_json::from_str(&kubectl.ok(&[
+            "get",
+            "cm",
+            "settings",
+            "-o",
+            "json",
+            "--show-managed-fields",
+        ]))
+        .expect("JSON")
+    };
+    let managers = |object: &serde_json::Value| -> Vec<String> {
+        object["metadata"]["managedFields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["manager"].as_str().unwrap_or_default(),
+                    e["operation"].as_str().unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let annotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    assert_eq!(
+        kubectl.ok(&["apply", "-f", &manifest("a: '1', b: '2', c: '3'")]),
+        "configmap/settings created\n"
+    );
+    assert_eq!(managers(&stored()), ["kubectl-client-side-apply Update"]);
+
+    let run = kubectl.run(&["apply", "--server-side", "-f", &manifest("a: '1', b: '2'")]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "configmap/settings serverside-applied\n", "")
+    );
+    let object = stored();
+    assert_eq!(object["data"], serde_json::json!({"a": "1", "b": "2"}));
+    assert_eq!(
+        object["metadata"]["annotations"][annotation],
+        "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"1\",\"b\":\"2\"},\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"settings\",\"namespace\":\"default\"}}\n"
+    );
+    assert_eq!(
+        managers(&object),
+        ["kubectl Apply", "kubectl-last-applied Apply"],
+        "kubectl took over client-side apply's fields"
+    );
+    let kubectl_entry = &object["metadata"]["managedFields"][0];
+    assert_eq!(
+        kubectl_entry["fieldsV1"],
+        serde_json::json!({"f:data": {"f:a": {}, "f:b": {}}})
+    );
+
+    assert_eq!(
+        kubectl.ok(&["apply", "-f", &manifest("a: '1'")]),
+        "configmap/settings configured\n"
+    );
+    let object = stored();
+    assert_eq!(object["data"], serde_json::json!({"a": "1"}));
+    assert_eq!(
+        object["metadata"]["annotations"][annotation],
+        "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"1\"},\"kind\":\"ConfigMap\",\"metadata\":{\"annotations\":{},\"name\":\"settings\",\"namespace\":\"default\"}}\n"
+    );
+}
+
+/// `kubectl apply --server-side` may change what its client-side apply last set without
+/// `--force-conflicts`, but not what someone changed since.
+#[test]
+fn kubectl_server_side_apply_overrides_only_its_own_client_side_values() {
+    let server = TestServer::builder().empty().start();
+    let Some(kubectl) = Kubectl::new(
+        &server,
+        &User::admin(),
+        "kubectl_server_side_apply_overrides_only_its_own_client_side_values",
+    ) else {
+        return;
+    };
+    let dir = TempDir::new().expect("manifests");
+    let manifest = |data: &str| {
+        let path = dir.path().join("settings.yaml");
+        std::fs::write(
+            &path,
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: settings, namespace: default}}\ndata: {{{data}}}\n"),
+        )
+        .expect("write manifest");
+        path.to_string_lossy().into_owned()
+    };
+    kubectl.ok(&["apply", "-f", &manifest("mode: a, size: s")]);
+    kubectl.ok(&[
+        "patch",
+        "cm",
+        "settings",
+        "--type",
+        "merge",
+        "-p",
+        r#"{"data":{"size":"m"}}"#,
+    ]);
+
+    let conflict = kubectl.run(&[
+        "apply",
+        "--server-side",
+        "-f",
+        &manifest("mode: b, size: l"),
+    ]);
+    assert_eq!(conflict.code, 1);
+    assert!(
+        conflict.stderr.contains(
+            "Apply failed with 1 conflict: conflict with \"kubectl-patch\" using v1: .data.size"
+        ),
+        "only the patched field conflicts: {}",
+        conflict.stderr
+    );
+    assert_eq!(
+        kubectl.ok(&[
+            "apply",
+            "--server-side",
+            "-f",
+            &manifest("mode: b, size: m")
+        ]),
+        "configmap/settings serverside-applied\n"
+    );
+    assert_eq!(
+        kubectl.ok(&[
+            "get",
+            "cm",
+            "settings",
+            "-o",
+            "jsonpath={.data.mode} {.data.size}"
+        ]),
+        "b m"
+    );
+}
+
 #[test]
 fn kubectl_scales_and_rolls_out() {
     let server = TestServer::start();

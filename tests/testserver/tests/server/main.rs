@@ -7,4 +7,5 @@ mod client;
 mod fidelity;
 mod http;
 mod kubectl;
+mod last_applied;
 mod readme;
