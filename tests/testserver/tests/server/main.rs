@@ -8,3 +8,4 @@ mod fidelity;
 mod http;
 mod kubectl;
 mod readme;
+mod validation;
