@@ -13,10 +13,14 @@
 //! different: structured-merge-diff refuses an applied configuration with undeclared fields
 //! in every mode, with a reason-less 500.
 //!
-//! Known differences from kube-apiserver: duplicate keys are found in JSON bodies only (not in
-//! YAML ones, so not in applied configurations); the patched object quoted in a strict patch
-//! error is the test server's stored object, which differs in details from the real one; the
-//! 4 KiB cap on warning headers is not modelled.
+//! Known differences from kube-apiserver: duplicate keys are found in JSON bodies only (YAML
+//! ones are refused by the YAML parser in every mode, where the real server keeps the last
+//! value and answers `error strict decoding YAML` under `Strict`); YAML bodies' unknown fields
+//! are listed in key order, not document order; server-side apply names the first undeclared
+//! field of each object in key order, where the real validator's map order is random; the
+//! patched object quoted in a strict patch error is the test server's stored object, which
+//! differs in details (defaults, status) from the real one; the 4 KiB cap on warning headers
+//! is not modelled.
 
 mod gofmt;
 mod shape;

@@ -238,7 +238,7 @@ fn strict_patches_are_invalid_and_warned_patches_apply_without_the_unknown_field
 fn server_side_apply_refuses_undeclared_fields_in_every_mode() {
     let server = TestServer::builder().empty().start();
     let admin = Client::admin(&server);
-    let applied = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: default}\ndata: {a: '1'}\nspec: {x: 1}\nextra: 2\n";
+    let applied = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: default, colour: red}\ndata: {a: '1'}\nspec: {x: 1}\nzzz: 2\n";
     for mode in ["Strict", "Warn", "Ignore"] {
         let answer = patch(
             &admin,
@@ -250,7 +250,7 @@ fn server_side_apply_refuses_undeclared_fields_in_every_mode() {
         assert_eq!(
             answer.json(),
             json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                "message": "failed to create typed patch object (default/cm; /v1, Kind=ConfigMap): errors:\n  .extra: field not declared in schema\n  .spec: field not declared in schema",
+                "message": "failed to create typed patch object (default/cm; /v1, Kind=ConfigMap): errors:\n  .metadata.colour: field not declared in schema\n  .spec: field not declared in schema",
                 "code": 500})
         );
     }
