@@ -28,8 +28,8 @@ mod walk;
 
 use serde_json::{Value, json};
 
-pub use shape::Shape;
-pub use walk::{Problem, prune, scan, undeclared};
+use shape::Shape;
+use walk::{Problem, prune, scan, undeclared};
 
 use crate::registry::{ResourceType, split_group_version};
 use crate::router::Target;
@@ -79,7 +79,7 @@ fn unsupported_directive(options: &str, value: &str) -> ApiError {
 /// The schema a write to `target` is checked against: the kind's, or `Scale`'s for the
 /// scale subresource.
 fn shape_of<'a>(rt: &ResourceType, target: &Target, crd: Option<&'a Value>) -> Shape<'a> {
-    if target.subresource.as_deref() == Some("scale") {
+    if is_scale(target) {
         return Shape::builtin("autoscaling/v1", "Scale");
     }
     match crd {
