@@ -673,3 +673,50 @@ fn kubectl_meets_the_real_field_validation() {
         ]
     );
 }
+
+#[test]
+fn kubectl_leaves_a_new_crds_validation_to_the_server() {
+    let server = TestServer::builder().empty().start();
+    let Some(kubectl) = Kubectl::new(&server, &User::admin(), "kubectl_crd_field_validation")
+    else {
+        return;
+    };
+    let dir = TempDir::new().expect("manifests");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write manifest");
+        path.to_string_lossy().into_owned()
+    };
+    let crd = write(
+        "crd.yaml",
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n            properties:\n              size: {type: integer}\n              extra: {type: object, x-kubernetes-preserve-unknown-fields: true}\n",
+    );
+    kubectl.ok(&["apply", "-f", &crd]);
+    let widget = write(
+        "widget.yaml",
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: default}\nspec: {size: 1, colour: red, extra: {anything: [1]}}\n",
+    );
+    let created = kubectl.run(&["create", "-f", &widget]);
+    assert_eq!(
+        (created.code, created.stderr),
+        (
+            1,
+            format!(
+                "Error from server (BadRequest): error when creating \"{widget}\": Widget in version \"v1\" cannot be handled as a Widget: strict decoding error: unknown field \"spec.colour\"\n"
+            )
+        )
+    );
+    let ignored = kubectl.run(&["create", "--validate=ignore", "-f", &widget]);
+    assert_eq!(
+        (
+            ignored.code,
+            ignored.stdout.as_str(),
+            ignored.stderr.as_str()
+        ),
+        (0, "widget.example.com/w created\n", "")
+    );
+    assert_eq!(
+        kubectl.ok(&["get", "widget", "w", "-o", "jsonpath={.spec}"]),
+        r#"{"extra":{"anything":[1]},"size":1}"#
+    );
+}
