@@ -31,6 +31,8 @@ pub mod status;
 pub mod store;
 pub mod table;
 pub mod tls;
+pub mod validation;
+pub mod warning;
 pub mod watch;
 pub mod x509v1;
 

@@ -58,6 +58,8 @@ pub struct ApiRequest {
     pub user: Identity,
     /// From an injected `CutStreamAfter` fault.
     pub cut_stream_after: Option<usize>,
+    /// What the handler warns the client about, sent as `Warning` headers.
+    pub warnings: crate::warning::Warnings,
 }
 
 impl ApiRequest {
@@ -286,6 +288,7 @@ async fn handle(
                 body,
                 user,
                 cut_stream_after,
+                warnings: Default::default(),
             };
             let what = format!("{} {path_and_query}", request.method);
             match route_catching_panics(&shared, request, panic).await {

@@ -81,10 +81,12 @@ pub async fn handle(
         ("deletecollection", None) => delete::delete_collection(shared, rt, &target, &req),
         _ => Err(ApiError::method_not_allowed()),
     };
-    match answer {
+    let mut response = match answer {
         Ok((code, body)) => json_response(code, &body),
         Err(err) => error_response(&err),
-    }
+    };
+    req.warnings.write_to(&mut response);
+    response
 }
 
 fn key(rt: &ResourceType, target: &Target, name: &str) -> ObjectKey {

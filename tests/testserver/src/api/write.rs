@@ -14,6 +14,7 @@ use crate::router::Target;
 use crate::server::{ApiRequest, Shared};
 use crate::status::ApiError;
 use crate::store::{ObjectKey, now_rfc3339};
+use crate::validation;
 
 fn parse_body(req: &ApiRequest) -> Result<Value, ApiError> {
     if req
@@ -221,6 +222,7 @@ pub(super) fn create(
     req: &ApiRequest,
 ) -> Answer {
     let object = parse_body(req)?;
+    let object = validation::decoded(shared, rt, target, req, object)?;
     let created = create_object(
         shared,
         rt,
@@ -293,6 +295,7 @@ pub(super) fn update(
     req: &ApiRequest,
 ) -> Answer {
     let body = parse_body(req)?;
+    let body = validation::decoded(shared, rt, target, req, body)?;
     let name = target.name.as_deref().unwrap_or_default();
     let current = get(shared, rt, target)?;
     if target.subresource.as_deref() == Some("scale") {
@@ -370,6 +373,7 @@ pub(super) fn patch(
         }
         _ => return Err(unsupported_patch()),
     }
+    let patched = validation::patched(shared, rt, target, req, text, patched)?;
     let updated = if scale {
         let replicas = patched["spec"]["replicas"].as_i64().unwrap_or(0);
         with_replicas(rt, &current, replicas)
@@ -415,6 +419,7 @@ fn server_side_apply(
             )
         })?;
     let applied = parse_body(req)?;
+    validation::applied(shared, rt, target, req, &applied)?;
     let name = target.name.as_deref().unwrap_or_default();
     let applied_name = applied["metadata"]["name"].as_str().unwrap_or_default();
     if applied_name != name {

@@ -21,6 +21,8 @@ pub struct Answer {
     pub status: u16,
     pub content_type: String,
     pub body: String,
+    /// The `Warning` headers, in order.
+    pub warnings: Vec<String>,
 }
 
 impl Answer {
@@ -104,6 +106,12 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
+        let warnings = response
+            .headers()
+            .get_all("warning")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(String::from))
+            .collect();
         let status = response.status().as_u16();
         let body = response
             .body_mut()
@@ -115,6 +123,7 @@ impl Client {
             status,
             content_type,
             body,
+            warnings,
         }
     }
 

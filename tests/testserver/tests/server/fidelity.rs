@@ -190,6 +190,7 @@ fn replay(server: &TestServer, client: &Client, r: &Recorded) -> Answer {
             status: 200,
             content_type: String::new(),
             body,
+            warnings: Vec::new(),
         };
     }
     let mut headers = vec![("Accept", r.accept.as_str())];

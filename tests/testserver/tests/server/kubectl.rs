@@ -758,3 +758,123 @@ fn a_missing_kubectl_skips_only_where_it_is_not_required() {
         );
     }
 }
+
+#[test]
+fn kubectl_meets_the_real_field_validation() {
+    let server = TestServer::builder().empty().start();
+    let Some(kubectl) = Kubectl::new(&server, &User::admin(), "kubectl_field_validation") else {
+        return;
+    };
+    let dir = TempDir::new().expect("manifests");
+    let manifest = dir.path().join("web.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  foo: 1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n",
+    )
+    .expect("write manifest");
+    let file = manifest.to_string_lossy().into_owned();
+
+    let created = kubectl.run(&["create", "-f", &file]);
+    assert_eq!(created.code, 1, "{}{}", created.stdout, created.stderr);
+    assert_eq!(
+        created.stderr,
+        format!(
+            "Error from server (BadRequest): error when creating \"{file}\": Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.foo\"\n"
+        )
+    );
+
+    let warned = kubectl.run(&["apply", "--validate=warn", "-f", &file]);
+    assert_eq!(
+        (warned.code, warned.stdout.as_str(), warned.stderr.as_str()),
+        (
+            0,
+            "deployment.apps/web created\n",
+            "Warning: unknown field \"spec.foo\"\n"
+        )
+    );
+    assert_eq!(
+        kubectl.ok(&[
+            "get",
+            "deploy",
+            "web",
+            "-o",
+            "jsonpath={.spec.foo}{.spec.replicas}"
+        ]),
+        "1"
+    );
+
+    let server_side = kubectl.run(&["apply", "--server-side", "--validate=warn", "-f", &file]);
+    assert_eq!(server_side.code, 1, "{}", server_side.stdout);
+    assert_eq!(
+        server_side.stderr,
+        "Error from server: failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.foo: field not declared in schema\n"
+    );
+    // kubectl found the server's support in /openapi/v3 and left validation to the server.
+    let directives: Vec<(String, String)> = server
+        .requests()
+        .iter()
+        .filter(|r| r.is_write() && r.path.contains("/deployments"))
+        .map(|r| {
+            let directive = r
+                .query
+                .split('&')
+                .find(|p| p.starts_with("fieldValidation="));
+            (r.method.clone(), directive.unwrap_or_default().to_string())
+        })
+        .collect();
+    assert_eq!(
+        directives,
+        [
+            ("POST".into(), "fieldValidation=Strict".into()),
+            ("POST".into(), "fieldValidation=Warn".into()),
+            ("PATCH".into(), "fieldValidation=Warn".into()),
+        ]
+    );
+}
+
+#[test]
+fn kubectl_leaves_a_new_crds_validation_to_the_server() {
+    let server = TestServer::builder().empty().start();
+    let Some(kubectl) = Kubectl::new(&server, &User::admin(), "kubectl_crd_field_validation")
+    else {
+        return;
+    };
+    let dir = TempDir::new().expect("manifests");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write manifest");
+        path.to_string_lossy().into_owned()
+    };
+    let crd = write(
+        "crd.yaml",
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n            properties:\n              size: {type: integer}\n              extra: {type: object, x-kubernetes-preserve-unknown-fields: true}\n",
+    );
+    kubectl.ok(&["apply", "-f", &crd]);
+    let widget = write(
+        "widget.yaml",
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: default}\nspec: {size: 1, colour: red, extra: {anything: [1]}}\n",
+    );
+    let created = kubectl.run(&["create", "-f", &widget]);
+    assert_eq!(
+        (created.code, created.stderr),
+        (
+            1,
+            format!(
+                "Error from server (BadRequest): error when creating \"{widget}\": Widget in version \"v1\" cannot be handled as a Widget: strict decoding error: unknown field \"spec.colour\"\n"
+            )
+        )
+    );
+    let ignored = kubectl.run(&["create", "--validate=ignore", "-f", &widget]);
+    assert_eq!(
+        (
+            ignored.code,
+            ignored.stdout.as_str(),
+            ignored.stderr.as_str()
+        ),
+        (0, "widget.example.com/w created\n", "")
+    );
+    assert_eq!(
+        kubectl.ok(&["get", "widget", "w", "-o", "jsonpath={.spec}"]),
+        r#"{"extra":{"anything":[1]},"size":1}"#
+    );
+}

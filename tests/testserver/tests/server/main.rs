@@ -9,3 +9,4 @@ mod http;
 mod kubectl;
 mod last_applied;
 mod readme;
+mod validation;
