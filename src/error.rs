@@ -163,6 +163,10 @@ impl ServerError {
 /// prefixed with what was being done and where the object came from (`error when creating
 /// "cm.yaml": …`), an API error staying an API error.
 pub fn with_source(err: anyhow::Error, doing: &str, source: &str) -> anyhow::Error {
+    // An unreachable server is not about the object: it keeps kubectl's own line.
+    if err.chain().any(|cause| cause.is::<ConnectError>()) {
+        return err;
+    }
     match err.downcast::<ServerError>() {
         Ok(mut server) => {
             server.status.message =

@@ -224,7 +224,7 @@ pub fn run(args: ApplyArgs, ctx: &mut Context) -> Result<()> {
         ctx.flush()?;
         std::process::exit(i32::from(EXIT_INTERRUPTED));
     }
-    let failures = std::mem::take(&mut report.failures);
+    let failures = super::distinct_errors(std::mem::take(&mut report.failures));
     if failures.is_empty()
         && let Some(timeout) = options.wait
     {

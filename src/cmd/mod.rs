@@ -36,11 +36,20 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
 /// The errors with each message once: objects handled concurrently often fail alike (a type
 /// without a scale subresource, forbidden pods) where kubectl, one object at a time, stops
 /// at the first or says it once (describe, scale). `get` repeats them, like kubectl's get.
+/// A server that cannot be reached is said once, however each connection failed.
 pub(crate) fn distinct_errors(errors: Vec<anyhow::Error>) -> Vec<anyhow::Error> {
     let mut seen = std::collections::HashSet::new();
     errors
         .into_iter()
-        .filter(|err| seen.insert(crate::error::message(err)))
+        .filter(|err| {
+            let unreachable = err
+                .chain()
+                .find_map(|cause| cause.downcast_ref::<crate::error::ConnectError>());
+            seen.insert(match unreachable {
+                Some(connect) => format!("unreachable {}", connect.server),
+                None => crate::error::message(err),
+            })
+        })
         .collect()
 }
 

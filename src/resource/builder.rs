@@ -488,21 +488,30 @@ impl Plan {
 }
 
 /// Why one object of a manifest has no target, with where the object is. Prints as the
-/// error itself (kubectl's words); verbs that report origins read `origin`.
-#[derive(Debug, thiserror::Error)]
-#[error("{error}")]
+/// error itself (kubectl's words), whose causes stay in the chain; verbs that report origins
+/// read `origin`.
+#[derive(Debug)]
 pub struct ManifestError {
     pub origin: Origin,
-    #[source]
-    error: Box<dyn std::error::Error + Send + Sync + 'static>,
+    error: anyhow::Error,
 }
 
 impl ManifestError {
     fn new(origin: Origin, error: anyhow::Error) -> ManifestError {
-        ManifestError {
-            origin,
-            error: error.into(),
-        }
+        ManifestError { origin, error }
+    }
+}
+
+impl std::fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.error)
+    }
+}
+
+impl std::error::Error for ManifestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let inner: &(dyn std::error::Error + Send + Sync + 'static) = self.error.as_ref();
+        Some(inner)
     }
 }
 

@@ -3,6 +3,7 @@
 //! is installed.
 
 mod api_resources;
+mod apply;
 mod basics;
 mod compare;
 mod config;
