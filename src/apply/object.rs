@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::conflict::ApplyConflict;
 use super::last_applied;
 use super::migrate;
+use super::unknown_fields;
 use crate::api::{JSON_ACCEPT, Query, object_path};
 use crate::cli::DryRun;
 use crate::client::ApiClient;
@@ -22,6 +23,10 @@ use crate::resource::Manifest;
 /// How many times the migration patch is retried when the object changed under it
 /// (kubectl's `maxPatchRetry`).
 const MIGRATION_ATTEMPTS: usize = 5;
+
+/// How many times an apply is sent again without the unknown fields the server named (it
+/// names the first of each object only).
+const UNKNOWN_FIELD_ROUNDS: usize = 16;
 
 /// `--validate`: what the server does with fields the type does not have.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -88,6 +93,9 @@ impl Change {
 pub struct Applied {
     pub change: Change,
     pub object: Value,
+    /// Fields of the manifest the type does not have, left out under `--validate=warn|ignore`
+    /// (`spec.template.spec.containers[0].foo`).
+    pub unknown_fields: Vec<String>,
 }
 
 /// Applies `manifest` (of type `rt`); errors name the manifest's source like kubectl's.
@@ -112,6 +120,7 @@ pub async fn apply(
         return Ok(Applied {
             change,
             object: configuration,
+            unknown_fields: Vec::new(),
         });
     }
     // A dry run cannot keep a migration for the apply that follows: taking the fields over
@@ -131,7 +140,7 @@ pub async fn apply(
             );
         }
     }
-    let answer = send_apply(client, &path, &configuration, settings, force)
+    let (answer, unknown_fields) = send_known_fields(client, &path, configuration, settings, force)
         .await
         .map_err(|err| apply_error(err, rt, manifest))?;
     let change = match &live {
@@ -142,7 +151,59 @@ pub async fn apply(
     Ok(Applied {
         change,
         object: answer,
+        unknown_fields,
     })
+}
+
+/// The fields of an object that its type does not have, under `--validate=strict`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("strict decoding error: {}", .0.iter().map(|f| format!("unknown field {f:?}")).collect::<Vec<_>>().join(", "))]
+pub struct UnknownFields(pub Vec<String>);
+
+/// Sends the apply; when the server refuses fields the type does not have, leaves them out
+/// and sends it again (`--validate=warn|ignore`), or fails naming them all (`strict`: the
+/// server names one per object at a time, so the next ones are found with server dry runs,
+/// which write nothing). Returns the answer and the fields left out.
+async fn send_known_fields(
+    client: &ApiClient,
+    path: &str,
+    mut configuration: Value,
+    settings: &Settings,
+    force: bool,
+) -> Result<(Value, Vec<String>)> {
+    let mut left_out = Vec::new();
+    let mut settings = settings.clone();
+    for _ in 0..UNKNOWN_FIELD_ROUNDS {
+        let err = match send_apply(client, path, &configuration, &settings, force).await {
+            Ok(_) if settings.validation == Validation::Strict && !left_out.is_empty() => {
+                return Err(UnknownFields(left_out).into());
+            }
+            Ok(answer) => return Ok((answer, left_out)),
+            Err(err) => err,
+        };
+        let paths = error::server_error(&err)
+            .map(|server| unknown_fields::undeclared_paths(&server.status.message))
+            .unwrap_or_default();
+        let mut trimmed = configuration.clone();
+        let removed: Vec<String> = paths
+            .iter()
+            .filter_map(|path| unknown_fields::remove(&mut trimmed, path))
+            .collect();
+        if removed.is_empty() && left_out.is_empty() {
+            return Err(err);
+        }
+        if removed.is_empty() {
+            // Strict, and the dry run without the unknown fields failed for another reason:
+            // the unknown fields are what to fix first.
+            return Err(UnknownFields(left_out).into());
+        }
+        if settings.validation == Validation::Strict {
+            settings.dry_run = DryRun::Server;
+        }
+        configuration = trimmed;
+        left_out.extend(removed);
+    }
+    anyhow::bail!("the server kept refusing fields of the object as unknown")
 }
 
 /// The live object, or `None` when there is none.

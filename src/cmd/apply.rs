@@ -32,6 +32,7 @@ use crate::resource::{
 };
 use crate::rollout::status::Kind as RolloutKind;
 use crate::selector::LabelSelector;
+use crate::streams::Stderr;
 
 /// How many objects are applied at once.
 const CONCURRENT_OBJECTS: usize = 16;
@@ -174,7 +175,7 @@ pub fn run(args: ApplyArgs, ctx: &mut Context) -> Result<()> {
         .partition(|item| order::goes_first(&item.rt));
 
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
-    let mut report = Report::new(&options);
+    let mut report = Report::new(&options, ctx.err.clone());
     let outcome = ctx.block_on(async {
         let mut interrupt = Interrupt::new();
         apply_phase(
@@ -508,11 +509,16 @@ struct Report {
     failures: Vec<anyhow::Error>,
     done: usize,
     skipped: usize,
+    /// `--validate=warn`: say which fields were left out.
+    warn_unknown: bool,
+    stderr: Stderr,
 }
 
 impl Report {
-    fn new(options: &Options) -> Report {
+    fn new(options: &Options, stderr: Stderr) -> Report {
         Report {
+            warn_unknown: options.settings.validation == Validation::Warn,
+            stderr,
             print: options.print.clone(),
             names_only: options.names_only,
             suffix: options.settings.dry_run.suffix(),
@@ -538,6 +544,12 @@ impl Report {
             }
         };
         self.done += 1;
+        if self.warn_unknown {
+            for field in &applied.unknown_fields {
+                self.stderr
+                    .line(format!("Warning: unknown field {field:?}"));
+            }
+        }
         if order::is_crd(&item.rt) {
             self.applied_crds.push(item.manifest.name.clone());
         }

@@ -721,3 +721,56 @@ fn no_files_and_unreachable_servers_are_one_line_errors() {
         "{stderr}"
     );
 }
+
+const ODD_FIELDS: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  colour: blue
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: main, image: caddy:2.8, size: big}]
+";
+
+#[test]
+fn unknown_fields_fail_warn_or_are_dropped_like_kubectls_validate() {
+    let twins = Twins::start();
+    twins.write("odd.yaml", ODD_FIELDS);
+    let strict = twins.kz.kz(&["apply", "-f", "odd.yaml"]);
+    assert_eq!(
+        strict.failure(),
+        "error: error when applying \"odd.yaml\": strict decoding error: unknown field \"spec.colour\", unknown field \"spec.template.spec.containers[0].size\"\n"
+    );
+    // The refused apply, then server dry runs to find the next unknown field: nothing kept.
+    let dry_runs: Vec<bool> = twins
+        .kz
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.is_write())
+        .map(|r| r.query.contains("dryRun=All"))
+        .collect();
+    assert_eq!(dry_runs, [false, true, true]);
+    assert!(twins.kz.contents()[0].is_none());
+    let warned = twins.apply(&["-f", "odd.yaml", "--validate=warn"]);
+    assert_eq!(warned.stdout, "deployment.apps/web created\n");
+    let mut warnings: Vec<&str> = warned.stderr.lines().collect();
+    warnings.sort_unstable();
+    assert_eq!(
+        warnings,
+        [
+            "Warning: unknown field \"spec.colour\"",
+            "Warning: unknown field \"spec.template.spec.containers[0].size\""
+        ]
+    );
+    let web = twins.kz.object("apps", "deployments", "web").expect("web");
+    assert_eq!(web["spec"].get("colour"), None);
+    let ignored = twins
+        .kz
+        .kz(&["apply", "-f", "odd.yaml", "--validate=ignore"]);
+    assert_eq!(ignored.success(), "deployment.apps/web unchanged\n");
+}
