@@ -13,6 +13,7 @@ use kz::streams::Stderr;
 use kz::{cmd, error};
 
 fn main() -> ExitCode {
+    kz::complete::complete_if_asked();
     let cli = parse_args();
     let stdout = Box::new(BufWriter::new(io::stdout()));
     let mut ctx = Context::new(

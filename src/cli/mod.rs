@@ -1,6 +1,7 @@
 //! The command line: global connection flags (kubectl's names and formats) and one Args struct
 //! per verb. Parsing only; commands turn these into validated options.
 
+mod completion;
 mod create;
 mod delete;
 mod describe;
@@ -16,7 +17,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCompleter;
 
+pub use completion::{CompletionArgs, CompletionShell};
 pub use create::CreateArgs;
 pub use delete::DeleteArgs;
 pub use describe::DescribeArgs;
@@ -100,19 +103,19 @@ pub struct GlobalArgs {
     pub kubeconfig: Option<PathBuf>,
 
     /// The name of the kubeconfig context to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", add = ArgValueCompleter::new(crate::complete::contexts))]
     pub context: Option<String>,
 
     /// The name of the kubeconfig cluster to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", add = ArgValueCompleter::new(crate::complete::clusters))]
     pub cluster: Option<String>,
 
     /// The name of the kubeconfig user to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", add = ArgValueCompleter::new(crate::complete::users))]
     pub user: Option<String>,
 
     /// The namespace scope for this request.
-    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE")]
+    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE", add = ArgValueCompleter::new(crate::complete::namespaces))]
     pub namespace: Option<String>,
 
     /// The address and port of the Kubernetes API server.
@@ -236,6 +239,9 @@ pub enum Command {
     /// Modify kubeconfig files.
     #[command(subcommand)]
     Config(ConfigCommand),
+
+    /// Output shell completion code for the specified shell (bash, zsh, fish or powershell).
+    Completion(CompletionArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
