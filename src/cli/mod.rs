@@ -7,6 +7,7 @@ mod delete;
 mod describe;
 mod dry_run;
 mod get;
+mod plugin;
 mod print;
 pub mod rollout;
 mod scale;
@@ -25,6 +26,7 @@ pub use delete::DeleteArgs;
 pub use describe::DescribeArgs;
 pub use dry_run::{DRY_RUN_ALONE, DryRun};
 pub use get::GetArgs;
+pub use plugin::{PLUGIN_BINARY, command_for, is_plugin};
 pub use print::PrintArgs;
 pub use rollout::RolloutCommand;
 pub use scale::ScaleArgs;
@@ -84,7 +86,9 @@ fn go_boolean(arg: Arg) -> Arg {
     version,
     about = "A fast, friendly Kubernetes command-line client",
     arg_required_else_help = true,
-    disable_help_subcommand = true
+    disable_help_subcommand = true,
+    long_about = "kz controls Kubernetes clusters: the kubectl commands people use every day, with kubectl's flags, output and exit codes, in one fast binary.",
+    after_help = "Examples:\n  kz get pods -A\n  kz describe deploy/web\n  kz -n shop rollout status deploy/web\n  kz completion bash   # shell completion\n\nUse \"kz <command> --help\" for more information about a given command."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -224,20 +228,31 @@ pub enum Command {
     /// Set a new size for a deployment, replica set, replication controller or stateful set.
     Scale(Box<ScaleArgs>),
     /// Manage the rollout of one or many resources.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  kz rollout status deployment/web\n  kz rollout history deployment/web\n  kz rollout undo deployment/web\n  kz rollout restart deployment/web"
+    )]
     Rollout(RolloutCommand),
 
     /// Print the client and server version information.
+    #[command(after_help = "Examples:\n  kz version\n  kz version --client -o yaml")]
     Version(VersionArgs),
 
     /// Print the supported API resources on the server.
+    #[command(
+        after_help = "Examples:\n  kz api-resources\n  kz api-resources --namespaced=false -o wide\n  kz api-resources --api-group=apps --verbs=list,watch\n  kz api-resources -o name --sort-by=name"
+    )]
     ApiResources(ApiResourcesArgs),
 
     /// Print the supported API versions on the server, in the form of "group/version".
+    #[command(after_help = "Examples:\n  kz api-versions")]
     ApiVersions,
 
     /// Modify kubeconfig files.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  kz config view\n  kz config get-contexts\n  kz config use-context prod\n  kz config set-context --current --namespace=shop"
+    )]
     Config(ConfigCommand),
 
     /// Output shell completion code for the specified shell (bash, zsh, fish or powershell).
@@ -318,20 +333,31 @@ pub struct ApiResourcesArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Display merged kubeconfig settings or a specified kubeconfig file.
+    #[command(
+        after_help = "Examples:\n  kz config view\n  kz config view --minify --raw\n  kz config view -o json"
+    )]
     View(ConfigViewArgs),
 
     /// Display the current-context.
+    #[command(after_help = "Examples:\n  kz config current-context")]
     CurrentContext,
 
     /// Describe one or many contexts.
+    #[command(
+        after_help = "Examples:\n  kz config get-contexts\n  kz config get-contexts prod -o name"
+    )]
     GetContexts(GetContextsArgs),
 
     /// Set the current-context in a kubeconfig file.
+    #[command(after_help = "Examples:\n  kz config use-context prod")]
     UseContext(UseContextArgs),
 
     /// Set a context entry in kubeconfig: `kz config set-context NAME --namespace=NS
     /// [--cluster=NAME] [--user=NAME]` (the global --namespace, --cluster and --user flags give
     /// the values to store).
+    #[command(
+        after_help = "Examples:\n  kz config set-context --current --namespace=shop\n  kz config set-context dev --cluster=dev --user=alice --namespace=web"
+    )]
     SetContext(SetContextArgs),
 }
 

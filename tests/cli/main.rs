@@ -15,6 +15,7 @@ mod describe_config;
 mod describe_network;
 mod describe_pod;
 mod describe_workloads;
+mod generated;
 mod get;
 mod get_watch;
 mod resource;
