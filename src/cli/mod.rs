@@ -425,6 +425,30 @@ mod tests {
         command().debug_assert();
     }
 
+    /// Every `TYPE[/NAME]` positional of every verb completes types and names: a verb that
+    /// declares its own instead of using `ObjectArgs` must attach the completer too.
+    #[test]
+    fn every_type_name_positional_completes_from_the_cluster() {
+        fn check(command: &clap::Command, path: &str, found: &mut usize) {
+            for arg in command.get_positionals() {
+                let names = arg.get_value_names().unwrap_or_default();
+                if names.iter().any(|name| name.starts_with("TYPE")) {
+                    *found += 1;
+                    assert!(
+                        arg.get::<ArgValueCompleter>().is_some(),
+                        "{path}: add = ArgValueCompleter::new(crate::complete::resource_args)"
+                    );
+                }
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()), found);
+            }
+        }
+        let mut found = 0;
+        check(&command(), "kz", &mut found);
+        assert!(found >= 10, "{found} TYPE[/NAME] positionals");
+    }
+
     #[test]
     fn global_flags_work_before_and_after_the_verb() {
         let before = parse(&["-n", "shop", "--context", "prod", "api-resources"]);

@@ -70,9 +70,10 @@ const SHELLS: &[&dyn EnvCompleter] = &[
     &FlagsOnDash(&Powershell),
 ];
 
-/// A shell adapter that, for an empty word, hides the flags so that verbs, types and names
-/// are offered alone, as kubectl does (`kz get po <TAB>` lists pods, not forty flags). clap's
-/// engine still offers hidden flags when nothing else matches.
+/// A shell adapter that, for an empty word, offers no flags, as kubectl does: `kz get po <TAB>`
+/// lists pods, not forty flags, and nothing when the cluster cannot be reached. Flags are
+/// hidden for clap's engine, which still offers hidden flags when nothing else matches; such
+/// an answer is dropped.
 struct FlagsOnDash(&'static dyn EnvCompleter);
 
 impl EnvCompleter for FlagsOnDash {
@@ -107,10 +108,24 @@ impl EnvCompleter for FlagsOnDash {
             .and_then(|index| index.parse::<usize>().ok())
             .unwrap_or(args.len().saturating_sub(1));
         let current_is_empty = args.get(index).is_none_or(|word| word.is_empty());
-        if current_is_empty {
-            *cmd = hide_flags(std::mem::take(cmd));
+        if !current_is_empty {
+            return self.0.write_complete(cmd, args, current_dir, buf);
         }
-        self.0.write_complete(cmd, args, current_dir, buf)
+        *cmd = hide_flags(std::mem::take(cmd));
+        let mut answer = Vec::new();
+        self.0.write_complete(cmd, args, current_dir, &mut answer)?;
+        // Only the hidden flags: there was nothing else to offer (no cluster, or a verb with
+        // no positionals), and kubectl offers nothing then either.
+        let separator = std::env::var("_CLAP_IFS").unwrap_or_else(|_| "\n".to_string());
+        let text = String::from_utf8_lossy(&answer);
+        let only_flags = text
+            .split(separator.as_str())
+            .filter(|candidate| !candidate.is_empty())
+            .all(|candidate| candidate.starts_with('-'));
+        if only_flags {
+            return Ok(());
+        }
+        buf.write_all(&answer)
     }
 }
 

@@ -5,6 +5,7 @@
 mod api_resources;
 mod basics;
 mod compare;
+mod completion;
 mod config;
 mod connection;
 mod create;
