@@ -1,5 +1,6 @@
-//! The committed generated files — `completions/` and `man/` — are what the current code
-//! generates. Regenerate them with
+//! The committed generated files — `completions/`, `man/`, and the help snapshots in
+//! `tests/cli/snapshots/help/` (the real binary's `--help` for kz and every verb) — are what
+//! the current code generates. Regenerate them with
 //!
 //! ```sh
 //! KZ_REGENERATE=1 cargo test --test cli generated
@@ -64,6 +65,7 @@ fn committed(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// Compares (or, under KZ_REGENERATE, rewrites) one directory of generated files.
 fn check(dir_name: &str, generated: BTreeMap<String, Vec<u8>>) {
     let dir = repo_dir(dir_name);
+    let dir_name = dir_name.rsplit('/').next().unwrap_or(dir_name);
     if std::env::var_os(REGENERATE).is_some_and(|value| !value.is_empty()) {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create directory");
@@ -97,4 +99,43 @@ fn committed_man_pages_are_what_the_clap_definition_gives() {
     let pages = man_pages();
     assert!(pages.contains_key("kz.1") && pages.contains_key("kz-rollout-status.1"));
     check("man", pages);
+}
+
+/// `kz … --help` as the binary prints it into a pipe, for kz and every subcommand, by the
+/// man page's name (`kz-rollout-status.txt`).
+fn help_texts() -> BTreeMap<String, Vec<u8>> {
+    let sandbox = Sandbox::new();
+    let mut paths = Vec::new();
+    command_paths(&kz::cli::command(), &mut Vec::new(), &mut paths);
+    paths
+        .into_iter()
+        .map(|path| {
+            let mut kz = sandbox.kz();
+            kz.env_remove("COLUMNS");
+            let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+            args.push("--help");
+            let help = run(kz, &args);
+            let name = std::iter::once("kz").chain(path.iter().map(String::as_str));
+            let name = name.collect::<Vec<_>>().join("-");
+            (format!("{name}.txt"), help.success().as_bytes().to_vec())
+        })
+        .collect()
+}
+
+fn command_paths(command: &clap::Command, path: &mut Vec<String>, paths: &mut Vec<Vec<String>>) {
+    paths.push(path.clone());
+    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+        path.push(sub.get_name().to_string());
+        command_paths(sub, path, paths);
+        path.pop();
+    }
+}
+
+#[test]
+fn help_texts_match_their_snapshots() {
+    let help = help_texts();
+    let get = String::from_utf8_lossy(&help["kz-get.txt"]).into_owned();
+    assert!(get.starts_with("Display one or many resources"), "{get}");
+    assert!(get.contains("Examples:\n  kz get pods\n"), "{get}");
+    check("tests/cli/snapshots/help", help);
 }

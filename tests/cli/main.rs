@@ -19,6 +19,7 @@ mod describe_workloads;
 mod generated;
 mod get;
 mod get_watch;
+mod plugin;
 mod resource;
 mod rollout_ops;
 mod rollout_status;
