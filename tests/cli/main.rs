@@ -4,6 +4,7 @@
 
 mod api_resources;
 mod basics;
+mod colour;
 mod compare;
 mod completion;
 mod config;
