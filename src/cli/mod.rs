@@ -449,6 +449,22 @@ mod tests {
         assert!(found >= 10, "{found} TYPE[/NAME] positionals");
     }
 
+    /// Like kubectl's, every verb's help ends with examples (the man pages' EXAMPLES too).
+    #[test]
+    fn every_verb_has_examples() {
+        fn check(command: &clap::Command, path: &str) {
+            let help = command.get_after_help().map(|help| help.to_string());
+            assert!(
+                help.as_deref().is_some_and(|help| help.starts_with("Examples:\n  ")),
+                "{path}: add after_help = \"Examples:\\n  kz …\""
+            );
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        check(&command(), "kz");
+    }
+
     #[test]
     fn global_flags_work_before_and_after_the_verb() {
         let before = parse(&["-n", "shop", "--context", "prod", "api-resources"]);
