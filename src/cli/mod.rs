@@ -455,7 +455,8 @@ mod tests {
         fn check(command: &clap::Command, path: &str) {
             let help = command.get_after_help().map(|help| help.to_string());
             assert!(
-                help.as_deref().is_some_and(|help| help.starts_with("Examples:\n  ")),
+                help.as_deref()
+                    .is_some_and(|help| help.starts_with("Examples:\n  ")),
                 "{path}: add after_help = \"Examples:\\n  kz …\""
             );
             for sub in command.get_subcommands() {

@@ -19,9 +19,8 @@ mod cluster;
 mod completers;
 mod words;
 
-use std::io::Write;
-
 use std::ffi::OsString;
+use std::io::Write;
 use std::path::Path;
 
 use clap_complete::env::{Bash, EnvCompleter, Fish, Powershell, Shells, Zsh};
@@ -39,6 +38,8 @@ pub fn complete_if_asked() {
     if std::env::var_os(COMPLETE_ENV).is_none_or(|shell| shell.is_empty() || shell == "0") {
         return;
     }
+    // Not even a bug may print into the user's shell line.
+    std::panic::set_hook(Box::new(|_| {}));
     let current_dir = std::env::current_dir().ok();
     // An error (an unknown shell, a closed pipe) gives no candidates, quietly.
     let _ = clap_complete::CompleteEnv::with_factory(crate::cli::command)
