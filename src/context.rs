@@ -149,6 +149,17 @@ impl Context {
         Ok(Discovery::new(client, cache))
     }
 
+    /// The selected server's discovery catalog from the disk cache, whatever its age, without
+    /// a request; `None` when nothing is cached (completion offers types from it).
+    pub fn cached_catalog(&mut self) -> Result<Option<crate::discovery::Catalog>> {
+        let client = self.client()?;
+        Ok(self
+            .env
+            .cache_root
+            .as_deref()
+            .and_then(|root| DiscoveryCache::new(root, client.server()).read(None)))
+    }
+
     /// Whether stdout is a terminal, its width and whether to colour it (`--color`).
     pub fn out_terminal(&self) -> Terminal {
         self.env.terminal.stdout(self.global.color)

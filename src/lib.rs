@@ -16,6 +16,8 @@
 //! - `warnings`: the server's `Warning` headers, printed once each like kubectl.
 //! - `rollout`: what `kz rollout` knows about workloads (status rules, patches, revisions).
 //! - `ui`: what is drawn on a terminal only (live progress).
+//! - `complete`: shell completion, answered from the clap definition and the cluster.
+//! - `man`: the man pages, generated from the clap definition.
 //! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.
 
 pub mod api;
@@ -23,11 +25,13 @@ pub mod apply;
 pub mod cli;
 pub mod client;
 pub mod cmd;
+pub mod complete;
 pub mod context;
 pub mod describe;
 pub mod discovery;
 pub mod error;
 pub mod kubeconfig;
+pub mod man;
 pub mod print;
 pub mod resource;
 pub mod rollout;

@@ -13,6 +13,7 @@ use kz::streams::Stderr;
 use kz::{cmd, error};
 
 fn main() -> ExitCode {
+    kz::complete::complete_if_asked();
     let cli = parse_args();
     let stdout = Box::new(BufWriter::new(io::stdout()));
     let mut ctx = Context::new(
@@ -41,19 +42,8 @@ fn main() -> ExitCode {
 /// Parses the command line. Installed as `kubectl-kz`, kz is a kubectl plugin and its usage
 /// says `kubectl kz`.
 fn parse_args() -> Cli {
-    let mut command = kz::cli::command();
-    let invoked_as = std::env::args_os()
-        .next()
-        .and_then(|arg0| {
-            std::path::Path::new(&arg0)
-                .file_stem()
-                .map(|stem| stem.to_string_lossy().into_owned())
-        })
-        .unwrap_or_default();
-    if invoked_as == "kubectl-kz" {
-        command = command.bin_name("kubectl kz");
-    }
-    let parsed = command
+    let arg0 = std::env::args_os().next().unwrap_or_default();
+    let parsed = kz::cli::command_for(&arg0)
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches));
     parsed.unwrap_or_else(|err| exit_for_usage(err))

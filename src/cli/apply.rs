@@ -7,19 +7,21 @@ use clap::Args;
 
 use super::{PrintArgs, parse_timeout};
 
+/// `kz apply --help`'s description: what kz does differently from kubectl, and why.
+pub const LONG_ABOUT: &str = "Apply a configuration to resources by file name or stdin.
+
+kz applies server-side (field manager `kz`) and keeps kubectl's last-applied annotation up to date,
+so that teammates' `kubectl apply` keeps working on the same objects; objects last applied by
+kubectl are taken over without conflicts.
+
+Unlike kubectl, every document of every file is read and checked before anything is written: one
+unreadable document, or one of an unknown kind, and nothing is applied. Namespaces and
+CustomResourceDefinitions are applied first (a CRD that other objects need is waited for until it
+is established), then everything else in the order given.";
+
 /// Apply a configuration to resources by file name or stdin.
-///
-/// kz applies server-side (field manager `kz`), keeping kubectl's last-applied annotation up to
-/// date so that teammates' `kubectl apply` keeps working on the same objects; objects last
-/// applied by kubectl are taken over without conflicts.
-///
-/// Unlike kubectl, every document of every file is read and checked before anything is
-/// written: one unreadable document, or one of an unknown kind, and nothing is applied.
-/// Namespaces and CustomResourceDefinitions are applied first (each CRD is waited for until it
-/// is established), then everything else in the order given.
 #[derive(Debug, Clone, Default, Args)]
 #[command(
-    verbatim_doc_comment,
     after_help = "Examples:\n  kz apply -f web.yaml\n  kz apply -f manifests/ -R\n  cat web.yaml | kz apply -f -\n  kz apply -f manifests/ -l app=web --dry-run=server\n  kz apply -f web.yaml --wait --timeout=5m\n  kz apply -f web.yaml --force-conflicts"
 )]
 pub struct ApplyArgs {

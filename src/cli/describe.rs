@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use clap_complete::ArgValueCompleter;
 
 /// Show details of a specific resource or group of resources.
 #[derive(Debug, Clone, Default, Args)]
@@ -11,7 +12,7 @@ use clap::Args;
 )]
 pub struct DescribeArgs {
     /// TYPE [NAME_PREFIX ...], or TYPE/NAME ...
-    #[arg(value_name = "TYPE[/NAME]")]
+    #[arg(value_name = "TYPE[/NAME]", add = ArgValueCompleter::new(crate::complete::resource_args))]
     pub args: Vec<String>,
 
     /// Files, directories, URLs or "-" (stdin) with the objects to describe.

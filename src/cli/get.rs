@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use clap_complete::ArgValueCompleter;
 
 use super::PrintArgs;
 
@@ -13,7 +14,7 @@ use super::PrintArgs;
 )]
 pub struct GetArgs {
     /// TYPE[.VERSION][.GROUP] [NAME ...], or TYPE[.VERSION][.GROUP]/NAME ...
-    #[arg(value_name = "TYPE[/NAME]")]
+    #[arg(value_name = "TYPE[/NAME]", add = ArgValueCompleter::new(crate::complete::resource_args))]
     pub args: Vec<String>,
 
     #[command(flatten)]

@@ -2,11 +2,13 @@
 //! per verb. Parsing only; commands turn these into validated options.
 
 mod apply;
+mod completion;
 mod create;
 mod delete;
 mod describe;
 mod dry_run;
 mod get;
+mod plugin;
 mod print;
 pub mod rollout;
 mod scale;
@@ -17,13 +19,16 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCompleter;
 
 pub use apply::ApplyArgs;
+pub use completion::{CompletionArgs, CompletionShell};
 pub use create::CreateArgs;
 pub use delete::DeleteArgs;
 pub use describe::DescribeArgs;
 pub use dry_run::{DRY_RUN_ALONE, DryRun};
 pub use get::GetArgs;
+pub use plugin::{PLUGIN_BINARY, command_for, is_plugin};
 pub use print::PrintArgs;
 pub use rollout::RolloutCommand;
 pub use scale::ScaleArgs;
@@ -83,7 +88,9 @@ fn go_boolean(arg: Arg) -> Arg {
     version,
     about = "A fast, friendly Kubernetes command-line client",
     arg_required_else_help = true,
-    disable_help_subcommand = true
+    disable_help_subcommand = true,
+    long_about = "kz controls Kubernetes clusters: the kubectl commands people use every day, with kubectl's flags, output and exit codes, in one fast binary.",
+    after_help = "Examples:\n  kz get pods -A\n  kz describe deploy/web\n  kz -n shop rollout status deploy/web\n  kz completion bash   # shell completion\n\nUse \"kz <command> --help\" for more information about a given command."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -102,19 +109,19 @@ pub struct GlobalArgs {
     pub kubeconfig: Option<PathBuf>,
 
     /// The name of the kubeconfig context to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", add = ArgValueCompleter::new(crate::complete::contexts))]
     pub context: Option<String>,
 
     /// The name of the kubeconfig cluster to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", add = ArgValueCompleter::new(crate::complete::clusters))]
     pub cluster: Option<String>,
 
     /// The name of the kubeconfig user to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", add = ArgValueCompleter::new(crate::complete::users))]
     pub user: Option<String>,
 
     /// The namespace scope for this request.
-    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE")]
+    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE", add = ArgValueCompleter::new(crate::complete::namespaces))]
     pub namespace: Option<String>,
 
     /// The address and port of the Kubernetes API server.
@@ -215,6 +222,7 @@ pub enum Command {
     Describe(DescribeArgs),
 
     /// Apply a configuration to resources by file name or stdin.
+    #[command(long_about = apply::LONG_ABOUT)]
     Apply(Box<ApplyArgs>),
     /// Create a resource from a file or from stdin.
     Create(Box<CreateArgs>),
@@ -225,21 +233,35 @@ pub enum Command {
     /// Set a new size for a deployment, replica set, replication controller or stateful set.
     Scale(Box<ScaleArgs>),
     /// Manage the rollout of one or many resources.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  kz rollout status deployment/web\n  kz rollout history deployment/web\n  kz rollout undo deployment/web\n  kz rollout restart deployment/web"
+    )]
     Rollout(RolloutCommand),
 
     /// Print the client and server version information.
+    #[command(after_help = "Examples:\n  kz version\n  kz version --client -o yaml")]
     Version(VersionArgs),
 
     /// Print the supported API resources on the server.
+    #[command(
+        after_help = "Examples:\n  kz api-resources\n  kz api-resources --namespaced=false -o wide\n  kz api-resources --api-group=apps --verbs=list,watch\n  kz api-resources -o name --sort-by=name"
+    )]
     ApiResources(ApiResourcesArgs),
 
     /// Print the supported API versions on the server, in the form of "group/version".
+    #[command(after_help = "Examples:\n  kz api-versions")]
     ApiVersions,
 
     /// Modify kubeconfig files.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  kz config view\n  kz config get-contexts\n  kz config use-context prod\n  kz config set-context --current --namespace=shop"
+    )]
     Config(ConfigCommand),
+
+    /// Output shell completion code for the specified shell (bash, zsh, fish or powershell).
+    Completion(CompletionArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -316,20 +338,31 @@ pub struct ApiResourcesArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Display merged kubeconfig settings or a specified kubeconfig file.
+    #[command(
+        after_help = "Examples:\n  kz config view\n  kz config view --minify --raw\n  kz config view -o json"
+    )]
     View(ConfigViewArgs),
 
     /// Display the current-context.
+    #[command(after_help = "Examples:\n  kz config current-context")]
     CurrentContext,
 
     /// Describe one or many contexts.
+    #[command(
+        after_help = "Examples:\n  kz config get-contexts\n  kz config get-contexts prod -o name"
+    )]
     GetContexts(GetContextsArgs),
 
     /// Set the current-context in a kubeconfig file.
+    #[command(after_help = "Examples:\n  kz config use-context prod")]
     UseContext(UseContextArgs),
 
     /// Set a context entry in kubeconfig: `kz config set-context NAME --namespace=NS
     /// [--cluster=NAME] [--user=NAME]` (the global --namespace, --cluster and --user flags give
     /// the values to store).
+    #[command(
+        after_help = "Examples:\n  kz config set-context --current --namespace=shop\n  kz config set-context dev --cluster=dev --user=alice --namespace=web"
+    )]
     SetContext(SetContextArgs),
 }
 
@@ -395,6 +428,47 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         command().debug_assert();
+    }
+
+    /// Every `TYPE[/NAME]` positional of every verb completes types and names: a verb that
+    /// declares its own instead of using `ObjectArgs` must attach the completer too.
+    #[test]
+    fn every_type_name_positional_completes_from_the_cluster() {
+        fn check(command: &clap::Command, path: &str, found: &mut usize) {
+            for arg in command.get_positionals() {
+                let names = arg.get_value_names().unwrap_or_default();
+                if names.iter().any(|name| name.starts_with("TYPE")) {
+                    *found += 1;
+                    assert!(
+                        arg.get::<ArgValueCompleter>().is_some(),
+                        "{path}: add = ArgValueCompleter::new(crate::complete::resource_args)"
+                    );
+                }
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()), found);
+            }
+        }
+        let mut found = 0;
+        check(&command(), "kz", &mut found);
+        assert!(found >= 10, "{found} TYPE[/NAME] positionals");
+    }
+
+    /// Like kubectl's, every verb's help ends with examples (the man pages' EXAMPLES too).
+    #[test]
+    fn every_verb_has_examples() {
+        fn check(command: &clap::Command, path: &str) {
+            let help = command.get_after_help().map(|help| help.to_string());
+            assert!(
+                help.as_deref()
+                    .is_some_and(|help| help.starts_with("Examples:\n  ")),
+                "{path}: add after_help = \"Examples:\\n  kz …\""
+            );
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        check(&command(), "kz");
     }
 
     #[test]

@@ -5,13 +5,14 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use clap_complete::ArgValueCompleter;
 
 use crate::resource::{Builder, Verb};
 
 #[derive(Debug, Clone, Default, Args)]
 pub struct ObjectArgs {
     /// TYPE NAME ..., or TYPE/NAME ...
-    #[arg(value_name = "TYPE[/NAME]")]
+    #[arg(value_name = "TYPE[/NAME]", add = ArgValueCompleter::new(crate::complete::resource_args))]
     pub args: Vec<String>,
 
     /// Files, directories, URLs or "-" (stdin) with the objects to act on.

@@ -68,6 +68,7 @@ struct Subject {
 
 pub fn run(args: DescribeArgs, ctx: &mut Context) -> Result<()> {
     let options = Options::from_args(args)?;
+    crate::ui::paint::paint_stdout(ctx, Some(crate::ui::paint::Painting::Describe));
     let namespace = ctx.namespace()?;
     let scope = Scope {
         namespace: namespace.clone(),

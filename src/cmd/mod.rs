@@ -3,6 +3,7 @@
 pub mod api_resources;
 pub mod api_versions;
 pub mod apply;
+pub mod completion;
 pub mod config;
 pub mod create;
 pub mod delete;
@@ -30,6 +31,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
         Command::ApiResources(args) => api_resources::run(args, ctx),
         Command::ApiVersions => api_versions::run(ctx),
         Command::Config(command) => config::run(command, ctx),
+        Command::Completion(args) => completion::run(args, ctx),
     }
 }
 

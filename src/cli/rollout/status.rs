@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
+use clap_complete::ArgValueCompleter;
 
 use crate::cli::{parse_go_bool, parse_timeout};
 
@@ -14,7 +15,7 @@ use crate::cli::{parse_go_bool, parse_timeout};
 )]
 pub struct StatusArgs {
     /// TYPE NAME, or TYPE/NAME ...
-    #[arg(value_name = "TYPE[/NAME]")]
+    #[arg(value_name = "TYPE[/NAME]", add = ArgValueCompleter::new(crate::complete::resource_args))]
     pub args: Vec<String>,
 
     /// Files, directories, URLs or "-" (stdin) with the objects to wait for.

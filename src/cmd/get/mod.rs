@@ -22,6 +22,7 @@ use crate::error::{self, Reason};
 use crate::resource::{Builder, Objects, Plan, Scope, Target, Verb};
 
 use crate::print::{OutputFormat, PrintOptions, Printer};
+use crate::ui::paint::Painting;
 
 /// `get`'s validated options.
 #[derive(Debug, Clone, PartialEq)]
@@ -179,6 +180,7 @@ pub fn run(args: GetArgs, ctx: &mut Context) -> Result<()> {
         (None, Some(plan)) => plan,
         (None, None) => bail!("nothing to get"),
     };
+    crate::ui::paint::paint_stdout(ctx, Painting::for_print(&options.print));
     let namespace = ctx.namespace()?;
     let scope = Scope {
         namespace: namespace.clone(),

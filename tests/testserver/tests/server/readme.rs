@@ -10,8 +10,15 @@
 //! this very suite, recognised and not run again. A fixed `--port N` becomes `--port 0` and a
 //! path under `/tmp/` moves into the test's own directory, so that runs on a shared machine
 //! cannot collide.
+//!
+//! The sections in `CLUSTER_SECTIONS` are read as a user with a cluster would run them: a
+//! server is started for each, and its `kz` and `kubectl kz` lines run from the repository's
+//! directory with `KUBECONFIG` naming it. A few set-up lines are known whole: loading
+//! completion (`source <(kz completion bash)`), saving it for fish, reading a man page in
+//! place, linking the plugin; and `KZ_REGENERATE=1 cargo test --test cli generated`, part of
+//! this very suite, is recognised and not run.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -26,6 +33,9 @@ const SECTIONS: &[&str] = &[
     "Run the tests",
     "No cluster? Use the test server",
 ];
+
+/// Sections whose commands run against a cluster: the test server, started for the section.
+const CLUSTER_SECTIONS: &[&str] = &["Every verb", "Plugin mode"];
 
 /// Variables from the developer's shell that must not reach the README's commands.
 const SCRUBBED_ENV: &[&str] = &[
@@ -108,6 +118,18 @@ enum Program {
     TestServer(Vec<String>),
     /// `kz ARGS`.
     Kz(Vec<String>),
+    /// `kubectl kz ARGS`: the real kubectl running kz as its plugin.
+    KubectlKz(Vec<String>),
+    /// `KZ_REGENERATE=1 cargo test --test cli generated`: part of this suite, not run again.
+    Regenerate,
+    /// `source <(kz completion SHELL)`.
+    LoadCompletion(String),
+    /// `kz completion SHELL > ~/PATH`.
+    SaveCompletion { shell: String, path: String },
+    /// `man ./man/PAGE`: a page of the repository, read in place.
+    ManPage(String),
+    /// `ln -s ~/.cargo/bin/kz ~/.cargo/bin/kubectl-kz`.
+    LinkPlugin,
 }
 
 /// One command of a line: its environment prefix, what it runs, and whether it ends in `&`.
@@ -118,8 +140,47 @@ struct Step {
     background: bool,
 }
 
+/// A set-up line known whole, with the shell syntax it needs.
+fn known_line(line: &str) -> Option<Program> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let program = match words.as_slice() {
+        [
+            "KZ_REGENERATE=1",
+            "cargo",
+            "test",
+            "--test",
+            "cli",
+            "generated",
+        ] => Program::Regenerate,
+        ["source", "<(kz", "completion", shell @ ("bash)" | "zsh)")] => {
+            Program::LoadCompletion(shell.trim_end_matches(')').to_string())
+        }
+        [
+            "kz",
+            "completion",
+            shell @ ("bash" | "zsh" | "fish"),
+            ">",
+            path,
+        ] => Program::SaveCompletion {
+            shell: shell.to_string(),
+            path: path.strip_prefix("~/")?.to_string(),
+        },
+        ["man", page] => Program::ManPage(page.strip_prefix("./")?.to_string()),
+        ["ln", "-s", "~/.cargo/bin/kz", "~/.cargo/bin/kubectl-kz"] => Program::LinkPlugin,
+        _ => return None,
+    };
+    Some(program)
+}
+
 /// The steps of one README line, or why this test cannot run it.
 fn parse_line(line: &str) -> Result<Vec<Step>, String> {
+    if let Some(program) = known_line(line) {
+        return Ok(vec![Step {
+            env: Vec::new(),
+            program,
+            background: false,
+        }]);
+    }
     let plain = |c: char| c.is_ascii_alphanumeric() || "_-./=:,@%+&".contains(c);
     if let Some(c) = line.chars().find(|c| !plain(*c) && !c.is_whitespace()) {
         return Err(format!("{c:?} is shell syntax this test does not know"));
@@ -161,6 +222,7 @@ fn parse_command(words: &[&str]) -> Result<Step, String> {
         ["cargo", "test", "--workspace", "--locked"] => Program::TestSuite,
         ["cargo", "run", rest @ ..] => Program::TestServer(cargo_run_args(rest)?),
         ["kz", rest @ ..] => Program::Kz(owned(rest)),
+        ["kubectl", "kz", rest @ ..] => Program::KubectlKz(owned(rest)),
         [] => return Err("an environment assignment without a command".to_string()),
         _ => return Err("not a command this test knows".to_string()),
     };
@@ -333,6 +395,9 @@ impl Machine {
         ] {
             std::os::unix::fs::symlink(target, bin.join(name)).expect("link binary");
         }
+        if let Some(kubectl) = on_path("kubectl") {
+            std::os::unix::fs::symlink(kubectl, bin.join("kubectl")).expect("link kubectl");
+        }
         Machine { dir, bin }
     }
 
@@ -375,8 +440,25 @@ impl Machine {
     }
 
     fn run(&self, program: &str, args: &[String], env: &[(String, String)]) -> Finished {
-        let output = self
-            .command(program, args, env)
+        self.run_in(program, args, env, None)
+    }
+
+    /// `run`, against `cluster` when there is one: with its `KUBECONFIG`, from the
+    /// repository's directory.
+    fn run_in(
+        &self,
+        program: &str,
+        args: &[String],
+        env: &[(String, String)],
+        cluster: Option<&Cluster>,
+    ) -> Finished {
+        let mut command = self.command(program, args, env);
+        if let Some(cluster) = cluster {
+            command
+                .env("KUBECONFIG", &cluster.kubeconfig)
+                .current_dir(repo_root());
+        }
+        let output = command
             .output()
             .unwrap_or_else(|e| panic!("running {program}: {e}"));
         Finished {
@@ -409,12 +491,89 @@ impl Machine {
     }
 }
 
+/// A test server for one section's commands, stopped when the test ends.
+struct Cluster {
+    _server: Background,
+    kubeconfig: PathBuf,
+}
+
+impl Machine {
+    fn start_cluster(&self, section: &str) -> Cluster {
+        // A README-style path, which `path` moves into this machine's `/tmp`.
+        let word = format!("/tmp/{}.kubeconfig", section.replace(' ', "-"));
+        let args = ["--port", "0", "--kubeconfig-out", &word].map(String::from);
+        Cluster {
+            _server: self.start(&args, &[]),
+            kubeconfig: PathBuf::from(self.path(&word)),
+        }
+    }
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `program` in a directory of PATH.
+fn on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Whether kubectl must be there (`KZ_REQUIRE_KUBECTL`, as in CI).
+fn kubectl_required() -> bool {
+    std::env::var("KZ_REQUIRE_KUBECTL").is_ok_and(|value| !value.is_empty() && value != "0")
+}
+
+/// Checks a set-up line that is not a kz command.
+fn check_setup(machine: &Machine, program: &Program, via: &str) {
+    match program {
+        Program::LoadCompletion(shell) => {
+            let run = machine.run("kz", &["completion".to_string(), shell.clone()], &[]);
+            let registers = if shell == "zsh" {
+                "compdef"
+            } else {
+                "complete -"
+            };
+            assert!(
+                run.code == Some(0) && run.stdout.contains(registers) && run.stdout.contains("kz"),
+                "{via}:\n{run}"
+            );
+        }
+        Program::SaveCompletion { shell, path } => {
+            let run = machine.run("kz", &["completion".to_string(), shell.clone()], &[]);
+            assert!(
+                run.code == Some(0) && run.stdout.contains("kz"),
+                "{via}:\n{run}"
+            );
+            let file = machine.dir.path().join("home").join(path);
+            std::fs::create_dir_all(file.parent().expect("a directory")).expect("create directory");
+            std::fs::write(&file, &run.stdout).expect("save the script");
+        }
+        Program::ManPage(page) => {
+            let text = std::fs::read_to_string(repo_root().join(page))
+                .unwrap_or_else(|err| panic!("{via}: {page}: {err}"));
+            assert!(text.contains(".TH "), "{via}: {page} is no man page");
+        }
+        Program::LinkPlugin => {
+            std::os::unix::fs::symlink(kz_binary(), machine.bin.join("kubectl-kz"))
+                .expect("link kubectl-kz");
+        }
+        other => panic!("{via}: {other:?} is not a set-up line"),
+    }
+}
+
 /// Checks what a kz command printed; `via` names how it was run, for messages.
 fn check_kz(args: &[String], run: &Finished, via: &str) {
     assert_eq!(run.code, Some(0), "{via}:\n{run}");
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
         ["--help"] => assert!(run.stdout.contains("Usage: kz"), "{via}:\n{run}"),
+        ["-n", "shop", "get", "pods"] | ["get", "pods", "-n", "shop", "-o", "wide"] => {
+            assert!(run.stdout.starts_with("NAME "), "{via}:\n{run}");
+            assert!(run.stdout.contains("frontend-"), "{via}:\n{run}");
+        }
         ["get", "pods", "-A"] => {
             assert!(run.stdout.starts_with("NAMESPACE   NAME "), "{via}:\n{run}");
             for pod in ["cache-0", "cache-1", "frontend-"] {
@@ -440,7 +599,7 @@ fn check_kz(args: &[String], run: &Finished, via: &str) {
 }
 
 /// Runs one block's lines in order, like one shell session; returns the kz commands it ran.
-fn run_block(machine: &Machine, block: &Block) -> Vec<Vec<String>> {
+fn run_block(machine: &Machine, block: &Block, cluster: Option<&Cluster>) -> Vec<Vec<String>> {
     let mut background = Vec::new();
     let mut ran = Vec::new();
     for line in &block.lines {
@@ -457,7 +616,26 @@ fn run_block(machine: &Machine, block: &Block) -> Vec<Vec<String>> {
         for step in steps {
             let via = format!("README.md, section {:?}: `{line}`", block.section);
             match (&step.program, step.background) {
-                (Program::Install | Program::TestSuite, false) => {}
+                (Program::Install | Program::TestSuite | Program::Regenerate, false) => {}
+                (
+                    setup @ (Program::LoadCompletion(_)
+                    | Program::SaveCompletion { .. }
+                    | Program::ManPage(_)
+                    | Program::LinkPlugin),
+                    false,
+                ) => check_setup(machine, setup, &via),
+                (Program::KubectlKz(args), false) => {
+                    if !machine.bin.join("kubectl").is_file() {
+                        assert!(!kubectl_required(), "{via}: kubectl is not on PATH");
+                        let _ = writeln!(std::io::stderr(), "{via}: no kubectl, skipped");
+                        continue;
+                    }
+                    let mut words = vec!["kz".to_string()];
+                    words.extend(args.iter().cloned());
+                    let run = machine.run_in("kubectl", &words, &step.env, cluster);
+                    check_kz(args, &run, &via);
+                    ran.push(words);
+                }
                 (Program::TestServer(args), true) if server_command(args).is_none() => {
                     let args = with_free_port(args);
                     background.push(machine.start(&args, &step.env));
@@ -478,7 +656,7 @@ fn run_block(machine: &Machine, block: &Block) -> Vec<Vec<String>> {
                     ran.push(kz_args.to_vec());
                 }
                 (Program::Kz(args), false) => {
-                    let run = machine.run("kz", args, &step.env);
+                    let run = machine.run_in("kz", args, &step.env, cluster);
                     check_kz(args, &run, &via);
                     ran.push(args.clone());
                 }
@@ -511,14 +689,32 @@ fn the_readme_commands_work_as_written() {
         );
     }
     let machine = Machine::new();
+    let mut clusters: std::collections::HashMap<&str, Cluster> = Default::default();
     let mut ran = Vec::new();
     for block in &blocks {
-        ran.extend(run_block(&machine, block));
+        let cluster = CLUSTER_SECTIONS
+            .iter()
+            .find(|section| **section == block.section)
+            .map(|section| {
+                &*clusters
+                    .entry(section)
+                    .or_insert_with(|| machine.start_cluster(section))
+            });
+        ran.extend(run_block(&machine, block, cluster));
     }
     assert!(
         ran.iter().any(|args| args == &["get", "pods", "-A"]),
         "the quick start lists pods: {ran:?}"
     );
+    for verb in [
+        "get", "describe", "create", "scale", "rollout", "delete", "config",
+    ] {
+        assert!(
+            ran.iter()
+                .any(|args| args.first().map(String::as_str) == Some(verb)),
+            "the README shows {verb}: {ran:?}"
+        );
+    }
 }
 
 #[test]
@@ -565,6 +761,42 @@ fn readme_lines_parse_into_what_cargo_and_the_shell_would_run() {
         parse_line("cargo test --workspace --locked"),
         Ok(vec![step(&[], Program::TestSuite, false)])
     );
+    assert_eq!(
+        parse_line("kubectl kz -n shop get pods"),
+        Ok(vec![step(
+            &[],
+            Program::KubectlKz(words(&["-n", "shop", "get", "pods"])),
+            false
+        )])
+    );
+    for (line, program) in [
+        (
+            "source <(kz completion zsh)",
+            Program::LoadCompletion("zsh".into()),
+        ),
+        (
+            "kz completion fish > ~/.config/fish/completions/kz.fish",
+            Program::SaveCompletion {
+                shell: "fish".into(),
+                path: ".config/fish/completions/kz.fish".into(),
+            },
+        ),
+        ("man ./man/kz.1", Program::ManPage("man/kz.1".into())),
+        (
+            "ln -s ~/.cargo/bin/kz ~/.cargo/bin/kubectl-kz",
+            Program::LinkPlugin,
+        ),
+        (
+            "KZ_REGENERATE=1 cargo test --test cli generated",
+            Program::Regenerate,
+        ),
+    ] {
+        assert_eq!(
+            parse_line(line),
+            Ok(vec![step(&[], program, false)]),
+            "{line}"
+        );
+    }
     for unknown in [
         "cargo install --path .",
         "cargo run -p kz-testserver kz get pods",
@@ -573,6 +805,10 @@ fn readme_lines_parse_into_what_cargo_and_the_shell_would_run() {
         "kz get pods | head",
         "kz get pods -l 'app=web'",
         "kz get pods & kz get nodes",
+        "source <(kz completion tcsh)",
+        "kz completion bash > /etc/bash_completion.d/kz",
+        "man kz",
+        "ln -s kz kubectl-kz",
         "FOO=1",
     ] {
         assert!(
