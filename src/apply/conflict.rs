@@ -41,6 +41,13 @@ impl ApplyConflict {
         })
     }
 
+    /// Whether a field belongs to `kubectl apply --server-side` (which applies as `kubectl`).
+    fn kubectl_server_side(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|(_, owner)| owner == "conflict with \"kubectl\"")
+    }
+
     fn replicas_from_scale(&self) -> bool {
         self.fields
             .iter()
@@ -74,6 +81,12 @@ impl fmt::Display for ApplyConflict {
             writeln!(
                 f,
                 "The replica count is set through the scale subresource, usually by a HorizontalPodAutoscaler: remove `replicas` from the manifest to leave it to the autoscaler."
+            )?;
+        }
+        if self.kubectl_server_side() {
+            writeln!(
+                f,
+                "\"kubectl\" is the manager of `kubectl apply --server-side`: with --field-manager=kubectl, kz applies as that same manager and shares its fields."
             )?;
         }
         writeln!(f, "To resolve this, either:")?;
@@ -141,6 +154,15 @@ mod tests {
             .to_string();
         assert!(text.contains("2 fields are managed by someone else:\n  .data.a: conflict with \"alice\"\n  .data.b: conflict with \"bob\"\nTo resolve"), "{text}");
         assert!(!text.contains("replica count"));
+        assert!(!text.contains("--field-manager=kubectl"));
+        let kubectl = conflict(&[(".data.a", "conflict with \"kubectl\"")]);
+        let text = ApplyConflict::of(&kubectl, "configmap/x".into(), "STDIN")
+            .expect("a conflict")
+            .to_string();
+        assert!(
+            text.contains("with --field-manager=kubectl, kz applies as that same manager"),
+            "{text}"
+        );
         let stale = Status {
             details: None,
             ..conflict(&[])

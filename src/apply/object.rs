@@ -140,9 +140,16 @@ pub async fn apply(
             );
         }
     }
-    let (answer, unknown_fields) = send_known_fields(client, &path, configuration, settings, force)
-        .await
-        .map_err(|err| apply_error(err, rt, manifest))?;
+    let sent = send_known_fields(client, &path, configuration.clone(), settings, force).await;
+    let sent = match sent {
+        // Another applier of kubectl's annotation (kubectl's server-side apply keeps it too)
+        // is no reason to stop: the configuration applied now is the last applied one.
+        Err(err) if !force && only_the_annotation_conflicts(&err) => {
+            send_known_fields(client, &path, configuration, settings, true).await
+        }
+        sent => sent,
+    };
+    let (answer, unknown_fields) = sent.map_err(|err| apply_error(err, rt, manifest))?;
     let change = match &live {
         None => Change::Created,
         Some(before) if unchanged(before, &answer) => Change::Unchanged,
@@ -274,6 +281,14 @@ async fn send_apply(
         .body(body)
         .with_context(|| format!("building the request for {path}"))?;
     client.send(request).await?.json()
+}
+
+/// Whether `err` is an apply conflict on the last-applied annotation alone.
+fn only_the_annotation_conflicts(err: &anyhow::Error) -> bool {
+    let field = format!(".metadata.annotations.{}", last_applied::ANNOTATION);
+    error::server_error(err)
+        .and_then(|server| ApplyConflict::of(&server.status, String::new(), ""))
+        .is_some_and(|conflict| conflict.fields.iter().all(|(path, _)| *path == field))
 }
 
 /// A conflict becomes kz's explanation of it; other errors name the manifest's source.

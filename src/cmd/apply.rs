@@ -579,19 +579,36 @@ impl Report {
         .context("writing output")
     }
 
-    /// Prints the objects kept for `-o`: one alone as itself, several as a List.
+    /// Prints the objects kept for `-o`: one alone as itself, several as the List kubectl's
+    /// apply prints (`metadata: {}`, unlike get's).
     fn finish(&mut self, out: &mut impl Write) -> Result<()> {
         let Some(print) = &self.print else {
             return Ok(());
         };
-        if self.objects.is_empty() {
+        let Some((rt, _)) = self.objects.first() else {
             return Ok(());
-        }
-        let single = self.objects.len() == 1;
-        let mut printer = Printer::new(print, single)?;
-        for (rt, object) in self.objects.drain(..) {
-            printer.object(&rt, object, out)?;
-        }
+        };
+        let rt = rt.clone();
+        let object = if self.objects.len() == 1 {
+            self.objects.remove(0).1
+        } else {
+            let items: Vec<Value> = self
+                .objects
+                .drain(..)
+                .map(|(_, mut object)| {
+                    if !print.show_managed_fields
+                        && let Some(metadata) =
+                            object.get_mut("metadata").and_then(Value::as_object_mut)
+                    {
+                        metadata.remove("managedFields");
+                    }
+                    object
+                })
+                .collect();
+            serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {}})
+        };
+        let mut printer = Printer::new(print, true)?;
+        printer.object(&rt, object, out)?;
         printer.finish(out)
     }
 

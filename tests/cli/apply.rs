@@ -519,10 +519,10 @@ fn output_formats_print_what_was_applied() {
         "{both:?}"
     );
     assert!(
-        both.stdout
-            .ends_with("kind: List\nmetadata:\n  resourceVersion: \"\"\n"),
+        both.stdout.ends_with("kind: List\nmetadata: {}\n"),
         "{both:?}"
     );
+    assert!(!both.stdout.contains("managedFields"), "{both:?}");
 }
 
 #[test]
@@ -773,4 +773,38 @@ fn unknown_fields_fail_warn_or_are_dropped_like_kubectls_validate() {
         .kz
         .kz(&["apply", "-f", "odd.yaml", "--validate=ignore"]);
     assert_eq!(ignored.success(), "deployment.apps/web unchanged\n");
+}
+
+#[test]
+fn kubectls_server_side_apply_is_another_manager_unless_kz_applies_as_it() {
+    let cluster = Cluster::start();
+    cluster.write("v1.yaml", V1);
+    cluster.write("v1b.yaml", &V1.replace("level: '1'", "level: '2'"));
+    cluster.kz(&["apply", "-f", "v1.yaml"]).success();
+    let Some(kubectl) = cluster.kubectl(&["apply", "--server-side", "-f", "v1b.yaml"]) else {
+        return;
+    };
+    assert_eq!(kubectl.code, Some(0), "{kubectl:?}");
+    // The annotation, which both keep, is no conflict; the value kubectl changed is.
+    let conflict = cluster.kz(&["apply", "-f", "v1.yaml", "--server-side"]);
+    assert_eq!(conflict.code, Some(1), "{conflict:?}");
+    assert_eq!(conflict.stdout, "deployment.apps/web configured\n");
+    assert!(
+        conflict.stderr.contains("  .data.level: conflict with \"kubectl\"\n\"kubectl\" is the manager of `kubectl apply --server-side`"),
+        "{conflict:?}"
+    );
+    let shared = cluster.kz(&["apply", "-f", "v1.yaml", "--field-manager=kubectl"]);
+    assert_eq!(
+        shared.success(),
+        "deployment.apps/web unchanged\nconfigmap/settings configured\n"
+    );
+    let settings = cluster
+        .object("", "configmaps", "settings")
+        .expect("settings");
+    assert_eq!(settings["data"]["level"], "1");
+    let annotation =
+        settings["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
+            .as_str()
+            .expect("the annotation");
+    assert!(annotation.contains("\"level\":\"1\""), "{annotation}");
 }
