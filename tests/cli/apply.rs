@@ -808,3 +808,24 @@ fn kubectls_server_side_apply_is_another_manager_unless_kz_applies_as_it() {
             .expect("the annotation");
     assert!(annotation.contains("\"level\":\"1\""), "{annotation}");
 }
+
+#[test]
+fn directories_recursively_and_lists_item_by_item() {
+    let cluster = Cluster::start();
+    std::fs::create_dir_all(cluster.sandbox.path("app/more")).expect("dirs");
+    cluster.write("app/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n");
+    cluster.write(
+        "app/more/list.json",
+        r#"{"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}},
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}]}"#,
+    );
+    assert_eq!(
+        cluster.kz(&["apply", "-f", "app"]).success(),
+        "configmap/a created\n"
+    );
+    assert_eq!(
+        cluster.kz(&["apply", "-R", "-f", "app"]).success(),
+        "configmap/a unchanged\nconfigmap/b created\nconfigmap/c created\n"
+    );
+}
