@@ -470,6 +470,19 @@ pub fn is_already_reported(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| cause.is::<AlreadyReported>())
 }
 
+/// Exit code of a command stopped by Ctrl-C (128 + SIGINT), as a shell reports it.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// The command was stopped by Ctrl-C after saying what it had done: exit 130, print nothing
+/// more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("interrupted")]
+pub struct Interrupted;
+
+pub fn is_interrupted(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| cause.is::<Interrupted>())
+}
+
 /// Whether the error only says that stdout was closed early (`kz … | head`): not a failure.
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) if error::is_already_reported(&err) => ExitCode::from(error::EXIT_FAILURE),
+        Err(err) if error::is_interrupted(&err) => ExitCode::from(error::EXIT_INTERRUPTED),
         Err(err) => {
             // Like kubectl, a message that already ends its line gets no second newline.
             let message = error::message(&err);

@@ -40,9 +40,6 @@ const CONCURRENT_OBJECTS: usize = 16;
 /// How long a CRD of the input may take to be established when `--timeout` says nothing.
 const CRD_ESTABLISHED_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Exit code of a command stopped by Ctrl-C (128 + SIGINT), as a shell reports it.
-const EXIT_INTERRUPTED: u8 = 130;
-
 /// `apply`'s validated options.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
@@ -148,17 +145,7 @@ pub fn run(args: ApplyArgs, ctx: &mut Context) -> Result<()> {
         ctx.block_on(plan.resolve(&mut discovery, &scope, &mut std::io::stdin().lock()))??;
     let items = match checked(targets, &scope) {
         Ok(items) => items,
-        Err(errors) => {
-            let count = errors.len();
-            for err in &errors {
-                ctx.err.line(error::message(err).trim_end_matches('\n'));
-            }
-            ctx.err.line(format!(
-                "error: nothing was applied: {count} {} in the input (kz checks every document before writing any)",
-                if count == 1 { "error" } else { "errors" }
-            ));
-            return Err(error::AlreadyReported.into());
-        }
+        Err(errors) => return report_bad_input(ctx, &errors),
     };
     let items: Vec<Item> = match &options.selector {
         Some(selector) => items
@@ -170,51 +157,22 @@ pub fn run(args: ApplyArgs, ctx: &mut Context) -> Result<()> {
     if items.is_empty() {
         bail!("no objects passed to apply");
     }
-    let (first, rest): (Vec<Item>, Vec<Item>) = items
-        .into_iter()
-        .partition(|item| order::goes_first(&item.rt));
 
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
     let mut report = Report::new(&options, ctx.err.clone());
-    let outcome = ctx.block_on(async {
-        let mut interrupt = Interrupt::new();
-        apply_phase(
-            &client,
-            &first,
-            &options.settings,
-            &mut report,
-            &mut interrupt,
-            &mut out,
-        )
-        .await?;
-        if !interrupt.stopped() {
-            let crds = crds_needed(&rest, &report);
-            let ready = wait_established(&client, &crds, options.wait.flatten(), &mut interrupt);
-            if let Err(err) = ready.await {
-                report.failures.push(err);
-                report.skipped += rest.len();
-                return Ok::<_, anyhow::Error>(interrupt);
-            }
-            apply_phase(
-                &client,
-                &rest,
-                &options.settings,
-                &mut report,
-                &mut interrupt,
-                &mut out,
-            )
-            .await?;
-        } else {
-            report.skipped += rest.len();
-        }
-        Ok(interrupt)
-    });
+    let outcome = ctx.block_on(apply_in_order(
+        &client,
+        items,
+        &options,
+        &mut report,
+        &mut out,
+    ));
     ctx.out = out;
-    let interrupt = outcome??;
+    let interrupted = outcome??;
     report.finish(&mut ctx.out)?;
     ctx.flush()?;
 
-    if interrupt.stopped() {
+    if interrupted {
         ctx.err.line(format!(
             "error: interrupted: {} applied, {} not applied",
             report.done, report.skipped
@@ -222,8 +180,7 @@ pub fn run(args: ApplyArgs, ctx: &mut Context) -> Result<()> {
         for err in &report.failures {
             ctx.err.line(error::message(err).trim_end_matches('\n'));
         }
-        ctx.flush()?;
-        std::process::exit(i32::from(EXIT_INTERRUPTED));
+        return Err(error::Interrupted.into());
     }
     let failures = super::distinct_errors(std::mem::take(&mut report.failures));
     if failures.is_empty()
@@ -235,6 +192,64 @@ pub fn run(args: ApplyArgs, ctx: &mut Context) -> Result<()> {
         }
     }
     super::report_errors(&ctx.err, failures)
+}
+
+/// Every error of the input, then why nothing was applied.
+fn report_bad_input(ctx: &Context, errors: &[anyhow::Error]) -> Result<()> {
+    for err in errors {
+        ctx.err.line(error::message(err).trim_end_matches('\n'));
+    }
+    let count = errors.len();
+    ctx.err.line(format!(
+        "error: nothing was applied: {count} {} in the input (kz checks every document before writing any)",
+        if count == 1 { "error" } else { "errors" }
+    ));
+    Err(error::AlreadyReported.into())
+}
+
+/// Applies Namespaces and CRDs, waits for the CRDs the rest needs, then applies the rest.
+/// Whether Ctrl-C stopped it.
+async fn apply_in_order(
+    client: &ApiClient,
+    items: Vec<Item>,
+    options: &Options,
+    report: &mut Report,
+    out: &mut dyn Write,
+) -> Result<bool> {
+    let (first, rest): (Vec<Item>, Vec<Item>) = items
+        .into_iter()
+        .partition(|item| order::goes_first(&item.rt));
+    let mut interrupt = Interrupt::new();
+    apply_phase(
+        client,
+        &first,
+        &options.settings,
+        report,
+        &mut interrupt,
+        out,
+    )
+    .await?;
+    if interrupt.stopped() {
+        report.skipped += rest.len();
+        return Ok(true);
+    }
+    let crds = crds_needed(&rest, report);
+    if let Err(err) = wait_established(client, &crds, options.wait.flatten(), &mut interrupt).await
+    {
+        report.failures.push(err);
+        report.skipped += rest.len();
+        return Ok(interrupt.stopped());
+    }
+    apply_phase(
+        client,
+        &rest,
+        &options.settings,
+        report,
+        &mut interrupt,
+        out,
+    )
+    .await?;
+    Ok(interrupt.stopped())
 }
 
 /// The objects to apply, or every error of the input: an unreadable or unparsable document,

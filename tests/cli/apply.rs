@@ -813,7 +813,10 @@ fn kubectls_server_side_apply_is_another_manager_unless_kz_applies_as_it() {
 fn directories_recursively_and_lists_item_by_item() {
     let cluster = Cluster::start();
     std::fs::create_dir_all(cluster.sandbox.path("app/more")).expect("dirs");
-    cluster.write("app/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n");
+    cluster.write(
+        "app/a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    );
     cluster.write(
         "app/more/list.json",
         r#"{"apiVersion": "v1", "kind": "List", "items": [
