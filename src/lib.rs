@@ -24,6 +24,7 @@ pub mod describe;
 pub mod discovery;
 pub mod error;
 pub mod kubeconfig;
+pub mod logs;
 pub mod print;
 pub mod resource;
 pub mod rollout;

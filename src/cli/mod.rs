@@ -6,6 +6,7 @@ mod delete;
 mod describe;
 mod dry_run;
 mod get;
+mod logs;
 mod print;
 pub mod rollout;
 mod scale;
@@ -22,6 +23,7 @@ pub use delete::DeleteArgs;
 pub use describe::DescribeArgs;
 pub use dry_run::{DRY_RUN_ALONE, DryRun};
 pub use get::GetArgs;
+pub use logs::{LogFormat, LogsArgs};
 pub use print::PrintArgs;
 pub use rollout::RolloutCommand;
 pub use scale::ScaleArgs;
@@ -220,6 +222,8 @@ pub enum Command {
 
     /// Set a new size for a deployment, replica set, replication controller or stateful set.
     Scale(Box<ScaleArgs>),
+    /// Print the logs for a container in a pod.
+    Logs(Box<LogsArgs>),
     /// Manage the rollout of one or many resources.
     #[command(subcommand)]
     Rollout(RolloutCommand),
