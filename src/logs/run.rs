@@ -120,6 +120,7 @@ pub async fn run(streams: Streams, out: &mut dyn Write, stderr: &Stderr) -> Resu
                             return Err(err);
                         }
                         writeln!(out, "error: {}", stream_error(&err)).context("writing output")?;
+                        out.flush().context("writing output")?;
                     }
                     if streams.mode == Mode::Sequential
                         && let Some(next) = queue.pop_front()

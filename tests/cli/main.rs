@@ -17,6 +17,8 @@ mod describe_pod;
 mod describe_workloads;
 mod get;
 mod get_watch;
+mod logs;
+mod logs_follow;
 mod resource;
 mod rollout_ops;
 mod rollout_status;
