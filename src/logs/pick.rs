@@ -55,7 +55,7 @@ fn names<'a>(pod: &'a Value, list: &str) -> Vec<&'a str> {
         .collect()
 }
 
-fn text<'a>(value: &'a Value) -> &'a str {
+fn text(value: &Value) -> &str {
     value.as_str().unwrap_or_default()
 }
 
