@@ -12,6 +12,8 @@
 //! - `resource`: kubectl's resource builder — arguments, selectors and `-f` sources → targets.
 //! - `error`: kubectl-style error lines and exit codes.
 //! - `rollout`: what `kz rollout` knows about workloads (status rules, patches, revisions).
+//! - `logs`: what `kz logs` knows: kubectl's pod and container choice, log requests, line
+//!   formats, and many streams (resumed, picked up as pods come and go) on one writer.
 //! - `ui`: what is drawn on a terminal only (live progress).
 //! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.
 

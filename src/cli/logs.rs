@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use jiff::SignedDuration;
 
 /// Print the logs for a container in a pod or specified resource. If the pod has only one
 /// container, the container name is optional.
@@ -52,8 +53,13 @@ pub struct LogsArgs {
 
     /// Only return logs newer than a relative duration like 5s, 2m, or 3h. Defaults to all
     /// logs. Only one of since-time / since may be used.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub since: Option<Duration>,
+    #[arg(
+        long,
+        value_name = "DURATION",
+        value_parser = parse_signed_duration,
+        allow_hyphen_values = true
+    )]
+    pub since: Option<SignedDuration>,
 
     /// Only return logs after a specific date (RFC3339). Defaults to all logs. Only one of
     /// since-time / since may be used.
@@ -134,4 +140,17 @@ pub enum LogFormat {
 /// A Go duration (`30s`, `2m`, `1h30m`).
 fn parse_duration(text: &str) -> Result<Duration, String> {
     super::parse_go_duration(text).ok_or_else(|| format!("time: invalid duration {text:?}"))
+}
+
+/// A Go duration that may be negative (`-5m`), for kubectl's own "must be greater than 0".
+fn parse_signed_duration(text: &str) -> Result<SignedDuration, String> {
+    let (negative, magnitude) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let duration = parse_duration(magnitude)
+        .ok()
+        .and_then(|d| SignedDuration::try_from(d).ok())
+        .ok_or_else(|| format!("time: invalid duration {text:?}"))?;
+    Ok(if negative { -duration } else { duration })
 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
+use jiff::SignedDuration;
 use serde_json::Value;
 
 use crate::api::{ListQuery, get_object, list_objects};
@@ -198,7 +199,8 @@ pub fn run(args: LogsArgs, ctx: &mut Context) -> Result<()> {
 
 /// kubectl's checks of the flags, in its order (`LogsOptions.Validate`).
 fn validate(args: &LogsArgs, container: Option<&str>, since_time: bool) -> Result<()> {
-    if since_time && args.since.is_some_and(|since| !since.is_zero()) {
+    let since_seconds = args.since.map(round_to_seconds).filter(|s| *s != 0);
+    if since_time && since_seconds.is_some() {
         bail!("at most one of `sinceTime` or `sinceSeconds` may be specified");
     }
     if args.all_containers
@@ -212,6 +214,9 @@ fn validate(args: &LogsArgs, container: Option<&str>, since_time: bool) -> Resul
     if args.limit_bytes < 0 {
         bail!("--limit-bytes must be greater than 0");
     }
+    if since_seconds.is_some_and(|seconds| seconds < 0) {
+        bail!("--since must be greater than 0");
+    }
     if args.tail.is_some_and(|tail| tail < -1) {
         bail!("--tail must be greater than or equal to -1");
     }
@@ -221,8 +226,12 @@ fn validate(args: &LogsArgs, container: Option<&str>, since_time: bool) -> Resul
 /// `--since-time` as the API takes it: RFC 3339 in UTC, to the second.
 fn since_time(text: &str) -> Result<String> {
     let time: jiff::Timestamp = text.parse().map_err(|_| {
+        // Go's words when the year is not there; past it, Go names the element it stopped
+        // at, which kz does not follow.
+        let year = text.len() >= 4 && text.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+        let element = if year { "RFC3339" } else { "\"2006\"" };
         anyhow!(
-            "parsing time {text:?} as \"2006-01-02T15:04:05Z07:00\": cannot parse {text:?} as RFC3339"
+            "parsing time {text:?} as \"2006-01-02T15:04:05Z07:00\": cannot parse {text:?} as {element}"
         )
     })?;
     Ok(time.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
@@ -244,20 +253,18 @@ fn log_options(args: &LogsArgs, since_time: Option<String>) -> LogOptions {
         previous: args.previous,
         timestamps: args.timestamps || resumable || args.output == Some(LogFormat::Json),
         tail_lines,
-        since_seconds: args
-            .since
-            .filter(|since| !since.is_zero())
-            .map(round_to_seconds),
+        since_seconds: args.since.map(round_to_seconds).filter(|s| *s != 0),
         since_time,
         limit_bytes,
         insecure_skip_tls_verify_backend: args.insecure_skip_tls_verify_backend,
     }
 }
 
-/// Go's `Duration.Round(time.Second)` in whole seconds.
-fn round_to_seconds(duration: Duration) -> i64 {
-    let rounded = (duration + Duration::from_millis(500)).as_secs();
-    i64::try_from(rounded).unwrap_or(i64::MAX)
+/// Go's `Duration.Round(time.Second)` in whole seconds (halves away from zero).
+fn round_to_seconds(duration: SignedDuration) -> i64 {
+    duration
+        .round(jiff::Unit::Second)
+        .map_or_else(|_| duration.as_secs(), |rounded| rounded.as_secs())
 }
 
 fn object_namespace(object: &Value, default: &str) -> String {
@@ -356,7 +363,14 @@ mod tests {
             checked(&["web", "--tail=-2"]),
             "--tail must be greater than or equal to -1"
         );
-        assert_eq!(checked(&["web", "--tail=-1", "--prefix=false"]), "");
+        assert_eq!(
+            checked(&["web", "--since=-5m"]),
+            "--since must be greater than 0"
+        );
+        assert_eq!(
+            checked(&["web", "--since=-400ms", "--tail=-1", "--prefix=false"]),
+            ""
+        );
     }
 
     #[test]
@@ -386,6 +400,9 @@ mod tests {
             since_time("2026-11-22T11:00:05.75+01:00").expect("valid"),
             "2026-11-22T10:00:05Z"
         );
-        assert!(since_time("yesterday").is_err());
+        assert_eq!(
+            since_time("yesterday").unwrap_err().to_string(),
+            "parsing time \"yesterday\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"yesterday\" as \"2006\""
+        );
     }
 }

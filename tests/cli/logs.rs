@@ -382,6 +382,8 @@ fn errors_like_kubectl() {
             "shop",
         ],
         vec!["logs", "svc/kubernetes", "-n", "default"],
+        vec!["logs", pod, "--since-time=yesterday", "-n", "shop"],
+        vec!["logs", pod, "--since=-5m", "-n", "shop"],
     ];
     for args in &cases {
         let ours = kz(&sandbox, args);
