@@ -115,6 +115,9 @@ pub async fn run(streams: Streams, out: &mut dyn Write, stderr: &Stderr) -> Resu
                 }
                 Some(Message::Ended { source, result }) => {
                     running.active.remove(&source);
+                    // Finished tasks stay in the set until joined: while following for long,
+                    // pods come and go, so let them go.
+                    while running.tasks.try_join_next().is_some() {}
                     if let Err(err) = result {
                         if !streams.ignore_errors {
                             return Err(err);

@@ -550,3 +550,54 @@ fn prefixes_are_coloured_only_when_colour_is_on() {
     let never = run(sandbox.kz(), &[&args[..], &["--color=never"]].concat());
     assert!(!never.success().contains('\x1b'));
 }
+
+/// What kz prints under a pseudo-terminal (util-linux `script`), colour allowed.
+fn on_terminal(sandbox: &Sandbox, args: &str) -> String {
+    let kz = sandbox.kz();
+    let mut script = std::process::Command::new("script");
+    for (name, value) in kz.get_envs() {
+        match value {
+            Some(value) => script.env(name, value),
+            None => script.env_remove(name),
+        };
+    }
+    script.env_remove("NO_COLOR").env("TERM", "xterm");
+    let line = format!("exec {} {args}", kz.get_program().to_string_lossy());
+    let output = script
+        .args(["-qec", &line, "/dev/null"])
+        .output()
+        .expect("run script");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n")
+}
+
+#[test]
+fn several_streams_on_a_terminal_are_prefixed_in_stable_colours() {
+    let server = server();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let pods = pods(&server, "frontend-");
+    let several = on_terminal(&sandbox, "logs -l app=frontend -n shop --tail=1");
+    let lines: Vec<&str> = several.lines().collect();
+    assert_eq!(lines.len(), 2, "{several:?}");
+    for (line, pod) in lines.iter().zip(&pods) {
+        let (coloured, rest) = line.split_once("\x1b[0m ").expect("a coloured prefix");
+        assert!(coloured.starts_with("\x1b[") && coloured.ends_with(&format!("m[pod/{pod}/web]")));
+        assert_eq!(rest, format!("{pod}/web line 20"));
+    }
+    let again = on_terminal(&sandbox, "logs -l app=frontend -n shop --tail=1");
+    assert_eq!(again, several, "the same colours every run");
+    let opted_out = on_terminal(
+        &sandbox,
+        "logs -l app=frontend -n shop --tail=1 --prefix=false",
+    );
+    assert!(
+        !opted_out.contains('\x1b') && !opted_out.contains("[pod/"),
+        "{opted_out:?}"
+    );
+    let one = on_terminal(&sandbox, &format!("logs {} -n shop --tail=1", pods[0]));
+    assert_eq!(
+        one,
+        format!("{}/web line 20\n", pods[0]),
+        "one stream: no prefix"
+    );
+}
