@@ -27,6 +27,7 @@ use crate::logs::request::LogOptions;
 use crate::logs::run::{Mode, PodWatch, Streams, run as run_streams};
 use crate::logs::stream::StreamRequest;
 use crate::resource::{Builder, Objects, Scope, Target, Verb};
+use crate::terminal::Terminal;
 
 /// kubectl's default `--tail` when a selector is given.
 const SELECTOR_TAIL: i64 = 10;
@@ -44,6 +45,9 @@ pub fn run(args: LogsArgs, ctx: &mut Context) -> Result<()> {
         .parse()?;
     let since_time = args.since_time.as_deref().map(since_time).transpose()?;
     let filter = Filter::new(&args.include, &args.exclude)?;
+    if args.watch_pods && !args.follow {
+        bail!("--watch-pods needs -f (--follow)");
+    }
     let namespace = ctx.namespace()?;
     let scope = Scope {
         namespace: namespace.clone(),
@@ -68,126 +72,22 @@ pub fn run(args: LogsArgs, ctx: &mut Context) -> Result<()> {
 
     let container = args.args.get(1).or(args.container.as_ref()).cloned();
     validate(&args, container.as_deref(), since_time.is_some())?;
-    let pods_rt = builtin::catalog()
-        .resolve_one("pods")
-        .cloned()
-        .ok_or_else(|| anyhow!("the built-in catalog has no pods"))?;
-    let options = log_options(&args, since_time);
-    let colour = ctx.out_terminal().color;
-    let terminal = ctx.out_terminal().is_terminal;
-    let format = |streams: usize| {
-        let auto = terminal && (streams > 1 || args.watch_pods);
-        Arc::new(LineFormat {
-            style: match args.output {
-                None => Style::Kubectl,
-                Some(LogFormat::Raw) => Style::Raw,
-                Some(LogFormat::Json) => Style::Json,
-            },
-            prefix: args.all_pods || args.prefix.unwrap_or(auto),
-            colour,
-            timestamps: args.timestamps,
-            filter: filter.clone(),
-        })
+    let setup = Setup {
+        client,
+        pods: builtin::catalog()
+            .resolve_one("pods")
+            .cloned()
+            .ok_or_else(|| anyhow!("the built-in catalog has no pods"))?,
+        options: log_options(&args, since_time),
+        filter,
+        terminal: ctx.out_terminal(),
+        namespace,
+        container,
     };
-    let request = |source: Source, format: &Arc<LineFormat>| StreamRequest {
-        client: client.clone(),
-        pods: pods_rt.clone(),
-        source,
-        options: options.clone(),
-        format: format.clone(),
-    };
-    let max = usize::try_from(args.max_log_requests).unwrap_or(0);
-
     let streams = if args.watch_pods {
-        if !args.follow {
-            bail!("--watch-pods needs -f (--follow)");
-        }
-        let (namespace, selector) = match &named {
-            Named::Pods(_) => (namespace.clone(), args.selector.clone().unwrap_or_default()),
-            Named::Object(object) if object["kind"] == "Pod" => {
-                bail!("--watch-pods needs a selector (-l) or a workload (TYPE/NAME)")
-            }
-            Named::Object(object) => (object_namespace(object, &namespace), pod_selector(object)?),
-        };
-        let watch = PodWatch {
-            namespace: namespace.clone(),
-            selector,
-            container: container.clone(),
-            all_containers: args.all_containers,
-            max_streams: max,
-            colour: ctx.err_terminal().color,
-        };
-        let template = Source {
-            namespace,
-            pod: String::new(),
-            container: String::new(),
-        };
-        let format = format(2);
-        Streams {
-            requests: Vec::new(),
-            mode: Mode::Concurrent,
-            ignore_errors: args.ignore_errors,
-            watch: Some((watch, request(template, &format))),
-        }
+        watched(&args, &setup, &named, ctx.err_terminal().color)?
     } else {
-        let choice = ContainerChoice {
-            name: container.as_deref(),
-            all: args.all_containers,
-            quiet: args.all_pods,
-        };
-        let pods = match named {
-            Named::Pods(pods) => pods,
-            Named::Object(object) if object["kind"] == "Pod" => vec![object],
-            Named::Object(object) => {
-                let pods = ctx.block_on(workload_pods(
-                    &client,
-                    &pods_rt,
-                    &object,
-                    &namespace,
-                    args.pod_running_timeout,
-                ))??;
-                if pods.len() > 1 && !args.all_pods {
-                    let name = pods[0]["metadata"]["name"].as_str().unwrap_or_default();
-                    ctx.err
-                        .line(format!("Found {} pods, using pod/{name}", pods.len()));
-                }
-                if args.all_pods {
-                    pods
-                } else {
-                    pods.into_iter().take(1).collect()
-                }
-            }
-        };
-        let mut sources = Vec::new();
-        for pod in &pods {
-            let chosen = containers(pod, choice)?;
-            for notice in &chosen.notices {
-                ctx.err.line(notice);
-            }
-            sources.extend(chosen.sources);
-        }
-        if args.follow && sources.len() > 1 && sources.len() > max {
-            bail!(
-                "you are attempting to follow {} log streams, but maximum allowed concurrency is {}, use --max-log-requests to increase the limit",
-                sources.len(),
-                args.max_log_requests
-            );
-        }
-        let mode = if args.follow && sources.len() > 1 {
-            Mode::Concurrent
-        } else {
-            Mode::Sequential
-        };
-        let format = format(sources.len());
-        Streams {
-            requests: sources
-                .into_iter()
-                .map(|source| request(source, &format))
-                .collect(),
-            mode,
-            ignore_errors: args.ignore_errors,
-            watch: None,
-        }
+        listed(&args, &setup, named, ctx)?
     };
 
     let stderr = ctx.err.clone();
@@ -195,6 +95,149 @@ pub fn run(args: LogsArgs, ctx: &mut Context) -> Result<()> {
     let outcome = ctx.block_on(run_streams(streams, &mut *out, &stderr));
     ctx.out = out;
     outcome?
+}
+
+/// What every stream of the command shares.
+struct Setup {
+    client: ApiClient,
+    pods: ResourceType,
+    options: LogOptions,
+    filter: Filter,
+    terminal: Terminal,
+    namespace: String,
+    /// `-c` or the inline container argument.
+    container: Option<String>,
+}
+
+impl Setup {
+    /// The line format for this many streams: on a terminal, several are prefixed unless
+    /// `--prefix=false`; `--all-pods` always prefixes, as in kubectl.
+    fn format(&self, args: &LogsArgs, streams: usize) -> Arc<LineFormat> {
+        let auto = self.terminal.is_terminal && (streams > 1 || args.watch_pods);
+        Arc::new(LineFormat {
+            style: match args.output {
+                None => Style::Kubectl,
+                Some(LogFormat::Raw) => Style::Raw,
+                Some(LogFormat::Json) => Style::Json,
+            },
+            prefix: args.all_pods || args.prefix.unwrap_or(auto),
+            colour: self.terminal.color,
+            timestamps: args.timestamps,
+            filter: self.filter.clone(),
+        })
+    }
+
+    fn request(&self, source: Source, format: &Arc<LineFormat>) -> StreamRequest {
+        StreamRequest {
+            client: self.client.clone(),
+            pods: self.pods.clone(),
+            source,
+            options: self.options.clone(),
+            format: format.clone(),
+        }
+    }
+}
+
+fn max_streams(args: &LogsArgs) -> usize {
+    usize::try_from(args.max_log_requests).unwrap_or(0)
+}
+
+/// `--watch-pods`: no streams to start with; the watch of the selected pods starts them.
+fn watched(args: &LogsArgs, setup: &Setup, named: &Named, colour: bool) -> Result<Streams> {
+    let (namespace, selector) = match named {
+        Named::Pods(_) => (
+            setup.namespace.clone(),
+            args.selector.clone().unwrap_or_default(),
+        ),
+        Named::Object(object) if object["kind"] == "Pod" => {
+            bail!("--watch-pods needs a selector (-l) or a workload (TYPE/NAME)")
+        }
+        Named::Object(object) => (
+            object_namespace(object, &setup.namespace),
+            pod_selector(object)?,
+        ),
+    };
+    let watch = PodWatch {
+        namespace: namespace.clone(),
+        selector,
+        container: setup.container.clone(),
+        all_containers: args.all_containers,
+        max_streams: max_streams(args),
+        colour,
+    };
+    // The watch fills in the pod and container of each stream it starts.
+    let template = Source {
+        namespace,
+        pod: String::new(),
+        container: String::new(),
+    };
+    let format = setup.format(args, 2);
+    Ok(Streams {
+        requests: Vec::new(),
+        mode: Mode::Concurrent,
+        ignore_errors: args.ignore_errors,
+        watch: Some((watch, setup.request(template, &format))),
+    })
+}
+
+/// kubectl's streams: the pods named (a workload's best one, or all with `--all-pods`), their
+/// containers by kubectl's rules with its notices, in order or, following several, at once.
+fn listed(args: &LogsArgs, setup: &Setup, named: Named, ctx: &mut Context) -> Result<Streams> {
+    let pods = match named {
+        Named::Pods(pods) => pods,
+        Named::Object(object) if object["kind"] == "Pod" => vec![object],
+        Named::Object(object) => {
+            let pods = ctx.block_on(workload_pods(
+                &setup.client,
+                &setup.pods,
+                &object,
+                &setup.namespace,
+                args.pod_running_timeout,
+            ))??;
+            if pods.len() > 1 && !args.all_pods {
+                let name = pods[0]["metadata"]["name"].as_str().unwrap_or_default();
+                ctx.err
+                    .line(format!("Found {} pods, using pod/{name}", pods.len()));
+            }
+            let keep = if args.all_pods { pods.len() } else { 1 };
+            pods.into_iter().take(keep).collect()
+        }
+    };
+    let choice = ContainerChoice {
+        name: setup.container.as_deref(),
+        all: args.all_containers,
+        quiet: args.all_pods,
+    };
+    let mut sources = Vec::new();
+    for pod in &pods {
+        let chosen = containers(pod, choice)?;
+        for notice in &chosen.notices {
+            ctx.err.line(notice);
+        }
+        sources.extend(chosen.sources);
+    }
+    if args.follow && sources.len() > 1 && sources.len() > max_streams(args) {
+        bail!(
+            "you are attempting to follow {} log streams, but maximum allowed concurrency is {}, use --max-log-requests to increase the limit",
+            sources.len(),
+            args.max_log_requests
+        );
+    }
+    let mode = if args.follow && sources.len() > 1 {
+        Mode::Concurrent
+    } else {
+        Mode::Sequential
+    };
+    let format = setup.format(args, sources.len());
+    Ok(Streams {
+        requests: sources
+            .into_iter()
+            .map(|source| setup.request(source, &format))
+            .collect(),
+        mode,
+        ignore_errors: args.ignore_errors,
+        watch: None,
+    })
 }
 
 /// kubectl's checks of the flags, in its order (`LogsOptions.Validate`).

@@ -601,3 +601,23 @@ fn several_streams_on_a_terminal_are_prefixed_in_stable_colours() {
         "one stream: no prefix"
     );
 }
+
+#[test]
+fn watch_pods_needs_a_follow_and_pods_to_watch() {
+    let server = server();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let pod = &pods(&server, "frontend-")[0];
+    let unfollowed = kz(
+        &sandbox,
+        &["logs", "-l", "app=frontend", "-n", "shop", "--watch-pods"],
+    );
+    assert_eq!(
+        unfollowed.failure(),
+        "error: --watch-pods needs -f (--follow)\n"
+    );
+    let one_pod = kz(&sandbox, &["logs", pod, "-n", "shop", "-f", "--watch-pods"]);
+    assert_eq!(
+        one_pod.failure(),
+        "error: --watch-pods needs a selector (-l) or a workload (TYPE/NAME)\n"
+    );
+}
