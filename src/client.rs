@@ -184,6 +184,7 @@ impl ApiClient {
         Ok(BodyStream {
             body: response.into_body(),
             pending: Vec::new(),
+            consumed: 0,
             ended: false,
             server: self.server.clone(),
         })
@@ -208,6 +209,8 @@ impl ApiClient {
 pub struct BodyStream {
     body: kube::client::Body,
     pending: Vec<u8>,
+    /// How much of `pending` was handed out already.
+    consumed: usize,
     ended: bool,
     server: String,
 }
@@ -238,20 +241,37 @@ impl BodyStream {
         Ok(None)
     }
 
-    /// The next line without its newline; a last line without one too; `None` at the end.
-    pub async fn next_line(&mut self) -> Result<Option<Vec<u8>>> {
+    /// The next line with its newline, or a last line that has none; `None` at the end. For
+    /// readers that must tell the two apart (a log cut by `limitBytes` ends mid-line).
+    pub async fn next_raw_line(&mut self) -> Result<Option<Vec<u8>>> {
         loop {
-            if let Some(end) = self.pending.iter().position(|b| *b == b'\n') {
-                let mut line: Vec<u8> = self.pending.drain(..=end).collect();
-                line.pop();
+            let unread = &self.pending[self.consumed..];
+            if let Some(end) = unread.iter().position(|b| *b == b'\n') {
+                let line = unread[..=end].to_vec();
+                self.consumed += end + 1;
                 return Ok(Some(line));
             }
+            // Lines are handed out from an offset, so a frame of many lines is not shifted
+            // once per line; what is left moves to the front once the frame is used up.
+            self.pending.drain(..self.consumed);
+            self.consumed = 0;
             match self.read_frame().await? {
                 Some(data) => self.pending.extend_from_slice(&data),
                 None if self.pending.is_empty() => return Ok(None),
                 None => return Ok(Some(std::mem::take(&mut self.pending))),
             }
         }
+    }
+
+    /// The next line without its newline; a last line without one too; `None` at the end.
+    pub async fn next_line(&mut self) -> Result<Option<Vec<u8>>> {
+        let mut line = self.next_raw_line().await?;
+        if let Some(line) = line.as_mut()
+            && line.last() == Some(&b'\n')
+        {
+            line.pop();
+        }
+        Ok(line)
     }
 }
 

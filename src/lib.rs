@@ -15,6 +15,8 @@
 //! - `apply`: server-side apply, kubectl interop (last-applied, managed-field migration), order.
 //! - `warnings`: the server's `Warning` headers, printed once each like kubectl.
 //! - `rollout`: what `kz rollout` knows about workloads (status rules, patches, revisions).
+//! - `logs`: what `kz logs` knows: kubectl's pod and container choice, log requests, line
+//!   formats, and many streams (resumed, picked up as pods come and go) on one writer.
 //! - `ui`: what is drawn on a terminal only (live progress).
 //! - `complete`: shell completion, answered from the clap definition and the cluster.
 //! - `man`: the man pages, generated from the clap definition.
@@ -31,6 +33,7 @@ pub mod describe;
 pub mod discovery;
 pub mod error;
 pub mod kubeconfig;
+pub mod logs;
 pub mod man;
 pub mod print;
 pub mod resource;

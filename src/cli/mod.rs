@@ -8,6 +8,7 @@ mod delete;
 mod describe;
 mod dry_run;
 mod get;
+mod logs;
 mod plugin;
 mod print;
 pub mod rollout;
@@ -28,6 +29,7 @@ pub use delete::DeleteArgs;
 pub use describe::DescribeArgs;
 pub use dry_run::{DRY_RUN_ALONE, DryRun};
 pub use get::GetArgs;
+pub use logs::{LogFormat, LogsArgs};
 pub use plugin::{PLUGIN_BINARY, command_for, is_plugin};
 pub use print::PrintArgs;
 pub use rollout::RolloutCommand;
@@ -232,6 +234,8 @@ pub enum Command {
 
     /// Set a new size for a deployment, replica set, replication controller or stateful set.
     Scale(Box<ScaleArgs>),
+    /// Print the logs for a container in a pod.
+    Logs(Box<LogsArgs>),
     /// Manage the rollout of one or many resources.
     #[command(
         subcommand,

@@ -9,6 +9,7 @@ pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod get;
+pub mod logs;
 pub mod rollout;
 pub mod scale;
 pub mod version;
@@ -26,6 +27,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Create(args) => create::run(*args, ctx),
         Command::Delete(args) => delete::run(*args, ctx),
         Command::Scale(args) => scale::run(*args, ctx),
+        Command::Logs(args) => logs::run(*args, ctx),
         Command::Rollout(command) => rollout::run(command, ctx),
         Command::Version(args) => version::run(args, ctx),
         Command::ApiResources(args) => api_resources::run(args, ctx),

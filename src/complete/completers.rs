@@ -44,6 +44,15 @@ pub fn pods(current: &OsStr) -> Vec<CompletionCandidate> {
     names_of("pods", current)
 }
 
+/// `kz logs <TAB>`: pod names, or `TYPE/NAME` once a `/` is typed (`deploy/<TAB>`).
+pub fn pods_or_objects(current: &OsStr) -> Vec<CompletionCandidate> {
+    if current.to_string_lossy().contains('/') {
+        resource_args(current)
+    } else {
+        pods(current)
+    }
+}
+
 /// `-n`: the cluster's namespaces.
 pub fn namespaces(current: &OsStr) -> Vec<CompletionCandidate> {
     names_of("namespaces", current)

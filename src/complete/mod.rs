@@ -27,7 +27,7 @@ use clap_complete::env::{Bash, EnvCompleter, Fish, Powershell, Shells, Zsh};
 
 use crate::cli::CompletionShell;
 
-pub use completers::{clusters, contexts, namespaces, pods, resource_args, users};
+pub use completers::{clusters, contexts, namespaces, pods, pods_or_objects, resource_args, users};
 
 /// The environment variable the scripts set when they ask kz for candidates.
 pub const COMPLETE_ENV: &str = "KZ_COMPLETE";

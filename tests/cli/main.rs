@@ -21,6 +21,8 @@ mod describe_workloads;
 mod generated;
 mod get;
 mod get_watch;
+mod logs;
+mod logs_follow;
 mod plugin;
 mod resource;
 mod rollout_ops;

@@ -51,7 +51,7 @@ use tokio::sync::watch as signal;
 pub use auth::DenyRule;
 pub use controller::{Controller, ControllerConfig};
 pub use faults::{Fault, FaultAction};
-pub use logs::{ContainerRef, LogLine};
+pub use logs::{ContainerRef, DEFAULT_LINE_COUNT as DEFAULT_LOG_LINES, LogLine};
 pub use requestlog::RecordedRequest;
 pub use seed::Generated;
 use server::Shared;
@@ -455,6 +455,33 @@ impl TestServer {
         self.shared
             .logs
             .set(container_ref(namespace, pod, container), lines);
+    }
+
+    /// Replaces a container's log with lines written at the given times (RFC 3339), for tests
+    /// that need several lines in one second.
+    pub fn set_timed_log(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        lines: &[(&str, &str)],
+    ) {
+        let lines = lines
+            .iter()
+            .map(|(time, text)| LogLine {
+                time: time.parse().unwrap_or_else(|_| Timestamp::now()),
+                text: text.to_string(),
+            })
+            .collect();
+        self.shared
+            .logs
+            .set(container_ref(namespace, pod, container), lines);
+    }
+
+    /// How many lines (`<pod>/<container> line N`, one a second) a container whose log no
+    /// test set has; the recorded cluster's 20 unless changed (benchmarks want thousands).
+    pub fn set_default_log_lines(&self, count: usize) {
+        self.shared.logs.set_default_count(count);
     }
 
     /// Appends one line to a container's log; followers receive it at once.

@@ -4,7 +4,9 @@
 //! (`<pod>/<container> line N`, one line a second, 20 lines), like the recorded cluster.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::broadcast;
@@ -39,9 +41,19 @@ impl ContainerLog {
     }
 }
 
-#[derive(Default)]
 pub struct Logs {
     containers: Mutex<HashMap<ContainerRef, ContainerLog>>,
+    /// Lines of a container nobody set (benchmarks ask for thousands).
+    default_count: AtomicUsize,
+}
+
+impl Default for Logs {
+    fn default() -> Self {
+        Logs {
+            containers: Mutex::default(),
+            default_count: AtomicUsize::new(DEFAULT_LINE_COUNT),
+        }
+    }
 }
 
 /// The query options of a log request.
@@ -56,19 +68,44 @@ pub struct LogOptions {
     pub limit_bytes: Option<usize>,
 }
 
-/// The simulated kubelet's output for a container started at `start`.
-pub fn default_lines(pod: &str, container: &str, start: Timestamp) -> Vec<LogLine> {
-    (1..=20)
+/// How many lines a container nobody set has, like the recorded cluster's.
+pub const DEFAULT_LINE_COUNT: usize = 20;
+
+/// The simulated kubelet's output for a container started at `start`: `count` lines, one a
+/// second.
+pub fn default_lines(pod: &str, container: &str, start: Timestamp, count: usize) -> Vec<LogLine> {
+    (1..=count)
         .map(|n| LogLine {
-            time: start + SignedDuration::from_secs(n - 1),
+            time: start + SignedDuration::from_secs(i64::try_from(n - 1).unwrap_or(i64::MAX)),
             text: format!("{pod}/{container} line {n}"),
         })
         .collect()
 }
 
+/// The API server hands `sinceTime` on to the kubelet in RFC 3339 without fractions: a
+/// request's since time counts to the second.
+fn to_the_second(time: Timestamp) -> Timestamp {
+    Timestamp::from_second(time.as_second()).unwrap_or(time)
+}
+
 impl Logs {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ContainerRef, ContainerLog>> {
         self.containers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How many lines containers nobody set have from now on.
+    pub fn set_default_count(&self, count: usize) {
+        self.default_count.store(count, Ordering::Relaxed);
+    }
+
+    fn defaults(&self, container: &ContainerRef, start: Timestamp) -> ContainerLog {
+        let count = self.default_count.load(Ordering::Relaxed);
+        ContainerLog::new(default_lines(
+            &container.pod,
+            &container.container,
+            start,
+            count,
+        ))
     }
 
     /// Replaces a container's output.
@@ -78,23 +115,22 @@ impl Logs {
 
     /// Sets the output of the container's previous instance (`--previous`).
     pub fn set_previous(&self, container: ContainerRef, lines: Vec<LogLine>, start: Timestamp) {
+        let defaults = self.defaults(&container, start);
         let mut containers = self.lock();
-        let pod = container.pod.clone();
-        let name = container.container.clone();
-        let log = containers
-            .entry(container)
-            .or_insert_with(|| ContainerLog::new(default_lines(&pod, &name, start)));
+        let log = containers.entry(container).or_insert(defaults);
         log.previous = Some(lines);
     }
 
     /// Adds a line now; followers see it at once.
     pub fn append(&self, container: ContainerRef, text: &str, start: Timestamp) {
         let mut containers = self.lock();
-        let pod = container.pod.clone();
-        let name = container.container.clone();
-        let log = containers
-            .entry(container)
-            .or_insert_with(|| ContainerLog::new(default_lines(&pod, &name, start)));
+        let log = match containers.entry(container) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                let defaults = self.defaults(entry.key(), start);
+                entry.insert(defaults)
+            }
+        };
         let line = LogLine {
             time: Timestamp::now(),
             text: text.to_string(),
@@ -114,15 +150,16 @@ impl Logs {
         now: Timestamp,
     ) -> Option<(Vec<LogLine>, Option<broadcast::Receiver<LogLine>>)> {
         let mut containers = self.lock();
-        let log = containers.entry(container.clone()).or_insert_with(|| {
-            ContainerLog::new(default_lines(&container.pod, &container.container, start))
-        });
+        let log = match containers.entry(container.clone()) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => entry.insert(self.defaults(container, start)),
+        };
         let source = if options.previous {
             log.previous.as_ref()?
         } else {
             &log.lines
         };
-        let since = options.since_time.or_else(|| {
+        let since = options.since_time.map(to_the_second).or_else(|| {
             options
                 .since_seconds
                 .map(|s| now - SignedDuration::from_secs(s))
@@ -193,6 +230,17 @@ mod tests {
     }
 
     #[test]
+    fn containers_nobody_set_get_the_default_count() {
+        let logs = Logs::default();
+        logs.set_default_count(5000);
+        let (lines, _) = logs
+            .read(&web(), start(), &LogOptions::default(), Timestamp::now())
+            .expect("lines");
+        assert_eq!(lines.len(), 5000);
+        assert_eq!(lines[4999].text, "frontend-1/web line 5000");
+    }
+
+    #[test]
     fn since_previous_and_follow() {
         let logs = Logs::default();
         let now = start() + SignedDuration::from_secs(19);
@@ -202,6 +250,12 @@ mod tests {
         };
         let (lines, _) = logs.read(&web(), start(), &since, now).expect("lines");
         assert_eq!(lines.len(), 3, "lines 18, 19 and 20");
+        let since_time = LogOptions {
+            since_time: Some(start() + SignedDuration::from_millis(17_900)),
+            ..Default::default()
+        };
+        let (lines, _) = logs.read(&web(), start(), &since_time, now).expect("lines");
+        assert_eq!(lines[0].text, "frontend-1/web line 18", "to the second");
         assert!(
             logs.read(
                 &web(),

@@ -24,6 +24,9 @@ struct Args {
     /// CustomResourceDefinitions to generate.
     #[arg(long, default_value_t = 0)]
     crds: usize,
+    /// Lines in the log of every container (`<pod>/<container> line N`, one a second).
+    #[arg(long, default_value_t = kz_testserver::DEFAULT_LOG_LINES)]
+    log_lines: usize,
     /// Write a kubeconfig for the server here (the admin user, context `kz-test`).
     #[arg(long)]
     kubeconfig_out: Option<PathBuf>,
@@ -89,6 +92,7 @@ fn run(args: Args) -> Result<ExitCode> {
         });
     }
     let server = builder.try_start()?;
+    server.set_default_log_lines(args.log_lines);
     if let Some((program, program_args)) = args.exec.split_first() {
         return exec(
             &server,

@@ -154,34 +154,27 @@ fn start(shared: &Shared, target: &Target, req: &ApiRequest) -> Result<Response<
         return Ok(response(200, "text/plain", text));
     };
     let (mut sender, body) = Channel::<Bytes, std::convert::Infallible>::new(64);
-    let cut_after = req.cut_stream_after;
+    let mut stream = FollowedStream {
+        cut_after: req.cut_stream_after,
+        bytes_left: options.limit_bytes,
+        sent: 0,
+    };
     let timestamps = options.timestamps;
     let what = format!("following the log of {}", req.path);
     crate::panics::spawn(&shared.panics, what, async move {
-        let mut sent = 0usize;
         for line in lines {
-            if sender
-                .send_data(Bytes::from(render(&line, timestamps)))
-                .await
-                .is_err()
-            {
+            let Some(data) = stream.next(render(&line, timestamps)) else {
                 return;
-            }
-            sent += 1;
-            if cut_after.is_some_and(|n| sent >= n) {
+            };
+            if sender.send_data(data).await.is_err() || stream.over() {
                 return;
             }
         }
         while let Ok(line) = feed.recv().await {
-            if sender
-                .send_data(Bytes::from(render(&line, timestamps)))
-                .await
-                .is_err()
-            {
+            let Some(data) = stream.next(render(&line, timestamps)) else {
                 return;
-            }
-            sent += 1;
-            if cut_after.is_some_and(|n| sent >= n) {
+            };
+            if sender.send_data(data).await.is_err() || stream.over() {
                 return;
             }
         }
@@ -192,6 +185,34 @@ fn start(shared: &Shared, target: &Target, req: &ApiRequest) -> Result<Response<
             .insert(hyper::header::CONTENT_TYPE, value);
     }
     Ok(resp)
+}
+
+/// Where a followed log stream stops: after `limitBytes`, or after the lines a fault allows.
+struct FollowedStream {
+    cut_after: Option<usize>,
+    bytes_left: Option<usize>,
+    sent: usize,
+}
+
+impl FollowedStream {
+    /// The bytes to send for this line (cut at the byte limit); `None` once nothing more goes.
+    fn next(&mut self, line: String) -> Option<Bytes> {
+        let mut data = line.into_bytes();
+        if let Some(left) = self.bytes_left.as_mut() {
+            if *left == 0 {
+                return None;
+            }
+            data.truncate(*left);
+            *left -= data.len();
+        }
+        self.sent += 1;
+        Some(Bytes::from(data))
+    }
+
+    /// Whether the stream is over after what was sent.
+    fn over(&self) -> bool {
+        self.cut_after.is_some_and(|n| self.sent >= n) || self.bytes_left == Some(0)
+    }
 }
 
 #[cfg(test)]
@@ -218,6 +239,35 @@ mod tests {
             "rotator"
         );
         assert_eq!(choose_container(&pod, Some("nope")).unwrap_err().code, 400);
+    }
+
+    #[test]
+    fn followed_streams_stop_at_the_byte_limit_or_the_cut() {
+        let mut limited = FollowedStream {
+            cut_after: None,
+            bytes_left: Some(10),
+            sent: 0,
+        };
+        assert_eq!(
+            limited.next("line one\n".into()).as_deref(),
+            Some(&b"line one\n"[..])
+        );
+        assert!(!limited.over());
+        assert_eq!(
+            limited.next("line two\n".into()).as_deref(),
+            Some(&b"l"[..])
+        );
+        assert!(limited.over());
+        assert_eq!(limited.next("line three\n".into()), None);
+        let mut cut = FollowedStream {
+            cut_after: Some(2),
+            bytes_left: None,
+            sent: 0,
+        };
+        cut.next("a\n".into());
+        assert!(!cut.over());
+        cut.next("b\n".into());
+        assert!(cut.over());
     }
 
     #[test]
