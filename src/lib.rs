@@ -28,6 +28,7 @@ pub mod cmd;
 pub mod complete;
 pub mod context;
 pub mod describe;
+pub mod diff;
 pub mod discovery;
 pub mod error;
 pub mod kubeconfig;
