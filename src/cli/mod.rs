@@ -6,6 +6,7 @@ mod completion;
 mod create;
 mod delete;
 mod describe;
+mod diff;
 mod dry_run;
 mod get;
 mod plugin;
@@ -26,6 +27,7 @@ pub use completion::{CompletionArgs, CompletionShell};
 pub use create::CreateArgs;
 pub use delete::DeleteArgs;
 pub use describe::DescribeArgs;
+pub use diff::DiffArgs;
 pub use dry_run::{DRY_RUN_ALONE, DryRun};
 pub use get::GetArgs;
 pub use plugin::{PLUGIN_BINARY, command_for, is_plugin};
@@ -224,6 +226,8 @@ pub enum Command {
     /// Apply a configuration to resources by file name or stdin.
     #[command(long_about = apply::LONG_ABOUT)]
     Apply(Box<ApplyArgs>),
+    /// Diff the live version against a would-be applied version.
+    Diff(Box<DiffArgs>),
     /// Create a resource from a file or from stdin.
     Create(Box<CreateArgs>),
     /// Delete resources by file names, stdin, resources and names, or by resources and label
