@@ -1,8 +1,12 @@
 //! Secrets' values hidden the way kubectl's diff hides them: every value under `data` becomes
 //! `***`, and a value that the apply would change becomes `*** (before)` on the live side and
 //! `*** (after)` on the merged side, so the diff says which keys change and nothing more.
+//! Unlike kubectl, kz also masks the values in the last-applied annotation, which holds the
+//! configuration, values and all.
 
 use serde_json::{Map, Value};
+
+use crate::apply::last_applied::ANNOTATION;
 
 const MASK: &str = "***";
 const MASK_BEFORE: &str = "*** (before)";
@@ -14,7 +18,11 @@ pub fn is_secret(object: &Value) -> bool {
 }
 
 /// Masks the `data` values of the live object and of the merged one.
-pub fn mask(live: Option<&mut Value>, merged: &mut Value) {
+pub fn mask(mut live: Option<&mut Value>, merged: &mut Value) {
+    if let Some(live) = live.as_deref_mut() {
+        mask_last_applied(live);
+    }
+    mask_last_applied(merged);
     let before = live.and_then(data);
     let after = data(merged);
     match (before, after) {
@@ -45,6 +53,32 @@ pub fn mask(live: Option<&mut Value>, merged: &mut Value) {
     }
 }
 
+/// Masks every value of the `data` and `stringData` of the configuration in the
+/// last-applied annotation; an annotation that is not JSON is masked whole.
+fn mask_last_applied(object: &mut Value) {
+    let Some(annotation) = object
+        .get_mut("metadata")
+        .and_then(|metadata| metadata.get_mut("annotations"))
+        .and_then(|annotations| annotations.get_mut(ANNOTATION))
+    else {
+        return;
+    };
+    let text = annotation.as_str().unwrap_or_default();
+    let masked = match serde_json::from_str::<Value>(text) {
+        Ok(mut configuration) => {
+            for field in ["data", "stringData"] {
+                if let Some(values) = configuration.get_mut(field).and_then(Value::as_object_mut) {
+                    values.values_mut().for_each(|value| *value = MASK.into());
+                }
+            }
+            let newline = if text.ends_with('\n') { "\n" } else { "" };
+            format!("{configuration}{newline}")
+        }
+        Err(_) => MASK.to_owned(),
+    };
+    *annotation = Value::String(masked);
+}
+
 fn data(object: &mut Value) -> Option<&mut Map<String, Value>> {
     object.get_mut("data").and_then(Value::as_object_mut)
 }
@@ -67,6 +101,21 @@ mod tests {
             merged,
             json!({"data": {"same": "***", "changed": "*** (after)", "added": "***"}})
         );
+    }
+
+    #[test]
+    fn the_last_applied_configuration_is_masked_too() {
+        let configuration = r#"{"data":{"a":"YQ=="},"kind":"Secret","stringData":{"b":"c"}}"#;
+        let mut merged =
+            json!({"metadata": {"annotations": {ANNOTATION: format!("{configuration}\n")}}});
+        mask(None, &mut merged);
+        assert_eq!(
+            merged["metadata"]["annotations"][ANNOTATION],
+            "{\"data\":{\"a\":\"***\"},\"kind\":\"Secret\",\"stringData\":{\"b\":\"***\"}}\n"
+        );
+        let mut odd = json!({"metadata": {"annotations": {ANNOTATION: "not json"}}});
+        mask(None, &mut odd);
+        assert_eq!(odd["metadata"]["annotations"][ANNOTATION], "***");
     }
 
     #[test]
