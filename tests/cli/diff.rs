@@ -487,3 +487,67 @@ fn make_executable(path: &Path) {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
+
+/// The `-`/`+` lines of a diff and the files it names, without kz's last-applied
+/// configuration lines and the generation (which kubectl's client-side dry run shows moving).
+fn changes(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|line| {
+            line.starts_with("diff ")
+                || (line.starts_with(['-', '+'])
+                    && !line.starts_with("--- ")
+                    && !line.starts_with("+++ ")
+                    && !line.contains("\"apiVersion\"")
+                    && !line.contains("generation:"))
+        })
+        .map(|line| without_times(line).trim_end().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_changes_are_those_of_kubectls_recorded_diff() {
+    let (_server, sandbox) = start();
+    let manifests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/manifests");
+    let v1 = std::fs::read_to_string(manifests.join("scratch-app.yaml")).expect("manifest");
+    let v2 = std::fs::read_to_string(manifests.join("scratch-app-v2.yaml")).expect("manifest");
+    write(&sandbox, "scratch-app.yaml", &v1);
+    write(&sandbox, "scratch-app-v2.yaml", &v2);
+    write(
+        &sandbox,
+        "namespace.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: scratch}\n",
+    );
+    let scratch = |args: &[&str]| {
+        let mut command = sandbox.kz();
+        command.current_dir(&sandbox.home);
+        let mut all = args.to_vec();
+        all.extend(["-n", "scratch"]);
+        run(command, &all)
+    };
+    scratch(&["apply", "-f", "namespace.yaml"]).success();
+    scratch(&["apply", "-f", "scratch-app-v2.yaml"]).success();
+    scratch(&["scale", "deployment/scratch", "--replicas=3"]).success();
+    // kubectl's client-side apply overwrites the scaled replicas; kz's server-side apply
+    // would refuse them, and so says its diff, after the diff of the other object.
+    let refused = scratch(&["diff", "-f", "scratch-app.yaml"]);
+    assert_eq!(refused.code, Some(2), "{refused:#?}");
+    assert!(
+        refused
+            .stdout
+            .starts_with("diff -u -N LIVE/v1.ConfigMap.scratch.scratch-settings "),
+        "{}",
+        refused.stdout
+    );
+    assert!(
+        refused.stderr.starts_with(
+            "error: Apply failed for deployment.apps/scratch from \"scratch-app.yaml\": 1 field is managed by someone else:\n  .spec.replicas: conflict with \"kz\" with subresource \"scale\""
+        ),
+        "{}",
+        refused.stderr
+    );
+    let out = scratch(&["diff", "-f", "scratch-app.yaml", "--force-conflicts"]);
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    let recorded = crate::support::fixture_stdout("diff.txt");
+    assert_eq!(changes(&out.stdout), changes(&recorded), "{}", out.stdout);
+}
