@@ -4,20 +4,22 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+/// `kz diff --help`'s description: what is compared, and how kz differs from kubectl.
+pub const LONG_ABOUT: &str = "Diff the live version against a would-be applied version.
+
+Shows what `kz apply` with the same flags would change: for each object of the files, a unified
+diff of the object as it is against the object as the server's dry run of the apply answers it, in
+YAML, managedFields left out and Secrets' values masked (in the last-applied annotation too).
+
+Like apply, every document is read and checked before anything is requested. The
+KUBECTL_EXTERNAL_DIFF environment variable names a program to compare the LIVE and MERGED
+directories instead, with words of its own after them (e.g. \"colordiff -N -u\").
+
+Exit status: 0 no differences, 1 differences, 2 kz or the diff program failed.";
+
 /// Diff the live version against a would-be applied version.
-///
-/// Shows what `kz apply` with the same flags would change: for each object of the files, a
-/// unified diff of the object as it is against the object as the server's dry run of the
-/// apply answers it, in YAML, managedFields left out and Secrets' values masked.
-///
-/// Like apply, every document is read and checked before anything is requested. The
-/// KUBECTL_EXTERNAL_DIFF environment variable names a program to compare the LIVE and MERGED
-/// directories instead, with words of its own after (e.g. "colordiff -N -u").
-///
-/// Exit status: 0 no differences, 1 differences, >1 kz or the diff program failed.
 #[derive(Debug, Clone, Default, Args)]
 #[command(
-    verbatim_doc_comment,
     after_help = "Examples:\n  kz diff -f web.yaml\n  cat web.yaml | kz diff -f -\n  kz diff -f manifests/ -R -l app=web\n  KUBECTL_EXTERNAL_DIFF=\"meld\" kz diff -f web.yaml"
 )]
 pub struct DiffArgs {

@@ -227,6 +227,7 @@ pub enum Command {
     #[command(long_about = apply::LONG_ABOUT)]
     Apply(Box<ApplyArgs>),
     /// Diff the live version against a would-be applied version.
+    #[command(long_about = diff::LONG_ABOUT)]
     Diff(Box<DiffArgs>),
     /// Create a resource from a file or from stdin.
     Create(Box<CreateArgs>),

@@ -25,6 +25,7 @@ use crate::diff::{self, Pair};
 use crate::error::{self, ExitStatus};
 use crate::resource::{Builder, Plan, Verb};
 use crate::selector::LabelSelector;
+use crate::ui::colour::Palette;
 
 /// What diff says when the input is invalid.
 const REFUSAL: Refusal = Refusal {
@@ -140,10 +141,10 @@ fn diff(args: DiffArgs, ctx: &mut Context) -> Result<bool> {
         }
         None => {
             let time = diff::file_time(&jiff::Zoned::now());
-            let coloured = ctx.out_terminal().color;
+            let palette = Palette::new(ctx.out_terminal().color);
             let mut differences = false;
             for pair in &pairs {
-                differences |= diff::write_unified(&mut ctx.out, pair, &time, coloured)
+                differences |= diff::write_unified(&mut ctx.out, pair, &time, palette)
                     .context("writing output")?;
             }
             differences

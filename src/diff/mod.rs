@@ -2,18 +2,21 @@
 //! kubectl writes into its `LIVE-…` and `MERGED-…` files (managedFields left out unless asked
 //! for, Secrets' values masked: `mask`), compared by kz itself into a unified diff in the
 //! shape of kubectl's default `diff -u -N` (`unified`), or handed to the user's
-//! `KUBECTL_EXTERNAL_DIFF` program (`external`).
+//! `KUBECTL_EXTERNAL_DIFF` program (`external`). Colours are kz's palette's (`ui::colour`).
 
 pub mod external;
 pub mod mask;
 pub mod unified;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use anyhow::Result;
 use serde_json::Value;
 
 use crate::discovery::ResourceType;
+use crate::ui::colour::{Palette, Style};
+use unified::Mark;
 
 /// One object's two versions, as the files kubectl would write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,78 +77,46 @@ pub fn file_name(rt: &ResourceType, namespace: Option<&str>, name: &str) -> Stri
     )
 }
 
-/// The parts of a diff that are coloured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
-    /// `diff -u -N …`, `--- …`, `+++ …`.
-    FileHeader,
-    /// `@@ … @@`.
-    HunkHeader,
-    Removed,
-    Added,
-}
-
-/// The escape sequences that start and end a coloured part: bold file headers, cyan hunk
-/// headers, red removed and green added lines.
-fn colour(part: Part) -> (&'static str, &'static str) {
-    let start = match part {
-        Part::FileHeader => "\x1b[1m",
-        Part::HunkHeader => "\x1b[36m",
-        Part::Removed => "\x1b[31m",
-        Part::Added => "\x1b[32m",
-    };
-    (start, "\x1b[0m")
-}
-
 /// Writes `pair`'s unified diff, as `diff -u -N LIVE MERGED` prints it for one file, with
 /// `time` as both files' time (GNU diff's `2026-11-22 04:07:16.756477366 +0000`); nothing
-/// when the versions are the same. Says whether there were differences.
+/// when the versions are the same. With colour, the file headers are bold, the hunk headers
+/// cyan, removed lines red and added ones green. Says whether there were differences.
 pub fn write_unified(
     out: &mut dyn Write,
     pair: &Pair,
     time: &str,
-    coloured: bool,
+    palette: Palette,
 ) -> io::Result<bool> {
     let hunks = unified::hunks(&pair.live, &pair.merged, unified::CONTEXT);
     if hunks.is_empty() {
         return Ok(false);
     }
-    let paint = |out: &mut dyn Write, part: Part, text: &str| -> io::Result<()> {
-        if coloured {
-            let (start, end) = colour(part);
-            // The colour ends before the newline, so that a pager's line starts clean.
-            let (line, newline) = match text.strip_suffix('\n') {
-                Some(line) => (line, "\n"),
-                None => (text, ""),
-            };
-            write!(out, "{start}{line}{end}{newline}")
-        } else {
-            out.write_all(text.as_bytes())
-        }
-    };
     let name = &pair.name;
-    paint(
+    let header = |text: String| palette.paint(Style::Header, &text).into_owned();
+    writeln!(
         out,
-        Part::FileHeader,
-        &format!("diff -u -N LIVE/{name} MERGED/{name}\n"),
+        "{}",
+        header(format!("diff -u -N LIVE/{name} MERGED/{name}"))
     )?;
-    paint(out, Part::FileHeader, &format!("--- LIVE/{name}\t{time}\n"))?;
-    paint(
-        out,
-        Part::FileHeader,
-        &format!("+++ MERGED/{name}\t{time}\n"),
-    )?;
+    writeln!(out, "{}", header(format!("--- LIVE/{name}\t{time}")))?;
+    writeln!(out, "{}", header(format!("+++ MERGED/{name}\t{time}")))?;
     for hunk in hunks {
-        paint(out, Part::HunkHeader, &format!("{}\n", hunk.header()))?;
+        writeln!(out, "{}", palette.paint(Style::Key, &hunk.header()))?;
         for (mark, line) in hunk.lines {
-            let text = format!("{}{line}", mark.symbol());
-            match mark {
-                unified::Mark::Context => out.write_all(text.as_bytes())?,
-                unified::Mark::Removed => paint(out, Part::Removed, &text)?,
-                unified::Mark::Added => paint(out, Part::Added, &text)?,
-            }
-            if !line.ends_with('\n') {
-                out.write_all(b"\n\\ No newline at end of file\n")?;
+            // The colour ends before the newline, so that a pager's next line starts clean.
+            let (text, newline) = match line.strip_suffix('\n') {
+                Some(text) => (text, true),
+                None => (line, false),
+            };
+            let text = format!("{}{text}", mark.symbol());
+            let text = match mark {
+                Mark::Context => Cow::Borrowed(text.as_str()),
+                Mark::Removed => palette.paint(Style::Removed, &text),
+                Mark::Added => palette.paint(Style::Added, &text),
+            };
+            writeln!(out, "{text}")?;
+            if !newline {
+                writeln!(out, "\\ No newline at end of file")?;
             }
         }
     }
@@ -241,7 +212,7 @@ mod tests {
         };
         let time = "2026-11-22 04:07:16.756477366 +0000";
         let mut plain = Vec::new();
-        assert!(write_unified(&mut plain, &pair, time, false).expect("written"));
+        assert!(write_unified(&mut plain, &pair, time, Palette::new(false)).expect("written"));
         assert_eq!(
             String::from_utf8(plain).expect("utf-8"),
             "diff -u -N LIVE/v1.ConfigMap.shop.settings MERGED/v1.ConfigMap.shop.settings\n\
@@ -250,7 +221,7 @@ mod tests {
              @@ -1,2 +1,2 @@\n a: 1\n-b: 2\n+b: 3\n"
         );
         let mut coloured = Vec::new();
-        write_unified(&mut coloured, &pair, time, true).expect("written");
+        write_unified(&mut coloured, &pair, time, Palette::new(true)).expect("written");
         let coloured = String::from_utf8(coloured).expect("utf-8");
         assert!(coloured.contains("\x1b[36m@@ -1,2 +1,2 @@\x1b[0m\n a: 1\n\x1b[31m-b: 2\x1b[0m\n\x1b[32m+b: 3\x1b[0m\n"), "{coloured:?}");
         let same = Pair {
@@ -258,7 +229,7 @@ mod tests {
             ..pair
         };
         let mut nothing = Vec::new();
-        assert!(!write_unified(&mut nothing, &same, time, false).expect("written"));
+        assert!(!write_unified(&mut nothing, &same, time, Palette::new(false)).expect("written"));
         assert!(nothing.is_empty());
     }
 

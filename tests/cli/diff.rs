@@ -236,7 +236,13 @@ fn hunks_match_gnu_diffs() {
             merged: new.clone(),
         };
         let mut ours = Vec::new();
-        kz::diff::write_unified(&mut ours, &pair, "TIME", false).expect("written");
+        kz::diff::write_unified(
+            &mut ours,
+            &pair,
+            "TIME",
+            kz::ui::colour::Palette::new(false),
+        )
+        .expect("written");
         let ours = String::from_utf8(ours).expect("utf-8");
         let our_hunks: String = ours.split_inclusive('\n').skip(3).collect();
         assert_eq!(our_hunks, gnu_hunks, "{old:?} → {new:?}");
