@@ -150,7 +150,7 @@ fn diff(args: DiffArgs, ctx: &mut Context) -> Result<bool> {
             differences
         }
     };
-    super::report_errors(&ctx.err, failures)?;
+    super::report_errors(&ctx.err, super::distinct_errors(failures))?;
     Ok(differences)
 }
 

@@ -557,3 +557,28 @@ fn the_changes_are_those_of_kubectls_recorded_diff() {
     let recorded = crate::support::fixture_stdout("diff.txt");
     assert_eq!(changes(&out.stdout), changes(&recorded), "{}", out.stdout);
 }
+
+#[test]
+fn objects_are_diffed_in_input_order_whatever_the_concurrency() {
+    let (_server, sandbox) = start();
+    let names = ["zeta", "alpha", "mid", "beta"];
+    let manifests: Vec<String> = names
+        .iter()
+        .map(|name| SETTINGS.replace("name: settings", &format!("name: {name}")))
+        .collect();
+    write(&sandbox, "many.yaml", &manifests.join("---\n"));
+    let files = |concurrency: &str| -> Vec<String> {
+        let out = kz(
+            &sandbox,
+            &["diff", "-f", "many.yaml", "--concurrency", concurrency],
+        );
+        assert_eq!(out.code, Some(1), "{out:#?}");
+        out.stdout
+            .lines()
+            .filter_map(|line| line.strip_prefix("diff -u -N LIVE/v1.ConfigMap.shop."))
+            .map(|rest| rest.split(' ').next().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(files("1"), names);
+    assert_eq!(files("16"), names);
+}
