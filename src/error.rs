@@ -483,6 +483,20 @@ pub fn is_interrupted(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| cause.is::<Interrupted>())
 }
 
+/// An exit code of the command's own, everything it had to say already printed (`kz diff`:
+/// 1 for differences, 2 for an error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("exit status {0}")]
+pub struct ExitStatus(pub u8);
+
+/// The exit code an `ExitStatus` in the error's chain asks for.
+pub fn exit_status(error: &anyhow::Error) -> Option<u8> {
+    error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<ExitStatus>())
+        .map(|status| status.0)
+}
+
 /// Whether the error only says that stdout was closed early (`kz … | head`): not a failure.
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {

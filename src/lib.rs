@@ -13,6 +13,7 @@
 //! - `selector`: label selectors matched on the client (objects read from files).
 //! - `error`: kubectl-style error lines and exit codes.
 //! - `apply`: server-side apply, kubectl interop (last-applied, managed-field migration), order.
+//! - `diff`: `kz diff`'s unified diffs (GNU diff's hunks), Secret masking, external differs.
 //! - `warnings`: the server's `Warning` headers, printed once each like kubectl.
 //! - `rollout`: what `kz rollout` knows about workloads (status rules, patches, revisions).
 //! - `logs`: what `kz logs` knows: kubectl's pod and container choice, log requests, line
@@ -30,6 +31,7 @@ pub mod cmd;
 pub mod complete;
 pub mod context;
 pub mod describe;
+pub mod diff;
 pub mod discovery;
 pub mod error;
 pub mod kubeconfig;

@@ -30,6 +30,9 @@ fn main() -> ExitCode {
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) if error::is_already_reported(&err) => ExitCode::from(error::EXIT_FAILURE),
         Err(err) if error::is_interrupted(&err) => ExitCode::from(error::EXIT_INTERRUPTED),
+        Err(err) if error::exit_status(&err).is_some() => {
+            ExitCode::from(error::exit_status(&err).unwrap_or(error::EXIT_FAILURE))
+        }
         Err(err) => {
             // Like kubectl, a message that already ends its line gets no second newline.
             let message = error::message(&err);

@@ -1,7 +1,8 @@
 //! Applying one object: read it (one GET), take it over from kubectl's client-side apply if
 //! needed (one JSON patch, rarely), then one server-side apply PATCH. Whether it was
 //! `created`, `configured` or `unchanged` comes from what the GET found and how the object
-//! the server answered differs from it.
+//! the server answered differs from it. `dry_run` sends the same requests as a server dry run
+//! and returns the object before and after, for `kz diff`.
 
 use anyhow::{Context as _, Result};
 use http::Request;
@@ -105,12 +106,9 @@ pub async fn apply(
     manifest: &Manifest,
     settings: &Settings,
 ) -> Result<Applied> {
-    let source = &manifest.origin.source;
     let path = object_path(rt, manifest.namespace.as_deref(), &manifest.name, None);
     let configuration = last_applied::annotate(&manifest.body);
-    let mut live = read(client, &path)
-        .await
-        .map_err(|err| error::with_source(err, "retrieving current configuration of", source))?;
+    let live = read_live(client, &path, manifest).await?;
     if settings.dry_run == DryRun::Client {
         let change = if live.is_some() {
             Change::Configured
@@ -123,6 +121,71 @@ pub async fn apply(
             unknown_fields: Vec::new(),
         });
     }
+    let sent = send(client, rt, manifest, settings, &path, configuration, live).await?;
+    let change = match &sent.before {
+        None => Change::Created,
+        Some(before) if unchanged(before, &sent.answer) => Change::Unchanged,
+        Some(_) => Change::Configured,
+    };
+    Ok(Applied {
+        change,
+        object: sent.answer,
+        unknown_fields: sent.unknown_fields,
+    })
+}
+
+/// What applying `manifest` with `settings` would make of the object, by a server dry run of
+/// the request `apply` sends: the live object (`None` when there is none) and the object as
+/// the server would keep it. Nothing is changed on the server.
+pub async fn dry_run(
+    client: &ApiClient,
+    rt: &ResourceType,
+    manifest: &Manifest,
+    settings: &Settings,
+) -> Result<(Option<Value>, Value)> {
+    let settings = Settings {
+        dry_run: DryRun::Server,
+        ..settings.clone()
+    };
+    let path = object_path(rt, manifest.namespace.as_deref(), &manifest.name, None);
+    let configuration = last_applied::annotate(&manifest.body);
+    let live = read_live(client, &path, manifest).await?;
+    // A server dry run never migrates: the object before is the one read.
+    let sent = send(client, rt, manifest, &settings, &path, configuration, live).await?;
+    Ok((sent.before, sent.answer))
+}
+
+/// The live object before applying, with kubectl's words when it cannot be read.
+async fn read_live(client: &ApiClient, path: &str, manifest: &Manifest) -> Result<Option<Value>> {
+    read(client, path).await.map_err(|err| {
+        error::with_source(
+            err,
+            "retrieving current configuration of",
+            &manifest.origin.source,
+        )
+    })
+}
+
+/// What `send` did.
+struct Sent {
+    /// The object before the apply PATCH (migrated, if it was), `None` when there was none.
+    before: Option<Value>,
+    answer: Value,
+    unknown_fields: Vec<String>,
+}
+
+/// Takes the object over from kubectl's client-side apply if needed, then sends the
+/// server-side apply PATCH.
+async fn send(
+    client: &ApiClient,
+    rt: &ResourceType,
+    manifest: &Manifest,
+    settings: &Settings,
+    path: &str,
+    configuration: Value,
+    mut live: Option<Value>,
+) -> Result<Sent> {
+    let source = &manifest.origin.source;
     // A dry run cannot keep a migration for the apply that follows: taking the fields over
     // by force gives the same result as migrating first, but for removed fields, which the
     // dry run then still shows.
@@ -134,30 +197,25 @@ pub async fn apply(
             force = true;
         } else {
             live = Some(
-                take_over(client, &path, current.clone(), &settings.field_manager)
+                take_over(client, path, current.clone(), &settings.field_manager)
                     .await
                     .map_err(|err| error::with_source(err, "migrating", source))?,
             );
         }
     }
-    let sent = send_known_fields(client, &path, configuration.clone(), settings, force).await;
+    let sent = send_known_fields(client, path, configuration.clone(), settings, force).await;
     let sent = match sent {
         // Another applier of kubectl's annotation (kubectl's server-side apply keeps it too)
         // is no reason to stop: the configuration applied now is the last applied one.
         Err(err) if !force && only_the_annotation_conflicts(&err) => {
-            send_known_fields(client, &path, configuration, settings, true).await
+            send_known_fields(client, path, configuration, settings, true).await
         }
         sent => sent,
     };
     let (answer, unknown_fields) = sent.map_err(|err| apply_error(err, rt, manifest))?;
-    let change = match &live {
-        None => Change::Created,
-        Some(before) if unchanged(before, &answer) => Change::Unchanged,
-        Some(_) => Change::Configured,
-    };
-    Ok(Applied {
-        change,
-        object: answer,
+    Ok(Sent {
+        before: live,
+        answer,
         unknown_fields,
     })
 }

@@ -6,6 +6,7 @@ mod completion;
 mod create;
 mod delete;
 mod describe;
+mod diff;
 mod dry_run;
 mod get;
 mod logs;
@@ -27,6 +28,7 @@ pub use completion::{CompletionArgs, CompletionShell};
 pub use create::CreateArgs;
 pub use delete::DeleteArgs;
 pub use describe::DescribeArgs;
+pub use diff::DiffArgs;
 pub use dry_run::{DRY_RUN_ALONE, DryRun};
 pub use get::GetArgs;
 pub use logs::{LogFormat, LogsArgs};
@@ -226,6 +228,9 @@ pub enum Command {
     /// Apply a configuration to resources by file name or stdin.
     #[command(long_about = apply::LONG_ABOUT)]
     Apply(Box<ApplyArgs>),
+    /// Diff the live version against a would-be applied version.
+    #[command(long_about = diff::LONG_ABOUT)]
+    Diff(Box<DiffArgs>),
     /// Create a resource from a file or from stdin.
     Create(Box<CreateArgs>),
     /// Delete resources by file names, stdin, resources and names, or by resources and label

@@ -13,11 +13,12 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 use tokio::sync::{Semaphore, mpsc, oneshot, watch};
 
 use crate::api::{JSON_ACCEPT, ListQuery, ListRequest, WatchItem, Watcher};
+use crate::apply::input::{self, Item, Refusal};
 use crate::apply::{Applied, Settings, Validation, order};
 use crate::cli::{ApplyArgs, DryRun};
 use crate::client::ApiClient;
@@ -25,17 +26,21 @@ use crate::context::Context;
 use crate::discovery::ResourceType;
 use crate::error;
 use crate::print::objects::list_items;
-use crate::print::{OutputFormat, PrintOptions, Printer, kind_label};
-use crate::resource::{
-    Builder, Manifest, ManifestError, Objects, Plan, Scope, Target, UnknownManifestKind, Verb,
-    manifest_namespace,
-};
+use crate::print::{OutputFormat, PrintOptions, Printer};
+use crate::resource::{Builder, Objects, Plan, Target, Verb};
 use crate::rollout::status::Kind as RolloutKind;
 use crate::selector::LabelSelector;
 use crate::streams::Stderr;
 
 /// How many objects are applied at once.
 const CONCURRENT_OBJECTS: usize = 16;
+
+/// What apply says when the input is invalid.
+const REFUSAL: Refusal = Refusal {
+    verb: "apply",
+    done: "applied",
+    doing: "writing",
+};
 
 /// How long a CRD of the input may take to be established when `--timeout` says nothing.
 const CRD_ESTABLISHED_TIMEOUT: Duration = Duration::from_secs(60);
@@ -71,13 +76,7 @@ impl Options {
             }
             _ => (Some(print), false),
         };
-        let selector = match args.selector.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(text) => Some(
-                LabelSelector::parse(text)
-                    .map_err(|err| anyhow!("the provided selector {text:?} is not valid: {err}"))?,
-            ),
-        };
+        let selector = input::selector(args.selector.as_deref())?;
         if args.wait && dry_run != DryRun::None {
             bail!("--wait cannot be used with --dry-run: nothing is applied to wait for");
         }
@@ -104,56 +103,13 @@ impl Options {
     }
 }
 
-/// One object to apply.
-#[derive(Debug, Clone)]
-struct Item {
-    rt: ResourceType,
-    manifest: Manifest,
-    /// The input's CRD that defines the object's type, which must be established first.
-    crd: Option<String>,
-}
-
-impl Item {
-    fn label(&self) -> String {
-        format!("{}/{}", kind_label(&self.rt), self.manifest.name)
-    }
-
-    /// Objects that are the same object on the server are applied one after the other.
-    fn identity(&self) -> (String, String, Option<String>, String) {
-        (
-            self.rt.group.clone(),
-            self.rt.resource.clone(),
-            self.manifest.namespace.clone(),
-            self.manifest.name.clone(),
-        )
-    }
-}
-
 pub fn run(args: ApplyArgs, ctx: &mut Context) -> Result<()> {
     let options = Options::from_args(args)?;
     if let Some(warning) = &options.dry_run_warning {
         ctx.err.line(warning);
     }
-    let scope = Scope {
-        namespace: ctx.namespace()?,
-        explicit: ctx.global.namespace.is_some(),
-    };
     let client = ctx.client()?;
-    let mut discovery = ctx.discovery()?;
-    let plan = options.plan.clone();
-    let targets =
-        ctx.block_on(plan.resolve(&mut discovery, &scope, &mut std::io::stdin().lock()))??;
-    let items = match checked(targets, &scope) {
-        Ok(items) => items,
-        Err(errors) => return report_bad_input(ctx, &errors),
-    };
-    let items: Vec<Item> = match &options.selector {
-        Some(selector) => items
-            .into_iter()
-            .filter(|item| selector.matches_object(&item.manifest.body))
-            .collect(),
-        None => items,
-    };
+    let items = input::read(ctx, &options.plan, options.selector.as_ref(), REFUSAL)?;
     if items.is_empty() {
         bail!("no objects passed to apply");
     }
@@ -192,19 +148,6 @@ pub fn run(args: ApplyArgs, ctx: &mut Context) -> Result<()> {
         }
     }
     super::report_errors(&ctx.err, failures)
-}
-
-/// Every error of the input, then why nothing was applied.
-fn report_bad_input(ctx: &Context, errors: &[anyhow::Error]) -> Result<()> {
-    for err in errors {
-        ctx.err.line(error::message(err).trim_end_matches('\n'));
-    }
-    let count = errors.len();
-    ctx.err.line(format!(
-        "error: nothing was applied: {count} {} in the input (kz checks every document before writing any)",
-        if count == 1 { "error" } else { "errors" }
-    ));
-    Err(error::AlreadyReported.into())
 }
 
 /// Applies Namespaces and CRDs, waits for the CRDs the rest needs, then applies the rest.
@@ -250,91 +193,6 @@ async fn apply_in_order(
     )
     .await?;
     Ok(interrupt.stopped())
-}
-
-/// The objects to apply, or every error of the input: an unreadable or unparsable document,
-/// one without kind or name, of a kind neither discovery nor the input's CRDs know, or in the
-/// wrong namespace.
-fn checked(targets: Vec<Result<Target>>, scope: &Scope) -> Result<Vec<Item>, Vec<anyhow::Error>> {
-    let mut items = Vec::new();
-    let mut unknown: Vec<(usize, Box<Manifest>)> = Vec::new();
-    let mut errors = Vec::new();
-    for target in targets {
-        match target {
-            Ok(Target {
-                rt,
-                objects: Objects::Manifest(manifest),
-                ..
-            }) => items.push(Item {
-                rt,
-                manifest: *manifest,
-                crd: None,
-            }),
-            Ok(target) => errors.push(anyhow!(
-                "apply takes objects from files only, not {}",
-                target.rt.resource
-            )),
-            Err(err) => match err
-                .chain()
-                .find_map(|cause| cause.downcast_ref::<UnknownManifestKind>())
-            {
-                Some(kind) => unknown.push((items.len(), kind.manifest.clone())),
-                None => errors.push(with_origin(err)),
-            },
-        }
-    }
-    // Objects of kinds the input's own CRDs define take their place in the input order.
-    for (offset, (position, manifest)) in unknown.into_iter().enumerate() {
-        match defined_by_input(&items, &manifest, scope) {
-            Ok(item) => items.insert(position + offset, item),
-            Err(err) => errors.push(err),
-        }
-    }
-    if errors.is_empty() {
-        Ok(items)
-    } else {
-        Err(errors)
-    }
-}
-
-/// An object of a kind that a CRD of the input defines, typed by that CRD.
-fn defined_by_input(items: &[Item], manifest: &Manifest, scope: &Scope) -> Result<Item> {
-    let defined = items
-        .iter()
-        .filter(|item| order::is_crd(&item.rt))
-        .find_map(|crd| {
-            order::defined_type(&crd.manifest.body, &manifest.api_version, &manifest.kind)
-                .map(|rt| (rt, crd.manifest.name.clone()))
-        });
-    let Some((rt, crd)) = defined else {
-        let unknown = UnknownManifestKind {
-            manifest: Box::new(manifest.clone()),
-        };
-        return Err(anyhow!("{}: {unknown}", manifest.origin));
-    };
-    let mut manifest = manifest.clone();
-    let namespace = manifest_namespace(&rt, &manifest, scope, false)
-        .map_err(|err| anyhow!("{}: {err}", manifest.origin))?;
-    manifest.set_namespace(namespace);
-    Ok(Item {
-        rt,
-        manifest,
-        crd: Some(crd),
-    })
-}
-
-/// A manifest object's error, preceded by where the object is (file, document, line).
-fn with_origin(err: anyhow::Error) -> anyhow::Error {
-    let origin = err
-        .chain()
-        .find_map(|cause| cause.downcast_ref::<ManifestError>())
-        .map(|found| found.origin.clone());
-    match origin {
-        Some(origin) if error::server_error(&err).is_none() => {
-            anyhow!("{origin}: {}", error::describe_chain(&err))
-        }
-        _ => err,
-    }
 }
 
 /// Ctrl-C, once it is pressed: no new object is started.

@@ -8,6 +8,7 @@ pub mod config;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod diff;
 pub mod get;
 pub mod logs;
 pub mod rollout;
@@ -24,6 +25,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Get(args) => get::run(*args, ctx),
         Command::Describe(args) => describe::run(args, ctx),
         Command::Apply(args) => apply::run(*args, ctx),
+        Command::Diff(args) => diff::run(*args, ctx),
         Command::Create(args) => create::run(*args, ctx),
         Command::Delete(args) => delete::run(*args, ctx),
         Command::Scale(args) => scale::run(*args, ctx),

@@ -24,8 +24,10 @@ pub enum Verb {
     Rollout,
     /// `logs POD [CONTAINER]`, `logs TYPE/NAME`, `logs -l SELECTOR`.
     Logs,
-    /// `-f` only (apply, and in the same way diff).
+    /// `-f` only.
     Apply,
+    /// `-f` only, like apply.
+    Diff,
     /// `create -f`: `-f` only, and objects may leave their name to the server
     /// (`generateName`).
     Create,
@@ -42,7 +44,9 @@ impl Verb {
                 "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources."
             )),
             Verb::Rollout => Some(anyhow!("required resource not specified")),
-            Verb::Apply | Verb::Create => Some(anyhow!("must specify one of -f and -k")),
+            Verb::Apply | Verb::Diff | Verb::Create => {
+                Some(anyhow!("must specify one of -f and -k"))
+            }
             Verb::Delete | Verb::Scale | Verb::Logs => None,
         }
     }
@@ -54,7 +58,7 @@ impl Verb {
             Verb::Get | Verb::Describe | Verb::Rollout => true,
             // kubectl scale passes --all as allowEmptySelector.
             Verb::Scale => all,
-            Verb::Delete | Verb::Logs | Verb::Apply | Verb::Create => false,
+            Verb::Delete | Verb::Logs | Verb::Apply | Verb::Diff | Verb::Create => false,
         }
     }
 
@@ -66,7 +70,7 @@ impl Verb {
 
     /// Whether the verb takes objects from `-f` only, with no positional arguments.
     pub(super) fn reads_files_only(self) -> bool {
-        matches!(self, Verb::Apply | Verb::Create)
+        matches!(self, Verb::Apply | Verb::Diff | Verb::Create)
     }
 
     /// Whether every object of a manifest must have a name (every verb but `create` acts on
@@ -94,6 +98,7 @@ impl Verb {
             Verb::Rollout => "rollout",
             Verb::Logs => "logs",
             Verb::Apply => "apply",
+            Verb::Diff => "diff",
             Verb::Create => "create",
         }
     }

@@ -18,6 +18,7 @@ mod describe_config;
 mod describe_network;
 mod describe_pod;
 mod describe_workloads;
+mod diff;
 mod generated;
 mod get;
 mod get_watch;
