@@ -329,12 +329,37 @@ pub(super) fn update(
     )
 }
 
+/// How many times a patch is tried again when the object changed between reading and
+/// writing it.
+const PATCH_ATTEMPTS: usize = 5;
+
+/// A patch, server-side apply included. Like kube-apiserver (whose storage update loop reads
+/// the object again on a conflict), a patch that does not itself name a resourceVersion is
+/// applied again to the new object when a controller wrote it meanwhile.
 pub(super) fn patch(
     shared: &Shared,
     rt: &ResourceType,
     target: &Target,
     req: &ApiRequest,
 ) -> Answer {
+    let names_a_version = String::from_utf8_lossy(&req.body).contains("resourceVersion");
+    let mut attempt = 1;
+    loop {
+        match patch_once(shared, rt, target, req) {
+            Err(err) if attempt < PATCH_ATTEMPTS && !names_a_version && is_stale_write(&err) => {
+                attempt += 1;
+            }
+            answer => return answer,
+        }
+    }
+}
+
+/// The store's conflict for a write based on an object that changed since it was read.
+fn is_stale_write(err: &ApiError) -> bool {
+    err.code == 409 && err.message.contains("the object has been modified")
+}
+
+fn patch_once(shared: &Shared, rt: &ResourceType, target: &Target, req: &ApiRequest) -> Answer {
     let content_type = req
         .content_type
         .split(';')

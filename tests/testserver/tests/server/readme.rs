@@ -594,6 +594,12 @@ fn check_kz(args: &[String], run: &Finished, via: &str) {
                 assert!(run.stdout.contains(object), "{via}: no {object} in:\n{run}");
             }
         }
+        // Exit code 0: no differences, so nothing to print.
+        ["diff", ..] => assert_eq!(run.stdout, "", "{via}:\n{run}"),
+        ["logs", ..] => assert!(
+            !run.stdout.is_empty() && run.stdout.lines().all(|l| l.contains(" line ")),
+            "{via}: not the pods' log lines:\n{run}"
+        ),
         _ => assert!(!run.stdout.trim().is_empty(), "{via}: printed nothing"),
     }
 }
