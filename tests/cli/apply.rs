@@ -602,7 +602,7 @@ fn many_configmaps(count: usize) -> String {
 #[test]
 fn many_objects_take_one_get_and_one_patch_each_and_print_in_order() {
     let cluster = Cluster::start();
-    let count = 300;
+    let count = 2000;
     cluster.write("many.yaml", &many_configmaps(count));
     let expected: String = (0..count)
         .map(|i| format!("configmap/cm-{i:04} created\n"))
