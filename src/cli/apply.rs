@@ -37,17 +37,8 @@ pub struct ApplyArgs {
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
 
-    /// none: apply; client: only print what would be applied; server: let the server apply
-    /// without keeping the result.
-    #[arg(
-        long,
-        value_name = "STRATEGY",
-        default_value = "none",
-        num_args = 0..=1,
-        default_missing_value = super::DRY_RUN_ALONE,
-        require_equals = true
-    )]
-    pub dry_run: String,
+    #[command(flatten)]
+    pub dry_run: super::DryRunArg,
 
     /// Name of the manager that owns the applied fields.
     #[arg(long, value_name = "NAME", default_value = "kz")]

@@ -24,17 +24,8 @@ pub struct CreateArgs {
     #[arg(long, value_name = "NAME", default_value = "kubectl-create")]
     pub field_manager: String,
 
-    /// none: create; client: only print what would be created; server: let the server check
-    /// the objects without keeping them.
-    #[arg(
-        long,
-        value_name = "STRATEGY",
-        default_value = "none",
-        num_args = 0..=1,
-        default_missing_value = super::DRY_RUN_ALONE,
-        require_equals = true
-    )]
-    pub dry_run: String,
+    #[command(flatten)]
+    pub dry_run: super::DryRunArg,
 
     /// Positional arguments: kubectl refuses them (its subcommands are not part of kz).
     #[arg(hide = true)]

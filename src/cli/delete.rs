@@ -49,17 +49,8 @@ pub struct DeleteArgs {
     #[arg(long)]
     pub ignore_not_found: bool,
 
-    /// none: delete; client: only print what would be deleted; server: let the server check
-    /// the deletion without making it.
-    #[arg(
-        long,
-        value_name = "STRATEGY",
-        default_value = "none",
-        num_args = 0..=1,
-        default_missing_value = super::DRY_RUN_ALONE,
-        require_equals = true
-    )]
-    pub dry_run: String,
+    #[command(flatten)]
+    pub dry_run: super::DryRunArg,
 
     /// "name" prints resource/name for each deleted object.
     #[arg(short = 'o', long, value_name = "FORMAT", value_parser = ["name"])]

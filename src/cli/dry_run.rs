@@ -3,6 +3,39 @@
 //! booleans.
 
 use anyhow::{Result, bail};
+use clap::Args;
+
+/// `--dry-run[=STRATEGY]`, the same flag (and kubectl's help text) on every writing verb.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct DryRunArg {
+    /// Must be "none", "server", or "client". If client strategy, only print the object that
+    /// would be sent, without sending it. If server strategy, submit server-side request
+    /// without persisting the resource.
+    #[arg(
+        long = "dry-run",
+        value_name = "STRATEGY",
+        default_value = "none",
+        num_args = 0..=1,
+        default_missing_value = DRY_RUN_ALONE,
+        require_equals = true
+    )]
+    pub value: String,
+}
+
+impl Default for DryRunArg {
+    fn default() -> Self {
+        DryRunArg {
+            value: "none".to_owned(),
+        }
+    }
+}
+
+impl DryRunArg {
+    /// The strategy, and kubectl's deprecation warning where it gives one.
+    pub fn parse(&self) -> Result<(DryRun, Option<String>)> {
+        DryRun::parse(&self.value)
+    }
+}
 
 /// Whether the change is made, and who pretends to make it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

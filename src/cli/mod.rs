@@ -29,7 +29,7 @@ pub use create::CreateArgs;
 pub use delete::DeleteArgs;
 pub use describe::DescribeArgs;
 pub use diff::DiffArgs;
-pub use dry_run::{DRY_RUN_ALONE, DryRun};
+pub use dry_run::{DRY_RUN_ALONE, DryRun, DryRunArg};
 pub use get::GetArgs;
 pub use logs::{LogFormat, LogsArgs};
 pub use plugin::{PLUGIN_BINARY, command_for, is_plugin};

@@ -38,17 +38,8 @@ pub struct ScaleArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// none: scale; client: only print what would be scaled; server: let the server check
-    /// the change without keeping it.
-    #[arg(
-        long,
-        value_name = "STRATEGY",
-        default_value = "none",
-        num_args = 0..=1,
-        default_missing_value = super::DRY_RUN_ALONE,
-        require_equals = true
-    )]
-    pub dry_run: String,
+    #[command(flatten)]
+    pub dry_run: super::DryRunArg,
 
     #[command(flatten)]
     pub print: PrintArgs,

@@ -63,7 +63,7 @@ pub struct Options {
 
 impl Options {
     pub fn from_args(args: ApplyArgs) -> Result<Options> {
-        let (dry_run, dry_run_warning) = DryRun::parse(&args.dry_run)?;
+        let (dry_run, dry_run_warning) = args.dry_run.parse()?;
         let validation = Validation::parse(&args.validate)?;
         let print = args.print.to_options()?;
         let (print, names_only) = match print.format {

@@ -43,7 +43,7 @@ pub struct Options {
 impl Options {
     /// Checks the flags in kubectl's order: the dry run, the printer, then the files.
     pub fn from_args(args: CreateArgs) -> Result<Options> {
-        let (dry_run, dry_run_warning) = DryRun::parse(&args.dry_run)?;
+        let (dry_run, dry_run_warning) = args.dry_run.parse()?;
         let print = args.print.to_options()?;
         let print = match print.format {
             OutputFormat::Table => None,

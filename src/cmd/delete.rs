@@ -46,7 +46,7 @@ impl Options {
         let mut warnings = Vec::new();
         let (propagation, warning) = Propagation::parse(&args.cascade)?;
         warnings.extend(warning);
-        let (dry_run, warning) = DryRun::parse(&args.dry_run)?;
+        let (dry_run, warning) = args.dry_run.parse()?;
         warnings.extend(warning);
         let mut grace_period = args.grace_period;
         if args.now {

@@ -54,7 +54,7 @@ impl Options {
         let Some(replicas) = args.replicas else {
             bail!("required flag(s) \"replicas\" not set");
         };
-        let (dry_run, dry_run_warning) = DryRun::parse(&args.dry_run)?;
+        let (dry_run, dry_run_warning) = args.dry_run.parse()?;
         let print = args.print.to_options()?;
         let print = match print.format {
             OutputFormat::Table => None,

@@ -20,18 +20,8 @@ pub struct UndoArgs {
     )]
     pub to_revision: i64,
 
-    /// Must be "none", "server", or "client". If client strategy, only print the object that
-    /// would be sent, without sending it. If server strategy, submit server-side request
-    /// without persisting the resource.
-    #[arg(
-        long,
-        value_name = "STRATEGY",
-        default_value = "none",
-        num_args = 0..=1,
-        default_missing_value = "unchanged",
-        require_equals = true
-    )]
-    pub dry_run: String,
+    #[command(flatten)]
+    pub dry_run: crate::cli::DryRunArg,
 
     #[command(flatten)]
     pub print: PrintArgs,

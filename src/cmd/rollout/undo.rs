@@ -33,7 +33,7 @@ pub struct Options {
 impl Options {
     pub fn from_args(args: &UndoArgs) -> Result<Options> {
         let plan = objects::plan(&args.objects)?;
-        let (dry_run, dry_run_warning) = DryRun::parse(&args.dry_run)?;
+        let (dry_run, dry_run_warning) = args.dry_run.parse()?;
         Ok(Options {
             plan,
             to_revision: args.to_revision,
