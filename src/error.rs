@@ -328,6 +328,9 @@ impl ConnectCause {
     pub fn classify(error: &(dyn std::error::Error + 'static)) -> ConnectCause {
         let chain = chain_messages(error);
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        // What the system said, as Go says it (`connection reset by peer`), rather than the
+        // client library's chain around it.
+        let mut system = None;
         while let Some(err) = source {
             if let Some(io) = err.downcast_ref::<io::Error>() {
                 match io.kind() {
@@ -335,6 +338,7 @@ impl ConnectCause {
                     io::ErrorKind::TimedOut => return ConnectCause::Other(chain),
                     _ => {}
                 }
+                system.get_or_insert_with(|| io_message(io));
             }
             source = err.source();
         }
@@ -349,7 +353,7 @@ impl ConnectCause {
         {
             ConnectCause::UntrustedCertificate(innermost_message(error))
         } else {
-            ConnectCause::Other(chain)
+            ConnectCause::Other(system.unwrap_or(chain))
         }
     }
 }
@@ -394,6 +398,21 @@ fn chain_messages(error: &(dyn std::error::Error + 'static)) -> String {
         source = err.source();
     }
     parts.join(": ")
+}
+
+/// An I/O error the way Go prints it: `no such file or directory`, `connection reset by
+/// peer`, without Rust's ` (os error 2)` and capital letter.
+pub fn io_message(err: &io::Error) -> String {
+    let text = err.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn innermost_message(error: &(dyn std::error::Error + 'static)) -> String {
@@ -704,6 +723,26 @@ mod tests {
         assert_eq!(
             timeout.to_string(),
             "Unable to connect to the server https://10.0.0.1:6443: no answer within the request timeout of 1m30s"
+        );
+    }
+
+    #[test]
+    fn io_errors_read_like_go() {
+        let missing = std::fs::File::open("/no/such/file").unwrap_err();
+        assert_eq!(io_message(&missing), "no such file or directory");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn other_connection_failures_say_what_the_system_said() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("client error (Connect)")]
+        struct Outer(#[source] io::Error);
+        // ECONNRESET, as a real connection reports it.
+        let reset = Outer(io::Error::from_raw_os_error(104));
+        assert_eq!(
+            ConnectCause::classify(&reset),
+            ConnectCause::Other("connection reset by peer".into())
         );
     }
 

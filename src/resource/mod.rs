@@ -41,19 +41,9 @@ fn aggregate(mut errors: Vec<anyhow::Error>) -> anyhow::Error {
     UsageError(lines.join("\n")).into()
 }
 
-/// An I/O error the way Go prints it: `no such file or directory`, `is a directory`, without
-/// Rust's ` (os error 2)`.
+/// An I/O error the way Go prints it (see `error::io_message`).
 fn io_message(err: &std::io::Error) -> String {
-    let text = err.to_string();
-    let text = match text.rfind(" (os error ") {
-        Some(at) => &text[..at],
-        None => &text,
-    };
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    crate::error::io_message(err)
 }
 
 #[cfg(test)]
@@ -69,11 +59,5 @@ mod tests {
         );
         let two = aggregate(vec![anyhow::anyhow!("first"), anyhow::anyhow!("second")]);
         assert_eq!(crate::error::message(&two), "first\nsecond");
-    }
-
-    #[test]
-    fn io_errors_read_like_go() {
-        let missing = std::fs::File::open("/no/such/file").unwrap_err();
-        assert_eq!(io_message(&missing), "no such file or directory");
     }
 }

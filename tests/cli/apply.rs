@@ -720,6 +720,7 @@ fn no_files_and_unreachable_servers_are_one_line_errors() {
         stderr.starts_with("Unable to connect to the server https://127.0.0.1:"),
         "{stderr}"
     );
+    assert!(!stderr.contains("os error"), "{stderr}");
 }
 
 const ODD_FIELDS: &str = "\
