@@ -8,14 +8,15 @@
 //! Ctrl-C stops starting new objects; those already sent are waited for and reported, and
 //! the command says how many were not applied.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
-use tokio::sync::{Semaphore, mpsc, oneshot, watch};
+use tokio::sync::{Semaphore, oneshot, watch};
+use tokio::task::JoinSet;
 
 use crate::api::{JSON_ACCEPT, ListQuery, ListRequest, WatchItem, Watcher};
 use crate::apply::input::{self, Item, Refusal};
@@ -34,6 +35,10 @@ use crate::streams::Stderr;
 
 /// How many objects are applied at once.
 const CONCURRENT_OBJECTS: usize = 16;
+
+/// How many objects may be under way or done but waiting for those before them to be
+/// reported.
+const WINDOW: usize = 4 * CONCURRENT_OBJECTS;
 
 /// What apply says when the input is invalid.
 const REFUSAL: Refusal = Refusal {
@@ -230,7 +235,9 @@ enum Outcome {
 }
 
 /// Applies `items` `CONCURRENT_OBJECTS` at a time (the same object never twice at once), and
-/// reports each in input order as soon as it and every one before it are done.
+/// reports each in input order as soon as it and every one before it are done. At most
+/// `WINDOW` objects are under way or waiting to be reported, so memory does not grow with
+/// the number of objects.
 async fn apply_phase(
     client: &ApiClient,
     items: &[Item],
@@ -240,49 +247,69 @@ async fn apply_phase(
     out: &mut dyn Write,
 ) -> Result<()> {
     let permits = Arc::new(Semaphore::new(CONCURRENT_OBJECTS));
-    let (done, mut finished) = mpsc::unbounded_channel::<(usize, Outcome)>();
     let mut previous_of: HashMap<_, oneshot::Receiver<()>> = HashMap::new();
-    for (index, item) in items.iter().enumerate() {
-        let (release, released) = oneshot::channel::<()>();
-        let previous = previous_of.insert(item.identity(), released);
-        let client = client.clone();
-        let permits = Arc::clone(&permits);
-        let settings = settings.clone();
-        let item = item.clone();
-        let done = done.clone();
-        let mut stop = interrupt.subscribe();
-        tokio::spawn(async move {
-            if let Some(previous) = previous {
-                let _ = previous.await;
-            }
-            let permit = tokio::select! {
-                permit = permits.acquire_owned() => permit.ok(),
-                _ = stop.wait_for(|stopped| *stopped) => None,
+    let mut tasks = JoinSet::new();
+    let mut finished: BTreeMap<usize, Outcome> = BTreeMap::new();
+    let (mut started, mut next) = (0, 0);
+    while next < items.len() {
+        while started < items.len() && started < next + WINDOW {
+            let item = &items[started];
+            let (release, released) = oneshot::channel::<()>();
+            let previous = previous_of.insert(item.identity(), released);
+            let turn = Turn {
+                previous,
+                release,
+                permits: Arc::clone(&permits),
+                stop: interrupt.subscribe(),
             };
-            let outcome = match permit {
-                Some(_permit) if !*stop.borrow() => {
-                    match crate::apply::apply(&client, &item.rt, &item.manifest, &settings).await {
-                        Ok(applied) => Outcome::Applied(applied),
-                        Err(err) => Outcome::Failed(err),
-                    }
-                }
-                _ => Outcome::NotStarted,
-            };
-            let _ = done.send((index, outcome));
-            let _ = release.send(());
-        });
-    }
-    drop(done);
-    let mut outcomes: Vec<Option<Outcome>> = (0..items.len()).map(|_| None).collect();
-    let mut next = 0;
-    while let Some((index, outcome)) = finished.recv().await {
-        outcomes[index] = Some(outcome);
-        while let Some(outcome) = outcomes.get_mut(next).and_then(Option::take) {
+            let (client, settings, item, index) =
+                (client.clone(), settings.clone(), item.clone(), started);
+            tasks.spawn(async move { (index, turn.apply(&client, &item, &settings).await) });
+            started += 1;
+        }
+        let Some(joined) = tasks.join_next().await else {
+            break;
+        };
+        let (index, outcome) = joined.context("applying an object")?;
+        finished.insert(index, outcome);
+        while let Some(outcome) = finished.remove(&next) {
             report.add(&items[next], outcome, out)?;
             next += 1;
         }
     }
     Ok(())
+}
+
+/// One object's turn: after the object's previous appearance in the input, within the
+/// concurrency limit, unless Ctrl-C came first.
+struct Turn {
+    previous: Option<oneshot::Receiver<()>>,
+    release: oneshot::Sender<()>,
+    permits: Arc<Semaphore>,
+    stop: watch::Receiver<bool>,
+}
+
+impl Turn {
+    async fn apply(mut self, client: &ApiClient, item: &Item, settings: &Settings) -> Outcome {
+        if let Some(previous) = self.previous.take() {
+            let _ = previous.await;
+        }
+        let permit = tokio::select! {
+            permit = Arc::clone(&self.permits).acquire_owned() => permit.ok(),
+            _ = self.stop.wait_for(|stopped| *stopped) => None,
+        };
+        let outcome = match permit {
+            Some(_permit) if !*self.stop.borrow() => {
+                match crate::apply::apply(client, &item.rt, &item.manifest, settings).await {
+                    Ok(applied) => Outcome::Applied(applied),
+                    Err(err) => Outcome::Failed(err),
+                }
+            }
+            _ => Outcome::NotStarted,
+        };
+        let _ = self.release.send(());
+        outcome
+    }
 }
 
 /// The CRDs of the input that objects still to apply need, and were applied.
