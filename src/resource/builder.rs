@@ -470,6 +470,14 @@ impl Plan {
             }
             Err(err) => return Err(err),
         };
+        let generate_name = object.body["metadata"]["generateName"]
+            .as_str()
+            .filter(|prefix| !prefix.is_empty());
+        if let (Verb::Apply | Verb::Diff, true, Some(prefix)) =
+            (self.verb, object.name.is_empty(), generate_name)
+        {
+            bail!("from {prefix}: cannot use generate name with apply");
+        }
         if self.verb.needs_manifest_names() && object.name.is_empty() {
             bail!(
                 "resource name may not be empty: the {} in {}",

@@ -399,7 +399,7 @@ fn nothing_is_written_when_any_document_is_bad() {
         ),
         (
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {generateName: gen-}\n",
-            "error: bad.yaml (document 2, line 5): resource name may not be empty",
+            "error: bad.yaml (document 2, line 5): from gen-: cannot use generate name with apply",
             "",
         ),
     ];
