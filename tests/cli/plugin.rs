@@ -30,7 +30,7 @@ fn kubectl_with_plugin(sandbox: &Sandbox, dir: &Path) -> Option<std::process::Co
 
 #[test]
 fn kubectl_runs_kz_as_a_plugin_with_its_global_flags_first() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     let dir = plugin_dir(&sandbox);
     let Some(kubectl) = kubectl_with_plugin(&sandbox, &dir) else {
@@ -47,18 +47,22 @@ fn kubectl_runs_kz_as_a_plugin_with_its_global_flags_first() {
         }
         command
     };
-    let direct = run(sandbox.kz(), &["-n", "shop", "get", "pods"]);
-    assert!(direct.success().contains("NAME"), "{direct:?}");
-    let plugin = run(with_plugin(), &["kz", "-n", "shop", "get", "pods"]);
+    // Names, not tables: two runs may straddle a second and print different ages.
+    let direct = run(sandbox.kz(), &["-n", "shop", "get", "pods", "-o", "name"]);
+    assert!(direct.success().contains("pod/"), "{direct:?}");
+    let plugin = run(with_plugin(), &["kz", "-n", "shop", "get", "pods", "-o", "name"]);
     assert_eq!(plugin, direct);
 
     let context = run(sandbox.kz(), &["config", "current-context"]);
     let context = context.success().trim().to_string();
     let plugin = run(
         with_plugin(),
-        &["kz", "--context", &context, "-n", "shop", "get", "deploy"],
+        &["kz", "--context", &context, "-n", "shop", "get", "deploy", "-o", "name"],
     );
-    assert_eq!(plugin, run(sandbox.kz(), &["-n", "shop", "get", "deploy"]));
+    assert_eq!(
+        plugin,
+        run(sandbox.kz(), &["-n", "shop", "get", "deploy", "-o", "name"])
+    );
 
     let help = run(with_plugin(), &["kz", "--help"]);
     let help = help.success();
