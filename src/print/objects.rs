@@ -90,6 +90,8 @@ pub struct ObjectPrinter {
     show_managed_fields: bool,
     printed: usize,
     started: bool,
+    /// The YAML of the object being printed, kept to be reused by the next.
+    yaml: String,
 }
 
 const JSON_INDENT: &[u8] = b"    ";
@@ -102,6 +104,7 @@ impl ObjectPrinter {
             show_managed_fields,
             printed: 0,
             started: false,
+            yaml: String::new(),
         }
     }
 
@@ -155,20 +158,24 @@ impl ObjectPrinter {
                 out.write_all(if self.printed == 0 { b"\n" } else { b",\n" })?;
                 write_pretty_json(out, &object, 2)?;
             }
-            (ObjectFormat::Yaml, Arrangement::Single) => {
-                out.write_all(kubectl_yaml::to_string(&object).as_bytes())?
-            }
-            (ObjectFormat::Yaml, Arrangement::Stream { .. }) => {
-                if self.printed > 0 {
-                    out.write_all(b"---\n")?;
+            (ObjectFormat::Yaml, arrangement) => {
+                self.yaml.clear();
+                match arrangement {
+                    Arrangement::Single => kubectl_yaml::write_document(&mut self.yaml, &object),
+                    Arrangement::Stream { .. } => {
+                        if self.printed > 0 {
+                            self.yaml.push_str("---\n");
+                        }
+                        kubectl_yaml::write_document(&mut self.yaml, &object);
+                    }
+                    Arrangement::List => {
+                        if self.printed == 0 {
+                            self.yaml.push_str("items:\n");
+                        }
+                        kubectl_yaml::write_list_item(&mut self.yaml, &object);
+                    }
                 }
-                out.write_all(kubectl_yaml::to_string(&object).as_bytes())?
-            }
-            (ObjectFormat::Yaml, Arrangement::List) => {
-                if self.printed == 0 {
-                    out.write_all(b"items:\n")?;
-                }
-                write_yaml_item(out, &kubectl_yaml::to_string(&object))?;
+                out.write_all(self.yaml.as_bytes())?;
             }
         }
         self.printed += 1;
@@ -319,21 +326,6 @@ impl serde_json::ser::Formatter for NestedPretty {
         self.has_value = true;
         Ok(())
     }
-}
-
-/// One List item in YAML: `- ` before its first line, two spaces before the others (empty
-/// lines inside block scalars stay empty).
-fn write_yaml_item(out: &mut impl Write, text: &str) -> Result<()> {
-    for (i, line) in text.lines().enumerate() {
-        if i == 0 {
-            writeln!(out, "- {line}")?;
-        } else if line.is_empty() {
-            writeln!(out)?;
-        } else {
-            writeln!(out, "  {line}")?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
