@@ -34,35 +34,47 @@ pub enum Arrangement {
 }
 
 /// What the items of a list page lack: the list's kind and apiVersion (servers leave them
-/// out of items, but a printed object must say what it is).
+/// out of items, but a printed object must say what it is). The items of a metadata-only list
+/// (`PartialObjectMetadataList`) say `PartialObjectMetadata`: theirs are replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeDefaults {
     kind: String,
     api_version: String,
+    replace: bool,
 }
 
 impl TypeDefaults {
     /// For the items of `page`, a list of `rt`: the page's apiVersion, else the type's.
     pub fn for_page(rt: &ResourceType, page: &Value) -> TypeDefaults {
+        if page["kind"] == "PartialObjectMetadataList" {
+            return TypeDefaults {
+                kind: rt.kind.clone(),
+                api_version: rt.api_version(),
+                replace: true,
+            };
+        }
         TypeDefaults {
             kind: rt.kind.clone(),
             api_version: page["apiVersion"]
                 .as_str()
                 .filter(|v| !v.is_empty())
                 .map_or_else(|| rt.api_version(), String::from),
+            replace: false,
         }
     }
 
-    /// Fills in the kind and apiVersion `object` lacks (or has empty).
+    /// Fills in the kind and apiVersion `object` lacks (or has empty, or has from a
+    /// metadata-only list).
     pub fn fill(&self, object: &mut Value) {
         let Some(fields) = object.as_object_mut() else {
             return;
         };
         for (key, value) in [("kind", &self.kind), ("apiVersion", &self.api_version)] {
-            let missing = fields
-                .get(key)
-                .and_then(Value::as_str)
-                .is_none_or(str::is_empty);
+            let missing = self.replace
+                || fields
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty);
             if missing {
                 fields.insert(key.to_string(), Value::String(value.clone()));
             }
@@ -106,6 +118,12 @@ impl ObjectPrinter {
             started: false,
             yaml: String::new(),
         }
+    }
+
+    /// Whether what is printed comes from the objects' metadata alone (`-o name`), so lists
+    /// may be asked for as metadata only.
+    pub fn needs_only_metadata(&self) -> bool {
+        self.format == ObjectFormat::Name
     }
 
     fn start(&mut self, out: &mut impl Write) -> Result<()> {
@@ -442,6 +460,12 @@ mod tests {
                 (r#""Other""#.into(), r#""x/v2""#.into()),
             ]
         );
+        // A metadata-only list's items are typed by the resource, not as PartialObjectMetadata.
+        let partial = json!({"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1", "items": [
+            {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": {"name": "a"}},
+        ]});
+        let item = list_items(&rt, partial).next().expect("item");
+        assert_eq!(name_of(&item), "deployment.apps/a");
         // A page without an apiVersion (a watch's relist through a proxy, say) never leaves
         // `apiVersion: ""`: the resource type knows it.
         let bare = json!({"items": [{"metadata": {"name": "a"}}]});

@@ -253,6 +253,13 @@ impl Printer {
         matches!(self.layout, Layout::Tables { .. })
     }
 
+    /// Whether lists may be fetched as metadata only (`-o name` without `--sort-by`, whose
+    /// key may read any field): what is printed is the same.
+    pub fn wants_only_metadata(&self) -> bool {
+        self.sort_by.is_none()
+            && matches!(&self.layout, Layout::Objects(printer) if printer.needs_only_metadata())
+    }
+
     /// How many objects or rows were printed (or are ready to be).
     pub fn printed(&self) -> usize {
         self.printed
