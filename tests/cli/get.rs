@@ -964,7 +964,7 @@ fn chunked_lists_page_with_limit_and_continue() {
 }
 
 #[test]
-fn names_of_lists_are_read_from_metadata_only_and_match_kubectl() {
+fn names_and_metadata_jsonpaths_of_lists_are_read_from_metadata_only_like_kubectl() {
     let server = frozen_server();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     let metadata_only = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
@@ -974,6 +974,26 @@ fn names_of_lists_are_read_from_metadata_only_and_match_kubectl() {
         &["deploy,svc,cm,sts", "-n", "shop", "-o", "name"],
         &["pods", "-A", "--chunk-size=2", "-o", "name"],
         &["all", "-n", "shop", "-o", "name"],
+        &[
+            "pods",
+            "-A",
+            "-o",
+            "jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}{.kind}{\"\\n\"}{end}",
+        ],
+        &[
+            "gizmos,deploy",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.items[*].metadata.name}",
+        ],
+        &[
+            "pods",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={range .items[*]}{.apiVersion} {.metadata.labels}{\"\\n\"}{end}",
+        ],
     ];
     for args in lists {
         let mut full = vec!["get"];
