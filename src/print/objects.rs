@@ -102,8 +102,9 @@ pub struct ObjectPrinter {
     show_managed_fields: bool,
     printed: usize,
     started: bool,
-    /// The YAML of the object being printed, kept to be reused by the next.
+    /// The YAML or JSON of the object being printed, kept to be reused by the next.
     yaml: String,
+    json: Vec<u8>,
 }
 
 const JSON_INDENT: &[u8] = b"    ";
@@ -117,6 +118,7 @@ impl ObjectPrinter {
             printed: 0,
             started: false,
             yaml: String::new(),
+            json: Vec::new(),
         }
     }
 
@@ -168,13 +170,18 @@ impl ObjectPrinter {
         };
         match (self.format, self.arrangement) {
             (ObjectFormat::Name, _) => writeln!(out, "{}", name_of(&object))?,
-            (ObjectFormat::Json, Arrangement::Single | Arrangement::Stream { .. }) => {
-                write_pretty_json(out, &object, 0)?;
-                out.write_all(b"\n")?;
-            }
-            (ObjectFormat::Json, Arrangement::List) => {
-                out.write_all(if self.printed == 0 { b"\n" } else { b",\n" })?;
-                write_pretty_json(out, &object, 2)?;
+            (ObjectFormat::Json, arrangement) => {
+                // The serializer writes token by token: into a buffer, not through `out`.
+                self.json.clear();
+                if arrangement == Arrangement::List {
+                    self.json
+                        .extend_from_slice(if self.printed == 0 { b"\n" } else { b",\n" });
+                    write_pretty_json(&mut self.json, &object, 2)?;
+                } else {
+                    write_pretty_json(&mut self.json, &object, 0)?;
+                    self.json.push(b'\n');
+                }
+                out.write_all(&self.json)?;
             }
             (ObjectFormat::Yaml, arrangement) => {
                 self.yaml.clear();
