@@ -47,7 +47,7 @@ pub struct ListRequest {
     /// `None` for every namespace (or a cluster-scoped type).
     pub namespace: Option<String>,
     pub query: ListQuery,
-    /// The `Accept` header: plain JSON, or server-side Tables.
+    /// The `Accept` header: plain JSON, server-side Tables, or metadata only.
     pub accept: &'static str,
 }
 

@@ -15,3 +15,7 @@ pub use watch::{EventType, WatchItem, Watcher};
 /// kubectl's Accept header for tables (v1, then v1beta1), falling back to plain JSON.
 pub const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 pub const JSON_ACCEPT: &str = "application/json";
+/// Metadata only (a `PartialObjectMetadataList`), for lists printed from their items'
+/// metadata; servers that cannot answer so fall back to plain JSON.
+pub const METADATA_ACCEPT: &str =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";

@@ -1161,6 +1161,28 @@ impl JsonPath {
         self
     }
 
+    /// Whether every action reads only under the given top-level keys (or prints a literal,
+    /// or ends a range), so an object holding only those keys prints the same. Anything
+    /// else — the whole object (`{@}`), a wildcard, a union or filter at the top — is taken
+    /// to read everything.
+    pub fn reads_only(&self, roots: &[&str]) -> bool {
+        self.nodes.iter().all(|node| match node {
+            Node::Text(_) => true,
+            Node::Action(steps) => {
+                let steps = match steps.split_first() {
+                    Some((Step::Identifier(word), rest)) if word == "range" => rest,
+                    _ => steps,
+                };
+                match steps {
+                    [Step::Field(name), ..] => roots.contains(&name.as_str()),
+                    [Step::Text(_) | Step::Int(_) | Step::Float(_) | Step::Bool(_)] => true,
+                    [Step::Identifier(word)] => word == "end",
+                    _ => false,
+                }
+            }
+        })
+    }
+
     /// Evaluates the template: one group of values per action or text, per `range` iteration.
     /// custom-columns and `--sort-by` read values from here.
     pub fn evaluate<'a>(&'a self, data: &'a Value) -> Result<Groups<'a>, JsonPathError> {
@@ -1308,6 +1330,11 @@ impl JsonPathPrinter {
         self
     }
 
+    /// See [`JsonPath::reads_only`].
+    pub fn reads_only(&self, roots: &[&str]) -> bool {
+        self.path.reads_only(roots)
+    }
+
     /// Prints one object (kubectl hands a `get` of several objects over as one `List`).
     pub fn print(&self, object: &Value, out: &mut impl Write) -> Result<(), JsonPathPrinterError> {
         let result = match self.output {
@@ -1334,6 +1361,40 @@ impl JsonPathPrinter {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn templates_know_which_top_level_keys_they_read() {
+        let roots = ["metadata", "kind"];
+        let reads = |template: &str| {
+            JsonPath::parse(template)
+                .expect(template)
+                .reads_only(&roots)
+        };
+        for template in [
+            "{.metadata.name}",
+            "{@.metadata.name}{\"\\t\"}{.kind}{\"\\n\"}",
+            "name: {.metadata.labels.app} {1} {true}",
+            "{range .metadata.ownerReferences[?(@.controller==true)]}{.kind}{end}",
+            "{.metadata..name}",
+        ] {
+            assert!(reads(template), "{template}");
+        }
+        for template in [
+            "{@}",
+            "{.spec.nodeName}",
+            "{.metadata.name} {.status.phase}",
+            "{.*}",
+            "{..name}",
+            "{['metadata','spec']}",
+            "{[*].metadata}",
+            "{range .spec.containers[*]}{.name}{end}",
+            // Actions inside a range are judged like any other: conservatively.
+            "{range .metadata.ownerReferences[*]}{.name}{end}",
+            "{.metadata.name}{bogus}",
+        ] {
+            assert!(!reads(template), "{template}");
+        }
+    }
 
     /// The input of the kubernetes.io "JSONPath Support" page.
     fn docs_example() -> Value {

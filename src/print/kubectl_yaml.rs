@@ -4,7 +4,11 @@
 //! would be misread (`'a: [b]'`), double quotes for what would resolve to another type
 //! (`"1"`, `"true"`, `""`, timestamps) or holds non-printable characters, literal blocks
 //! (`|`, `|-`, `|+`) for multi-line text.
+//!
+//! Everything is written straight into one `String` the caller may reuse: no text per node,
+//! and the common plain scalar (a key, a name, a label) is copied without further analysis.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::Value;
@@ -12,15 +16,27 @@ use serde_json::Value;
 /// One document, ending with a newline.
 pub fn to_string(value: &Value) -> String {
     let mut out = String::new();
+    write_document(&mut out, value);
+    out
+}
+
+/// Appends one document to `out`, ending with a newline.
+pub fn write_document(out: &mut String, value: &Value) {
     match value {
-        Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
-        Value::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0),
+        Value::Object(map) if !map.is_empty() => write_map(out, map, 0),
+        Value::Array(items) if !items.is_empty() => write_seq(out, items, 0),
         scalar => {
-            write_scalar(&mut out, scalar, 0, false);
+            write_scalar(out, scalar, 0, false);
             out.push('\n');
         }
     }
-    out
+}
+
+/// Appends `value` as one item of a top-level sequence (`- ` before it, its lines two
+/// spaces in), as the items of a List are written under `items:`.
+pub fn write_list_item(out: &mut String, value: &Value) {
+    out.push('-');
+    write_value(out, value, 0, false);
 }
 
 fn pad(out: &mut String, indent: usize) {
@@ -33,7 +49,7 @@ fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, indent: usi
         if i > 0 {
             pad(out, indent);
         }
-        out.push_str(&scalar_string(key, true, indent));
+        write_string(out, key, true, indent);
         out.push(':');
         write_value(out, value, indent, true);
     }
@@ -84,27 +100,32 @@ fn write_scalar(out: &mut String, value: &Value, indent: usize, key: bool) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&number(n)),
-        Value::String(s) => out.push_str(&scalar_string(s, key, indent)),
+        Value::Number(n) => write_number(out, n),
+        Value::String(s) => write_string(out, s, key, indent),
         Value::Object(_) => out.push_str("{}"),
         Value::Array(_) => out.push_str("[]"),
     }
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)` for floats, decimal for integers.
-fn number(n: &serde_json::Number) -> String {
+fn write_number(out: &mut String, n: &serde_json::Number) {
+    // Writing into a String cannot fail.
     if let Some(i) = n.as_i64() {
-        return i.to_string();
+        let _ = write!(out, "{i}");
+        return;
     }
     if let Some(u) = n.as_u64() {
-        return u.to_string();
+        let _ = write!(out, "{u}");
+        return;
     }
     let f = n.as_f64().unwrap_or_default();
     if f.is_nan() {
-        return ".nan".into();
+        out.push_str(".nan");
+        return;
     }
     if f.is_infinite() {
-        return if f > 0.0 { ".inf" } else { "-.inf" }.into();
+        out.push_str(if f > 0.0 { ".inf" } else { "-.inf" });
+        return;
     }
     let exponent = if f == 0.0 {
         0
@@ -112,7 +133,8 @@ fn number(n: &serde_json::Number) -> String {
         f.abs().log10().floor() as i32
     };
     if (-4..21).contains(&exponent) {
-        return format!("{f}");
+        let _ = write!(out, "{f}");
+        return;
     }
     // Go writes at least two exponent digits with a sign: 1e+21, 1e-07.
     let text = format!("{f:e}");
@@ -121,7 +143,7 @@ fn number(n: &serde_json::Number) -> String {
         Some(d) => ('-', d),
         None => ('+', exp),
     };
-    format!("{mantissa}e{sign}{digits:0>2}")
+    let _ = write!(out, "{mantissa}e{sign}{digits:0>2}");
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -132,12 +154,59 @@ enum Style {
     Literal,
 }
 
+/// The words go-yaml reads as something other than a string (null, bools, special floats,
+/// the merge key).
+const SPECIAL: &[&str] = &[
+    "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+    "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+    ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf",
+    "-.INF", "<<",
+];
+
+/// Text go-yaml writes plain without a second look: an ASCII letter, then printable ASCII
+/// without blanks, not ending in `:`, and not one of the special words. (A leading letter
+/// rules out numbers, timestamps and every indicator that counts only at the start; without
+/// blanks, `: ` and ` #` cannot occur.)
+fn obviously_plain(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes.last() != Some(&b':')
+        && bytes.iter().all(|b| matches!(b, b'!'..=b'~'))
+        && !is_special(s)
+}
+
+/// One of the words go-yaml reads as something other than a string.
+fn is_special(s: &str) -> bool {
+    // The longest is five bytes.
+    s.len() <= 5 && SPECIAL.contains(&s)
+}
+
 /// A string scalar in go-yaml's style; `indent` is the indentation of the key or `-` it
 /// belongs to (for literal blocks).
+#[cfg(test)]
 fn scalar_string(s: &str, key: bool, indent: usize) -> String {
-    let requested = if !reads_back_as_string(s) {
-        Style::Double
-    } else if s.contains('\n') {
+    let mut out = String::new();
+    write_string(&mut out, s, key, indent);
+    out
+}
+
+/// Appends a string scalar in go-yaml's style; see `scalar_string`.
+fn write_string(out: &mut String, s: &str, key: bool, indent: usize) {
+    if obviously_plain(s) {
+        out.push_str(s);
+    } else {
+        write_analysed(out, s, key, indent);
+    }
+}
+
+/// A string scalar styled after go-yaml's full analysis.
+fn write_analysed(out: &mut String, s: &str, key: bool, indent: usize) {
+    if !reads_back_as_string(s) {
+        // Nothing overrides double quotes.
+        double_quoted(out, s);
+        return;
+    }
+    let requested = if s.contains('\n') {
         Style::Literal
     } else {
         Style::Plain
@@ -154,23 +223,28 @@ fn scalar_string(s: &str, key: bool, indent: usize) -> String {
         style = Style::Double;
     }
     match style {
-        Style::Plain => s.to_string(),
-        Style::Single => format!("'{}'", s.replace('\'', "''")),
-        Style::Double => double_quoted(s),
-        Style::Literal => literal(s, indent),
+        Style::Plain => out.push_str(s),
+        Style::Single => single_quoted(out, s),
+        Style::Double => double_quoted(out, s),
+        Style::Literal => literal(out, s, indent),
     }
+}
+
+fn single_quoted(out: &mut String, s: &str) {
+    out.push('\'');
+    for (i, part) in s.split('\'').enumerate() {
+        if i > 0 {
+            out.push_str("''");
+        }
+        out.push_str(part);
+    }
+    out.push('\'');
 }
 
 /// go-yaml's `resolve`: whether the text, written plain, would read back as this string
 /// (and not as null, a bool, a number, a timestamp or a base-60 float).
 fn reads_back_as_string(s: &str) -> bool {
-    const SPECIAL: &[&str] = &[
-        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-        "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
-        ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
-        "-.Inf", "-.INF", "<<",
-    ];
-    if SPECIAL.contains(&s) {
+    if is_special(s) {
         return false;
     }
     let Some(first) = s.chars().next() else {
@@ -186,7 +260,11 @@ fn reads_back_as_string(s: &str) -> bool {
 
 /// An int (decimal, 0x, 0o/0 octal, 0b, with `_`) or a YAML-style float.
 fn is_number(s: &str) -> bool {
-    let plain: String = s.chars().filter(|c| *c != '_').collect();
+    let plain: Cow<str> = if s.contains('_') {
+        Cow::Owned(s.replace('_', ""))
+    } else {
+        Cow::Borrowed(s)
+    };
     let unsigned = plain.trim_start_matches(['-', '+']);
     if plain.len() - unsigned.len() > 1 {
         return false;
@@ -260,11 +338,15 @@ fn is_timestamp(s: &str) -> bool {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     };
-    let date_parts: Vec<&str> = date.split('-').collect();
+    let mut date_parts = date.split('-').skip(1);
+    let (month, day) = (date_parts.next(), date_parts.next());
     let number = |t: &str, max_len: usize| {
         !t.is_empty() && t.len() <= max_len && t.chars().all(|c| c.is_ascii_digit())
     };
-    if date_parts.len() != 3 || !number(date_parts[1], 2) || !number(date_parts[2], 2) {
+    let date_ok = month.is_some_and(|m| number(m, 2))
+        && day.is_some_and(|d| number(d, 2))
+        && date_parts.next().is_none();
+    if !date_ok {
         return false;
     }
     let Some(time) = time else {
@@ -278,17 +360,14 @@ fn is_timestamp(s: &str) -> bool {
         Some((hms, f)) => (hms, Some(f)),
         None => (clock, None),
     };
-    let hms: Vec<&str> = hms.split(':').collect();
+    let hms_ok = hms.split(':').count() == 3 && hms.split(':').all(|p| number(p, 2));
     let zone_ok = zone.is_none_or(|z| {
         z == "Z" || {
             let (h, m) = z[1..].split_once(':').unwrap_or(("", ""));
             number(h, 2) && number(m, 2)
         }
     });
-    hms.len() == 3
-        && hms.iter().all(|p| number(p, 2))
-        && fraction.is_none_or(|f| number(f, 9))
-        && zone_ok
+    hms_ok && fraction.is_none_or(|f| number(f, 9)) && zone_ok
 }
 
 /// What go-yaml's `yaml_emitter_analyze_scalar` allows for a string (unicode output on).
@@ -307,12 +386,7 @@ impl Analysis {
                 block_allowed: false,
             };
         }
-        let chars: Vec<char> = s.chars().collect();
-        let blank = |i: usize| {
-            chars
-                .get(i)
-                .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
-        };
+        let blank = |c: Option<char>| c.is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
         let mut block_indicators = s.starts_with("---") || s.starts_with("...");
         let (mut leading_space, mut leading_break) = (false, false);
         let (mut trailing_space, mut trailing_break) = (false, false);
@@ -320,10 +394,13 @@ impl Analysis {
         let (mut previous_space, mut previous_break) = (false, false);
         let mut line_breaks = false;
         let mut preceded_by_whitespace = true;
-        let last = chars.len() - 1;
-        for (i, &c) in chars.iter().enumerate() {
-            let followed_by_whitespace = blank(i + 1);
-            if i == 0 {
+        let mut chars = s.chars().peekable();
+        let mut first = true;
+        while let Some(c) = chars.next() {
+            let next = chars.peek().copied();
+            let is_last = next.is_none();
+            let followed_by_whitespace = blank(next);
+            if first {
                 match c {
                     '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\''
                     | '"' | '%' | '@' | '`' => block_indicators = true,
@@ -341,15 +418,15 @@ impl Analysis {
                 special = true;
             }
             if c == ' ' {
-                leading_space |= i == 0;
-                trailing_space |= i == last;
+                leading_space |= first;
+                trailing_space |= is_last;
                 break_space |= previous_break;
                 previous_space = true;
                 previous_break = false;
             } else if matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
                 line_breaks = true;
-                leading_break |= i == 0;
-                trailing_break |= i == last;
+                leading_break |= first;
+                trailing_break |= is_last;
                 space_break |= previous_space;
                 previous_break = true;
                 previous_space = false;
@@ -358,6 +435,7 @@ impl Analysis {
                 previous_break = false;
             }
             preceded_by_whitespace = matches!(c, ' ' | '\t' | '\n' | '\r');
+            first = false;
         }
         let mut analysis = Analysis {
             block_plain_allowed: true,
@@ -391,8 +469,7 @@ fn is_printable(c: char) -> bool {
         && c != '\u{feff}'
 }
 
-fn double_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+fn double_quoted(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -423,13 +500,12 @@ fn double_quoted(s: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// `|`, `|-` or `|+` (with `2` first when the text starts with a space or a line break),
 /// then the lines indented two more than `indent`; empty lines stay empty.
-fn literal(s: &str, indent: usize) -> String {
-    let mut out = String::from("|");
+fn literal(out: &mut String, s: &str, indent: usize) {
+    out.push('|');
     if s.starts_with([' ', '\n']) {
         out.push('2');
     }
@@ -442,11 +518,10 @@ fn literal(s: &str, indent: usize) -> String {
     for line in body.split('\n') {
         out.push('\n');
         if !line.is_empty() {
-            pad(&mut out, indent + 2);
+            pad(out, indent + 2);
             out.push_str(line);
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -491,6 +566,52 @@ mod tests {
         }
     }
 
+    /// Every string of a recorded response, keys and values.
+    fn strings_of<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::String(s) => found.push(s),
+            Value::Array(items) => items.iter().for_each(|v| strings_of(v, found)),
+            Value::Object(map) => {
+                for (k, v) in map {
+                    found.push(k);
+                    strings_of(v, found);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_plain_shortcut_agrees_with_the_full_analysis() {
+        let dir = format!("{}/tests/fixtures/http", env!("CARGO_MANIFEST_DIR"));
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let Ok(value) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            let mut found = Vec::new();
+            strings_of(&value, &mut found);
+            let extra = [
+                "a:", "yes", "No", "ab:c", "it's", "a#b", "x!", "OFF", "onion",
+            ];
+            for s in found.into_iter().chain(extra) {
+                for key in [false, true] {
+                    let mut analysed = String::new();
+                    write_analysed(&mut analysed, s, key, 0);
+                    if obviously_plain(s) {
+                        assert_eq!(analysed, s, "{s:?} is not plain");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} plain strings checked");
+    }
+
     #[test]
     fn documents_nest_like_kubectl() {
         let doc = json!({
@@ -505,6 +626,28 @@ mod tests {
             to_string(&doc),
             "a:\n  b:\n  - c: 1\n    d:\n    - x\n    - \"y\"\n  - {}\n  e: {}\nf: []\ng: |\n  line1\n  line2\nh: |-\n  no newline\n  at end\ni: 0.5\nj: null\n"
         );
+    }
+
+    #[test]
+    fn list_items_are_documents_moved_two_spaces_in() {
+        let doc = json!({
+            "a": [{"b": "one\n\ntwo\n", "c": [[1, 2], []]}],
+            "d": {"e": " lead\nx"},
+        });
+        let mut expected = String::new();
+        for (i, line) in to_string(&doc).lines().enumerate() {
+            match (i, line.is_empty()) {
+                (0, _) => expected.push_str("- "),
+                (_, false) => expected.push_str("  "),
+                (_, true) => {}
+            }
+            expected.push_str(line);
+            expected.push('\n');
+        }
+        let mut item = String::new();
+        write_list_item(&mut item, &doc);
+        assert_eq!(item, expected);
+        assert!(item.contains("\n\n"), "{item}");
     }
 
     #[test]

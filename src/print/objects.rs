@@ -34,35 +34,47 @@ pub enum Arrangement {
 }
 
 /// What the items of a list page lack: the list's kind and apiVersion (servers leave them
-/// out of items, but a printed object must say what it is).
+/// out of items, but a printed object must say what it is). The items of a metadata-only list
+/// (`PartialObjectMetadataList`) say `PartialObjectMetadata`: theirs are replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeDefaults {
     kind: String,
     api_version: String,
+    replace: bool,
 }
 
 impl TypeDefaults {
     /// For the items of `page`, a list of `rt`: the page's apiVersion, else the type's.
     pub fn for_page(rt: &ResourceType, page: &Value) -> TypeDefaults {
+        if page["kind"] == "PartialObjectMetadataList" {
+            return TypeDefaults {
+                kind: rt.kind.clone(),
+                api_version: rt.api_version(),
+                replace: true,
+            };
+        }
         TypeDefaults {
             kind: rt.kind.clone(),
             api_version: page["apiVersion"]
                 .as_str()
                 .filter(|v| !v.is_empty())
                 .map_or_else(|| rt.api_version(), String::from),
+            replace: false,
         }
     }
 
-    /// Fills in the kind and apiVersion `object` lacks (or has empty).
+    /// Fills in the kind and apiVersion `object` lacks (or has empty, or has from a
+    /// metadata-only list).
     pub fn fill(&self, object: &mut Value) {
         let Some(fields) = object.as_object_mut() else {
             return;
         };
         for (key, value) in [("kind", &self.kind), ("apiVersion", &self.api_version)] {
-            let missing = fields
-                .get(key)
-                .and_then(Value::as_str)
-                .is_none_or(str::is_empty);
+            let missing = self.replace
+                || fields
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty);
             if missing {
                 fields.insert(key.to_string(), Value::String(value.clone()));
             }
@@ -90,6 +102,9 @@ pub struct ObjectPrinter {
     show_managed_fields: bool,
     printed: usize,
     started: bool,
+    /// The YAML or JSON of the object being printed, kept to be reused by the next.
+    yaml: String,
+    json: Vec<u8>,
 }
 
 const JSON_INDENT: &[u8] = b"    ";
@@ -102,7 +117,15 @@ impl ObjectPrinter {
             show_managed_fields,
             printed: 0,
             started: false,
+            yaml: String::new(),
+            json: Vec::new(),
         }
+    }
+
+    /// Whether what is printed comes from the objects' metadata alone (`-o name`), so lists
+    /// may be asked for as metadata only.
+    pub fn needs_only_metadata(&self) -> bool {
+        self.format == ObjectFormat::Name
     }
 
     fn start(&mut self, out: &mut impl Write) -> Result<()> {
@@ -147,28 +170,37 @@ impl ObjectPrinter {
         };
         match (self.format, self.arrangement) {
             (ObjectFormat::Name, _) => writeln!(out, "{}", name_of(&object))?,
-            (ObjectFormat::Json, Arrangement::Single | Arrangement::Stream { .. }) => {
-                write_pretty_json(out, &object, 0)?;
-                out.write_all(b"\n")?;
-            }
-            (ObjectFormat::Json, Arrangement::List) => {
-                out.write_all(if self.printed == 0 { b"\n" } else { b",\n" })?;
-                write_pretty_json(out, &object, 2)?;
-            }
-            (ObjectFormat::Yaml, Arrangement::Single) => {
-                out.write_all(kubectl_yaml::to_string(&object).as_bytes())?
-            }
-            (ObjectFormat::Yaml, Arrangement::Stream { .. }) => {
-                if self.printed > 0 {
-                    out.write_all(b"---\n")?;
+            (ObjectFormat::Json, arrangement) => {
+                // The serializer writes token by token: into a buffer, not through `out`.
+                self.json.clear();
+                if arrangement == Arrangement::List {
+                    self.json
+                        .extend_from_slice(if self.printed == 0 { b"\n" } else { b",\n" });
+                    write_pretty_json(&mut self.json, &object, 2)?;
+                } else {
+                    write_pretty_json(&mut self.json, &object, 0)?;
+                    self.json.push(b'\n');
                 }
-                out.write_all(kubectl_yaml::to_string(&object).as_bytes())?
+                out.write_all(&self.json)?;
             }
-            (ObjectFormat::Yaml, Arrangement::List) => {
-                if self.printed == 0 {
-                    out.write_all(b"items:\n")?;
+            (ObjectFormat::Yaml, arrangement) => {
+                self.yaml.clear();
+                match arrangement {
+                    Arrangement::Single => kubectl_yaml::write_document(&mut self.yaml, &object),
+                    Arrangement::Stream { .. } => {
+                        if self.printed > 0 {
+                            self.yaml.push_str("---\n");
+                        }
+                        kubectl_yaml::write_document(&mut self.yaml, &object);
+                    }
+                    Arrangement::List => {
+                        if self.printed == 0 {
+                            self.yaml.push_str("items:\n");
+                        }
+                        kubectl_yaml::write_list_item(&mut self.yaml, &object);
+                    }
                 }
-                write_yaml_item(out, &kubectl_yaml::to_string(&object))?;
+                out.write_all(self.yaml.as_bytes())?;
             }
         }
         self.printed += 1;
@@ -321,21 +353,6 @@ impl serde_json::ser::Formatter for NestedPretty {
     }
 }
 
-/// One List item in YAML: `- ` before its first line, two spaces before the others (empty
-/// lines inside block scalars stay empty).
-fn write_yaml_item(out: &mut impl Write, text: &str) -> Result<()> {
-    for (i, line) in text.lines().enumerate() {
-        if i == 0 {
-            writeln!(out, "- {line}")?;
-        } else if line.is_empty() {
-            writeln!(out)?;
-        } else {
-            writeln!(out, "  {line}")?;
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,6 +467,12 @@ mod tests {
                 (r#""Other""#.into(), r#""x/v2""#.into()),
             ]
         );
+        // A metadata-only list's items are typed by the resource, not as PartialObjectMetadata.
+        let partial = json!({"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1", "items": [
+            {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": {"name": "a"}},
+        ]});
+        let item = list_items(&rt, partial).next().expect("item");
+        assert_eq!(name_of(&item), "deployment.apps/a");
         // A page without an apiVersion (a watch's relist through a proxy, say) never leaves
         // `apiVersion: ""`: the resource type knows it.
         let bare = json!({"items": [{"metadata": {"name": "a"}}]});

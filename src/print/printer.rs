@@ -253,6 +253,23 @@ impl Printer {
         matches!(self.layout, Layout::Tables { .. })
     }
 
+    /// Whether lists may be fetched as metadata only (`-o name`, or a JSONPath applied item
+    /// by item that reads nothing but `.metadata`, `.kind` and `.apiVersion`; without
+    /// `--sort-by`, whose key may read any field): what is printed is the same.
+    pub fn wants_only_metadata(&self) -> bool {
+        if self.sort_by.is_some() {
+            return false;
+        }
+        match &self.layout {
+            Layout::Objects(printer) => printer.needs_only_metadata(),
+            Layout::JsonPath {
+                per_item: Some(template),
+                ..
+            } => template.reads_only(METADATA_KEYS),
+            _ => false,
+        }
+    }
+
     /// How many objects or rows were printed (or are ready to be).
     pub fn printed(&self) -> usize {
         self.printed
@@ -525,6 +542,9 @@ pub(super) fn go_template_printer(
 /// A `-o jsonpath` template over a List that can be applied item by item as the pages arrive,
 /// printing exactly what it prints over the whole List, so the List is never held:
 /// `{range .items[*]}…{end}` and `{.items[*]…}`. Other templates get the whole List.
+/// What a metadata-only list item holds (its kind and apiVersion are the resource's).
+const METADATA_KEYS: &[&str] = &["metadata", "kind", "apiVersion"];
+
 enum ItemTemplate {
     /// The body of `{range .items[*]}BODY{end}`, run on each item.
     Range(JsonPathPrinter),
@@ -562,6 +582,14 @@ impl ItemTemplate {
             path: path.allow_missing_keys(allow_missing_keys),
             printed: false,
         })
+    }
+
+    /// See [`JsonPath::reads_only`].
+    fn reads_only(&self, roots: &[&str]) -> bool {
+        match self {
+            ItemTemplate::Range(printer) => printer.reads_only(roots),
+            ItemTemplate::Joined { path, .. } => path.reads_only(roots),
+        }
     }
 
     fn print(&mut self, item: &Value, out: &mut impl Write) -> Result<()> {

@@ -962,3 +962,96 @@ fn chunked_lists_page_with_limit_and_continue() {
     let queries: Vec<String> = server.requests().into_iter().map(|r| r.query).collect();
     assert_eq!(queries, [""]);
 }
+
+#[test]
+fn names_and_metadata_jsonpaths_of_lists_are_read_from_metadata_only_like_kubectl() {
+    let server = frozen_server();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let metadata_only = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+    let lists: &[&[&str]] = &[
+        &["pods", "-A", "-o", "name"],
+        &["gizmos", "-n", "shop", "-o", "name"],
+        &["deploy,svc,cm,sts", "-n", "shop", "-o", "name"],
+        &["pods", "-A", "--chunk-size=2", "-o", "name"],
+        &["all", "-n", "shop", "-o", "name"],
+        &[
+            "pods",
+            "-A",
+            "-o",
+            "jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}{.kind}{\"\\n\"}{end}",
+        ],
+        &[
+            "gizmos,deploy",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.items[*].metadata.name}",
+        ],
+        &[
+            "pods",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={range .items[*]}{.apiVersion} {.metadata.labels}{\"\\n\"}{end}",
+        ],
+    ];
+    for args in lists {
+        let mut full = vec!["get"];
+        full.extend_from_slice(args);
+        server.clear_requests();
+        run(sandbox.kz(), &full).success();
+        let requests = server.requests();
+        let listed: Vec<&str> = requests
+            .iter()
+            .filter(|r| r.path.starts_with("/api/v1/") || r.path.starts_with("/apis/"))
+            .filter(|r| !r.path.ends_with("/v1") && r.query.contains("limit="))
+            .map(|r| r.accept.as_str())
+            .collect();
+        assert!(!listed.is_empty(), "{args:?}: {requests:#?}");
+        assert!(
+            listed.iter().all(|a| a.starts_with(metadata_only)),
+            "{args:?}: {listed:#?}"
+        );
+    }
+    // Objects got by name are asked for whole (a metadata list is no answer to a GET of
+    // one object), and so are lists sorted by a key that may be anywhere.
+    for args in [
+        &["get", "pod", "cache-0", "-n", "shop", "-o", "name"][..],
+        &[
+            "get",
+            "pods",
+            "-n",
+            "shop",
+            "--sort-by=.spec.nodeName",
+            "-o",
+            "name",
+        ],
+    ] {
+        server.clear_requests();
+        run(sandbox.kz(), args).success();
+        assert!(
+            server
+                .requests()
+                .iter()
+                .all(|r| !r.accept.contains("PartialObjectMetadata")),
+            "{args:?}: {:#?}",
+            server.requests()
+        );
+    }
+    let mut all: Vec<Vec<String>> = lists
+        .iter()
+        .map(|args| args.iter().map(|a| a.to_string()).collect())
+        .collect();
+    all.extend(cases(&[
+        &["pods", "-n", "shop", "-l", "app=cache", "-o", "name"],
+        &[
+            "pods",
+            "-A",
+            "--field-selector=metadata.namespace=shop",
+            "-o",
+            "name",
+        ],
+        &["pods", "-n", "empty", "-o", "name"],
+    ]));
+    assert_all_like_kubectl(&sandbox, &all);
+}

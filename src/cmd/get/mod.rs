@@ -13,7 +13,9 @@ use std::io::Write;
 use anyhow::{Result, bail};
 use serde_json::Value;
 
-use crate::api::{JSON_ACCEPT, ListQuery, ListRequest, Pages, Subresource, TABLE_ACCEPT};
+use crate::api::{
+    JSON_ACCEPT, ListQuery, ListRequest, METADATA_ACCEPT, Pages, Subresource, TABLE_ACCEPT,
+};
 use crate::cli::GetArgs;
 use crate::client::ApiClient;
 use crate::context::Context;
@@ -270,6 +272,13 @@ async fn fetch_all(
     } else {
         JSON_ACCEPT
     };
+    // Lists printed from metadata alone ask for nothing more; objects got by name are asked
+    // for whole (a server answers a single GET for a metadata list with 406).
+    let list_accept = if output.wants_only_metadata() {
+        METADATA_ACCEPT
+    } else {
+        accept
+    };
     let mut errors = Vec::new();
     for step in planned {
         let request = match step {
@@ -289,7 +298,7 @@ async fn fetch_all(
                     rt: request.rt.clone(),
                     namespace: request.namespace.clone(),
                     query: options.list.clone(),
-                    accept,
+                    accept: list_accept,
                 },
             );
             while let Some(page) = pages.next().await {

@@ -7,7 +7,7 @@ use base64::Engine;
 use hyper::Response;
 use serde_json::{Value, json};
 
-use super::{selectors, table_kind, table_request, with_type};
+use super::{metadata_list_request, selectors, table_kind, table_request, with_type};
 use crate::registry::ResourceType;
 use crate::router::Target;
 use crate::server::{ApiRequest, Body, Shared, json_response, response};
@@ -158,11 +158,52 @@ pub(super) fn list(
         t["apiVersion"] = json!(format!("meta.k8s.io/{version}"));
         return Ok(json_response(200, &t));
     }
+    if let Some(version) = metadata_list_request(req) {
+        // The typed list leaves an empty continue out.
+        if meta["continue"] == ""
+            && let Some(m) = meta.as_object_mut()
+        {
+            m.remove("continue");
+        }
+        return Ok(response(
+            200,
+            "application/json",
+            encode_metadata_list(version, &meta, &page),
+        ));
+    }
     Ok(response(
         200,
         "application/json",
         encode_list(rt, &meta, &page),
     ))
+}
+
+/// A `PartialObjectMetadataList`: each item its kind, apiVersion and whole metadata, as the
+/// real server writes it (`kind` first, like every typed object).
+fn encode_metadata_list(version: &str, meta: &Value, items: &[&Arc<Value>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256 + items.len() * 512);
+    out.extend_from_slice(
+        format!(
+            "{{\"kind\":\"PartialObjectMetadataList\",\"apiVersion\":\"meta.k8s.io/{version}\",\"metadata\":{meta},\"items\":["
+        )
+        .as_bytes(),
+    );
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(
+            format!(
+                "{{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/{version}\",\"metadata\":"
+            )
+            .as_bytes(),
+        );
+        // Writing JSON into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, &item["metadata"]);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}");
+    out
 }
 
 /// Serializes a list without copying its items. Built-in kinds' items carry no kind/apiVersion
@@ -232,6 +273,29 @@ mod tests {
             (1358, "cache-0")
         );
         assert_eq!(decode_continue("!!").err().map(|e| e.code), Some(400));
+    }
+
+    #[test]
+    fn metadata_lists_keep_only_each_items_metadata() {
+        let pod = Arc::new(json!({
+            "metadata": {"name": "a", "namespace": "shop", "labels": {"app": "web"}},
+            "spec": {"nodeName": "n1"},
+        }));
+        let out = encode_metadata_list("v1", &json!({"resourceVersion": "7"}), &[&pod]);
+        let list: Value = serde_json::from_slice(&out).expect("json");
+        assert_eq!(
+            list,
+            json!({
+                "kind": "PartialObjectMetadataList",
+                "apiVersion": "meta.k8s.io/v1",
+                "metadata": {"resourceVersion": "7"},
+                "items": [{
+                    "kind": "PartialObjectMetadata",
+                    "apiVersion": "meta.k8s.io/v1",
+                    "metadata": {"name": "a", "namespace": "shop", "labels": {"app": "web"}},
+                }],
+            })
+        );
     }
 
     #[test]

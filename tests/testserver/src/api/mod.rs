@@ -132,6 +132,20 @@ pub fn table_request(req: &ApiRequest) -> Option<&'static str> {
     })
 }
 
+/// Whether the Accept header asks for metadata only: a `PartialObjectMetadataList` (and
+/// which version of meta.k8s.io), which only lists answer.
+pub fn metadata_list_request(req: &ApiRequest) -> Option<&'static str> {
+    let first = req.accept.split(',').next().unwrap_or_default();
+    if !first.contains("as=PartialObjectMetadataList") || !first.contains("g=meta.k8s.io") {
+        return None;
+    }
+    Some(if first.contains("v=v1beta1") {
+        "v1beta1"
+    } else {
+        "v1"
+    })
+}
+
 pub fn table_kind(rt: &ResourceType) -> TableKind<'_> {
     TableKind {
         group: &rt.group,
