@@ -8,6 +8,8 @@
 //! Everything is written straight into one `String` the caller may reuse: no text per node,
 //! and the common plain scalar (a key, a name, a label) is copied without further analysis.
 
+mod key_order;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -44,7 +46,8 @@ fn pad(out: &mut String, indent: usize) {
 }
 
 fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, indent: usize) {
-    for (i, (key, value)) in map.iter().enumerate() {
+    for (i, key) in key_order::sorted_keys(map).into_iter().enumerate() {
+        let value = &map[key];
         // The first key of a list item follows its `- `.
         if i > 0 {
             pad(out, indent);

@@ -50,14 +50,27 @@ fn kubectl_runs_kz_as_a_plugin_with_its_global_flags_first() {
     // Names, not tables: two runs may straddle a second and print different ages.
     let direct = run(sandbox.kz(), &["-n", "shop", "get", "pods", "-o", "name"]);
     assert!(direct.success().contains("pod/"), "{direct:?}");
-    let plugin = run(with_plugin(), &["kz", "-n", "shop", "get", "pods", "-o", "name"]);
+    let plugin = run(
+        with_plugin(),
+        &["kz", "-n", "shop", "get", "pods", "-o", "name"],
+    );
     assert_eq!(plugin, direct);
 
     let context = run(sandbox.kz(), &["config", "current-context"]);
     let context = context.success().trim().to_string();
     let plugin = run(
         with_plugin(),
-        &["kz", "--context", &context, "-n", "shop", "get", "deploy", "-o", "name"],
+        &[
+            "kz",
+            "--context",
+            &context,
+            "-n",
+            "shop",
+            "get",
+            "deploy",
+            "-o",
+            "name",
+        ],
     );
     assert_eq!(
         plugin,
