@@ -150,6 +150,13 @@ impl Controller {
         }
     }
 
+    /// How many pods the kubelet looks at on every pass even when nothing changed.
+    #[cfg(test)]
+    fn busy_pods(&self) -> usize {
+        let memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        memory.sim.busy()
+    }
+
     /// Moves the controllers' clock forward, so time-based behaviour (progress deadlines,
     /// minReadySeconds) can be tested without sleeping.
     pub fn advance_clock(&self, by: Duration) {

@@ -37,6 +37,14 @@ pub struct SimState {
     synced: Option<u64>,
 }
 
+impl SimState {
+    /// How many pods the next pass looks at besides the changed ones.
+    #[cfg(test)]
+    pub(super) fn busy(&self) -> usize {
+        self.busy.len()
+    }
+}
+
 /// One pass of the scheduler and kubelets over the pods that are busy or changed since the
 /// last pass (all pods on the first pass, or when the store's history no longer reaches back),
 /// in namespace/name order like a full pass.
