@@ -219,3 +219,57 @@ fn orphan(ctx: &Ctx, key: &ObjectKey, dependent: &Value, owner: &str) {
     }
     util::write(ctx.store, key, freed);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(kind: EventType, object: Value, previous: Option<Value>) -> Change {
+        Change {
+            kind,
+            resource_version: 1,
+            key: ObjectKey::new("", "pods", "shop", "p"),
+            object: Arc::new(object),
+            previous: previous.map(Arc::new),
+        }
+    }
+
+    #[test]
+    fn only_deletions_owners_and_deletion_marks_wake_the_collector() {
+        let owned = json!({"metadata": {"ownerReferences": [{"uid": "u1"}]}, "status": {"phase": "Pending"}});
+        let mut restatused = owned.clone();
+        restatused["status"]["phase"] = json!("Running");
+        let mut reowned = owned.clone();
+        reowned["metadata"]["ownerReferences"] = json!([]);
+        let mut marked = owned.clone();
+        marked["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+        let mut finalized = owned.clone();
+        finalized["metadata"]["finalizers"] = json!(["x"]);
+        let free = json!({"metadata": {"name": "p"}});
+
+        let cases = [
+            (change(EventType::Added, free.clone(), None), false),
+            (change(EventType::Added, owned.clone(), None), true),
+            (
+                change(EventType::Modified, restatused, Some(owned.clone())),
+                false,
+            ),
+            (
+                change(EventType::Modified, reowned, Some(owned.clone())),
+                true,
+            ),
+            (
+                change(EventType::Modified, marked, Some(owned.clone())),
+                true,
+            ),
+            (
+                change(EventType::Modified, finalized, Some(owned.clone())),
+                true,
+            ),
+            (change(EventType::Deleted, free, None), true),
+        ];
+        for (i, (change, wakes)) in cases.iter().enumerate() {
+            assert_eq!(concerns_gc(change), *wakes, "case {i}");
+        }
+    }
+}
