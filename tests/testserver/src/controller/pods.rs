@@ -53,7 +53,8 @@ pub(super) fn reconcile(ctx: &Ctx, sim: &mut SimState) {
         Some((changes, upto)) => {
             sim.synced = Some(upto);
             let mut due = std::mem::take(&mut sim.busy);
-            for change in changes.iter().filter(|c| c.key.collection == util::pods()) {
+            let pods = util::pods();
+            for change in changes.iter().filter(|c| c.key.collection == pods) {
                 let at = (change.key.namespace.clone(), change.key.name.clone());
                 if change.kind == EventType::Deleted {
                     sim.ticks.remove(uid(&change.object));
