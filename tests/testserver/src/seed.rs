@@ -237,6 +237,11 @@ pub fn create_generated_cluster(shared: &Shared, spec: Generated) -> Result<()> 
     Ok(())
 }
 
+/// A generated pod as large as a real Deployment's pod (about 5.5 KB of JSON, like the recorded
+/// `089-get-pod.json`): the controller manager's and the kubelet's managed fields, the service
+/// account token volume, default tolerations, a probe, all five conditions and a full container
+/// status. No ownerReferences: there is no ReplicaSet to own it, and the garbage collector would
+/// collect a pod whose owner is missing.
 fn generated_pod(ns: &str, name: &str, i: usize, started: &str) -> Value {
     let node = if i.is_multiple_of(2) {
         "fake-node-1"
@@ -244,51 +249,146 @@ fn generated_pod(ns: &str, name: &str, i: usize, started: &str) -> Value {
         "fake-node-2"
     };
     let app = format!("app-{}", i % 50);
+    let pod_ip = format!("10.244.{}.{}", (i / 250) % 250, i % 250 + 1);
+    let token_volume = format!("kube-api-access-{}", name_suffix(i));
     json!({
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": {
             "name": name,
+            "generateName": format!("{app}-"),
             "namespace": ns,
+            "generation": 1,
             "labels": {"app": app, "pod-template-hash": "5d8f7c9b6d"},
-            "managedFields": [{
-                "manager": "kubelet", "operation": "Update", "apiVersion": "v1", "time": started,
-                "fieldsType": "FieldsV1", "subresource": "status",
-                "fieldsV1": {"f:status": {"f:conditions": {}, "f:containerStatuses": {}, "f:hostIP": {},
-                    "f:phase": {}, "f:podIP": {}, "f:startTime": {}}}
-            }]
+            "managedFields": [
+                {
+                    "manager": "kube-controller-manager", "operation": "Update", "apiVersion": "v1",
+                    "time": started, "fieldsType": "FieldsV1",
+                    "fieldsV1": generated_pod_spec_fields()
+                },
+                {
+                    "manager": "kubelet", "operation": "Update", "apiVersion": "v1", "time": started,
+                    "fieldsType": "FieldsV1", "subresource": "status",
+                    "fieldsV1": generated_pod_status_fields(&pod_ip)
+                }
+            ]
         },
         "spec": {
+            "volumes": [{"name": token_volume, "projected": {"sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+                {"downwardAPI": {"items": [{"path": "namespace",
+                    "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}
+            ], "defaultMode": 420}}],
             "containers": [{
                 "name": "main", "image": "registry.example.org/app:1.2.3",
-                "ports": [{"containerPort": 8080, "protocol": "TCP"}],
+                "ports": [{"name": "http", "containerPort": 8080, "protocol": "TCP"}],
+                "env": [
+                    {"name": "APP_NAME", "value": app},
+                    {"name": "LOG_LEVEL", "valueFrom": {"configMapKeyRef": {"name": "app-config", "key": "log-level"}}}
+                ],
                 "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
+                "volumeMounts": [{"name": token_volume, "readOnly": true,
+                    "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}],
+                "readinessProbe": {"httpGet": {"path": "/ready", "port": 8080, "scheme": "HTTP"},
+                    "timeoutSeconds": 1, "periodSeconds": 3, "successThreshold": 1, "failureThreshold": 3},
                 "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
                 "imagePullPolicy": "IfNotPresent"
             }],
             "restartPolicy": "Always", "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst",
-            "nodeName": node, "securityContext": {}, "schedulerName": "default-scheduler"
+            "serviceAccountName": "default", "serviceAccount": "default",
+            "nodeName": node, "securityContext": {}, "schedulerName": "default-scheduler",
+            "tolerations": [
+                {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+                {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+            ],
+            "priority": 0, "enableServiceLinks": true, "preemptionPolicy": "PreemptLowerPriority"
         },
         "status": {
             "phase": "Running",
             "conditions": [
-                {"type": "Initialized", "status": "True", "lastTransitionTime": started},
-                {"type": "Ready", "status": "True", "lastTransitionTime": started},
-                {"type": "ContainersReady", "status": "True", "lastTransitionTime": started},
-                {"type": "PodScheduled", "status": "True", "lastTransitionTime": started}
+                {"type": "PodReadyToStartContainers", "status": "True", "lastProbeTime": null, "lastTransitionTime": started},
+                {"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": started},
+                {"type": "ContainersReady", "status": "True", "lastProbeTime": null, "lastTransitionTime": started},
+                {"type": "Ready", "status": "True", "lastProbeTime": null, "lastTransitionTime": started},
+                {"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": started}
             ],
             "hostIP": "172.18.0.2",
-            "podIP": format!("10.244.{}.{}", (i / 250) % 250, i % 250 + 1),
+            "hostIPs": [{"ip": "172.18.0.2"}],
+            "podIP": pod_ip,
+            "podIPs": [{"ip": pod_ip}],
             "startTime": started,
             "containerStatuses": [{
                 "name": "main", "state": {"running": {"startedAt": started}}, "lastState": {},
                 "ready": true, "restartCount": 0, "image": "registry.example.org/app:1.2.3",
-                "imageID": "registry.example.org/app@sha256:0123456789abcdef",
+                "imageID": format!("registry.example.org/app@sha256:{:064x}", 0x0123_4567_89ab_cdef_u64),
                 "containerID": format!("containerd://{:064x}", i), "started": true
             }],
             "qosClass": "Burstable"
         }
     })
+}
+
+/// The fields kube-controller-manager owns in a pod it created from a template.
+fn generated_pod_spec_fields() -> Value {
+    json!({
+        "f:metadata": {"f:generateName": {}, "f:labels": {".": {}, "f:app": {}, "f:pod-template-hash": {}}},
+        "f:spec": {
+            "f:containers": {"k:{\"name\":\"main\"}": {
+                ".": {},
+                "f:env": {".": {},
+                    "k:{\"name\":\"APP_NAME\"}": {".": {}, "f:name": {}, "f:value": {}},
+                    "k:{\"name\":\"LOG_LEVEL\"}": {".": {}, "f:name": {}, "f:valueFrom": {".": {}, "f:configMapKeyRef": {}}}},
+                "f:image": {}, "f:imagePullPolicy": {}, "f:name": {},
+                "f:ports": {".": {}, "k:{\"containerPort\":8080,\"protocol\":\"TCP\"}": {
+                    ".": {}, "f:containerPort": {}, "f:name": {}, "f:protocol": {}}},
+                "f:readinessProbe": {".": {}, "f:failureThreshold": {},
+                    "f:httpGet": {".": {}, "f:path": {}, "f:port": {}, "f:scheme": {}},
+                    "f:periodSeconds": {}, "f:successThreshold": {}, "f:timeoutSeconds": {}},
+                "f:resources": {".": {}, "f:requests": {".": {}, "f:cpu": {}, "f:memory": {}}},
+                "f:terminationMessagePath": {}, "f:terminationMessagePolicy": {}
+            }},
+            "f:dnsPolicy": {}, "f:enableServiceLinks": {}, "f:restartPolicy": {}, "f:schedulerName": {},
+            "f:securityContext": {}, "f:terminationGracePeriodSeconds": {}
+        }
+    })
+}
+
+/// The status fields the kubelet owns.
+fn generated_pod_status_fields(pod_ip: &str) -> Value {
+    let condition = |with_reason: bool| {
+        let mut fields = json!({".": {}, "f:lastProbeTime": {}, "f:lastTransitionTime": {},
+            "f:status": {}, "f:type": {}});
+        if with_reason {
+            fields["f:message"] = json!({});
+            fields["f:reason"] = json!({});
+        }
+        fields
+    };
+    json!({"f:status": {
+        "f:conditions": {
+            "k:{\"type\":\"ContainersReady\"}": condition(true),
+            "k:{\"type\":\"Initialized\"}": condition(false),
+            "k:{\"type\":\"PodReadyToStartContainers\"}": condition(false),
+            "k:{\"type\":\"Ready\"}": condition(true)
+        },
+        "f:containerStatuses": {}, "f:hostIP": {}, "f:hostIPs": {}, "f:phase": {}, "f:podIP": {},
+        "f:podIPs": {".": {}, format!("k:{{\"ip\":\"{pod_ip}\"}}"): {".": {}, "f:ip": {}}},
+        "f:startTime": {}
+    }})
+}
+
+/// Five characters from the API server's random-suffix alphabet, different for every `i`
+/// below 27⁵.
+fn name_suffix(mut i: usize) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    (0..5)
+        .map(|_| {
+            let c = ALPHABET[i % ALPHABET.len()];
+            i /= ALPHABET.len();
+            char::from(c)
+        })
+        .collect()
 }
 
 fn generated_crd(i: usize) -> Value {
@@ -306,4 +406,93 @@ fn generated_crd(i: usize) -> Value {
                 "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{IncludeObject, TableKind};
+
+    fn served_pod(i: usize) -> Value {
+        let store = crate::store::Store::new();
+        let key = ObjectKey::new("", "pods", "bench-0", &format!("app-0-{i:05}"));
+        let pod = generated_pod("bench-0", &key.name, i, "2026-01-01T11:00:00Z");
+        (*store.create(&key, pod).expect("create")).clone()
+    }
+
+    #[test]
+    fn generated_pods_are_as_large_as_real_ones() {
+        for i in [0, 7, 19_999] {
+            let size = serde_json::to_vec(&served_pod(i)).expect("JSON").len();
+            assert!((4_000..=8_000).contains(&size), "pod {i}: {size} bytes");
+        }
+    }
+
+    #[test]
+    fn generated_pods_carry_what_a_real_pod_carries() {
+        let real: Value =
+            serde_json::from_str(include_str!("../../fixtures/http/089-get-pod.json"))
+                .expect("fixture JSON");
+        let ours = served_pod(3);
+        let keys = |v: &Value| -> Vec<String> {
+            v.as_object()
+                .map(|m| {
+                    let mut keys: Vec<String> = m.keys().cloned().collect();
+                    keys.sort();
+                    keys
+                })
+                .unwrap_or_default()
+        };
+        for path in [
+            "/spec",
+            "/status",
+            "/status/containerStatuses/0",
+            "/spec/containers/0",
+        ] {
+            let (ours, real) = (ours.pointer(path), real.pointer(path));
+            assert_eq!(ours.map(keys), real.map(keys), "{path}");
+        }
+        let condition_types = |pod: &Value| -> Vec<Value> {
+            pod["status"]["conditions"]
+                .as_array()
+                .map(|c| c.iter().map(|c| c["type"].clone()).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(condition_types(&ours), condition_types(&real));
+        let managers: Vec<&str> = ours["metadata"]["managedFields"]
+            .as_array()
+            .map(|m| m.iter().filter_map(|m| m["manager"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(managers, ["kube-controller-manager", "kubelet"]);
+    }
+
+    #[test]
+    fn generated_pods_print_as_running_and_ready() {
+        let pod = served_pod(3);
+        let kind = TableKind {
+            group: "",
+            resource: "pods",
+            printer_columns: None,
+        };
+        let created: jiff::Timestamp = pod["metadata"]["creationTimestamp"]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .expect("the store stamps a creation time");
+        let now = created + jiff::SignedDuration::from_mins(60);
+        let row = crate::table::row(&kind, &pod, IncludeObject::None, now);
+        assert_eq!(
+            row["cells"],
+            json!([
+                "app-0-00003",
+                "1/1",
+                "Running",
+                "0",
+                "60m",
+                "10.244.0.4",
+                "fake-node-2",
+                "<none>",
+                "<none>"
+            ])
+        );
+    }
 }

@@ -101,6 +101,9 @@ struct State {
     history: VecDeque<Arc<Change>>,
     /// Changes at or below this version are no longer in `history`.
     compacted: u64,
+    /// Changes at or below this version may have happened without being recorded (a dropped
+    /// collection): `changes_since` cannot answer for them.
+    unrecorded: u64,
 }
 
 pub struct Store {
@@ -123,6 +126,7 @@ impl Store {
                 objects: BTreeMap::new(),
                 history: VecDeque::new(),
                 compacted: 100,
+                unrecorded: 100,
             }),
             changes,
         }
@@ -395,8 +399,28 @@ impl Store {
     }
 
     /// Removes every object of a collection (when its CRD goes away). No events are sent.
+    /// Readers of `changes_since` are told to look at everything again.
     pub fn drop_collection(&self, collection: &Collection) {
-        self.lock().objects.remove(collection);
+        let mut state = self.lock();
+        state.objects.remove(collection);
+        state.resource_version += 1;
+        state.unrecorded = state.resource_version;
+    }
+
+    /// The changes after `since`, oldest first, and the resourceVersion they run up to (the
+    /// next call's `since`). `None` when some of them are no longer known (history compacted or
+    /// trimmed, a collection dropped): the caller has to look at every object again. This is
+    /// how the controllers look only at what changed since their last pass.
+    pub fn changes_since(&self, since: u64) -> Option<(Vec<Arc<Change>>, u64)> {
+        let state = self.lock();
+        if since < state.compacted || since < state.unrecorded {
+            return None;
+        }
+        let first = state
+            .history
+            .partition_point(|c| c.resource_version <= since);
+        let changes = state.history.range(first..).cloned().collect();
+        Some((changes, state.resource_version))
     }
 
     /// Starts a watch: the changes after `since` (all history is checked, the caller filters)
@@ -665,6 +689,34 @@ mod tests {
         store.compact();
         let gone = store.subscribe(start).err().expect("410");
         assert_eq!(gone.code, 410);
+    }
+
+    #[test]
+    fn changes_since_gives_what_came_after_and_gives_up_when_history_is_gone() {
+        let store = Store::new();
+        store.create(&key("a"), json!({})).expect("create");
+        let after_a = store.resource_version();
+        store.create(&key("b"), json!({})).expect("create");
+        store.delete(&key("a")).expect("delete");
+        let (changes, upto) = store.changes_since(after_a).expect("kept");
+        let seen: Vec<_> = changes
+            .iter()
+            .map(|c| (c.kind, c.key.name.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![(EventType::Added, "b"), (EventType::Deleted, "a")]
+        );
+        assert_eq!(upto, store.resource_version());
+        let (none, same) = store.changes_since(upto).expect("kept");
+        assert_eq!((none.len(), same), (0, upto));
+
+        store.drop_collection(&Collection::new("", "configmaps"));
+        assert!(store.changes_since(upto).is_none(), "a dropped collection");
+        let after_drop = store.resource_version();
+        assert!(store.changes_since(after_drop).is_some());
+        store.compact();
+        assert!(store.changes_since(after_drop).is_none(), "compacted");
     }
 
     #[test]

@@ -11,12 +11,71 @@ use serde_json::{Value, json};
 
 use super::Ctx;
 use super::util::{self, is_deleting, uid};
-use crate::store::ObjectKey;
+use crate::store::{Change, EventType, ObjectKey};
 
 const FOREGROUND: &str = "foregroundDeletion";
 const ORPHAN: &str = "orphan";
 
-pub(super) fn reconcile(ctx: &Ctx) {
+/// Where the collector has looked up to: it scans the store only when something it cares
+/// about changed since (see `concerns_gc`), so an unchanged cluster costs nothing.
+#[derive(Default)]
+pub struct Seen {
+    synced: Option<u64>,
+}
+
+pub(super) fn reconcile(ctx: &Ctx, seen: &mut Seen) {
+    let due = match seen.synced.and_then(|since| ctx.store.changes_since(since)) {
+        Some((changes, upto)) => {
+            seen.synced = Some(upto);
+            changes.iter().any(|c| concerns_gc(c))
+        }
+        None => {
+            seen.synced = Some(ctx.store.resource_version());
+            true
+        }
+    };
+    if due {
+        collect(ctx);
+    }
+}
+
+/// Whether a change can give the collector work: an object gone (its dependents may be
+/// orphaned, its owner may be waiting for it), a new object with owners or a deletion mark,
+/// any write to an object being deleted, or a change to owner references, deletion marks or
+/// finalizers. Anything else (a status update, a new object nobody owns) leaves every decision
+/// of the last scan as it was.
+fn concerns_gc(change: &Change) -> bool {
+    let (owners, deleting, _) = watched(&change.object);
+    match change.kind {
+        EventType::Deleted => true,
+        EventType::Added => owners.is_some() || deleting.is_some(),
+        EventType::Modified => {
+            deleting.is_some()
+                || change
+                    .previous
+                    .as_deref()
+                    .is_none_or(|previous| watched(previous) != watched(&change.object))
+        }
+    }
+}
+
+/// The metadata the collector decides by: owner references, deletion mark, finalizers.
+fn watched(object: &Value) -> (Option<&Value>, Option<&Value>, Option<&Value>) {
+    let field = |f: &str| {
+        object
+            .get("metadata")
+            .and_then(|m| m.get(f))
+            .filter(|v| !v.is_null())
+    };
+    (
+        field("ownerReferences"),
+        field("deletionTimestamp"),
+        field("finalizers"),
+    )
+}
+
+/// One scan over every object.
+fn collect(ctx: &Ctx) {
     let all = ctx.store.all();
     let uids: HashSet<&str> = all.iter().map(|(_, o)| uid(o)).collect();
     for (key, object) in &all {
@@ -159,4 +218,58 @@ fn orphan(ctx: &Ctx, key: &ObjectKey, dependent: &Value, owner: &str) {
         refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(owner));
     }
     util::write(ctx.store, key, freed);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(kind: EventType, object: Value, previous: Option<Value>) -> Change {
+        Change {
+            kind,
+            resource_version: 1,
+            key: ObjectKey::new("", "pods", "shop", "p"),
+            object: Arc::new(object),
+            previous: previous.map(Arc::new),
+        }
+    }
+
+    #[test]
+    fn only_deletions_owners_and_deletion_marks_wake_the_collector() {
+        let owned = json!({"metadata": {"ownerReferences": [{"uid": "u1"}]}, "status": {"phase": "Pending"}});
+        let mut restatused = owned.clone();
+        restatused["status"]["phase"] = json!("Running");
+        let mut reowned = owned.clone();
+        reowned["metadata"]["ownerReferences"] = json!([]);
+        let mut marked = owned.clone();
+        marked["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+        let mut finalized = owned.clone();
+        finalized["metadata"]["finalizers"] = json!(["x"]);
+        let free = json!({"metadata": {"name": "p"}});
+
+        let cases = [
+            (change(EventType::Added, free.clone(), None), false),
+            (change(EventType::Added, owned.clone(), None), true),
+            (
+                change(EventType::Modified, restatused, Some(owned.clone())),
+                false,
+            ),
+            (
+                change(EventType::Modified, reowned, Some(owned.clone())),
+                true,
+            ),
+            (
+                change(EventType::Modified, marked, Some(owned.clone())),
+                true,
+            ),
+            (
+                change(EventType::Modified, finalized, Some(owned.clone())),
+                true,
+            ),
+            (change(EventType::Deleted, free, None), true),
+        ];
+        for (i, (change, wakes)) in cases.iter().enumerate() {
+            assert_eq!(concerns_gc(change), *wakes, "case {i}");
+        }
+    }
 }

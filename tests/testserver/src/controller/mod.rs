@@ -6,6 +6,13 @@
 //! scheduler and kubelet, node leases, endpoints, then volumes, quotas and disruption budgets).
 //! A controller reads the store, decides one step the way the real one would, and writes the
 //! result back with optimistic concurrency; a conflicting write is simply retried next pass.
+//!
+//! Passes are driven by changes: the scheduler and kubelet look only at the pods that changed
+//! since their last pass (`Store::changes_since`) and at the ones still moving by themselves
+//! (starting, crash-looping, finishing, being deleted), and the garbage collector scans only
+//! after a change that can give it work. The other controllers walk their own few objects. So
+//! a large cluster where nothing changes costs next to nothing per pass; when the store's
+//! history no longer reaches back, a controller looks at everything once, as before.
 
 mod cronjob;
 mod daemonset;
@@ -60,8 +67,17 @@ pub struct Controller {
     frozen: AtomicBool,
     /// Added to the wall clock, so tests can make deadlines pass without sleeping.
     clock_offset_ms: AtomicI64,
-    /// What the kubelet and scheduler remember between passes; the lock also serialises passes.
-    sim: Mutex<pods::SimState>,
+    /// What controllers remember between passes; the lock also serialises passes.
+    memory: Mutex<Memory>,
+}
+
+/// What controllers keep from one pass to the next.
+#[derive(Default)]
+struct Memory {
+    /// The kubelet's and scheduler's state.
+    sim: pods::SimState,
+    /// How far the garbage collector has looked.
+    gc: gc::Seen,
 }
 
 /// What every controller gets for one pass: the store, the config and one "now".
@@ -78,20 +94,21 @@ impl Controller {
             config,
             frozen: AtomicBool::new(false),
             clock_offset_ms: AtomicI64::new(0),
-            sim: Mutex::new(pods::SimState::default()),
+            memory: Mutex::new(Memory::default()),
         }
     }
 
     /// One pass of every controller, in a fixed order. Deterministic apart from generated
     /// names, uids, IPs and timestamps.
     pub fn reconcile_once(&self) {
-        let mut sim = self.sim.lock().unwrap_or_else(|e| e.into_inner());
+        let mut memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        let memory = &mut *memory;
         let ctx = Ctx {
             store: &self.store,
             config: &self.config,
             now: self.now(),
         };
-        gc::reconcile(&ctx);
+        gc::reconcile(&ctx, &mut memory.gc);
         namespace::reconcile(&ctx);
         deployment::reconcile(&ctx);
         replicaset::reconcile(&ctx);
@@ -100,7 +117,7 @@ impl Controller {
         cronjob::reconcile(&ctx);
         job::reconcile(&ctx);
         hpa::reconcile(&ctx);
-        pods::reconcile(&ctx, &mut sim);
+        pods::reconcile(&ctx, &mut memory.sim);
         node_lease::reconcile(&ctx);
         endpoints::reconcile(&ctx);
         volumes::reconcile(&ctx);
@@ -138,6 +155,13 @@ impl Controller {
         for _ in 0..n {
             self.reconcile_once();
         }
+    }
+
+    /// How many pods the kubelet looks at on every pass even when nothing changed.
+    #[cfg(test)]
+    fn busy_pods(&self) -> usize {
+        let memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        memory.sim.busy()
     }
 
     /// Moves the controllers' clock forward, so time-based behaviour (progress deadlines,

@@ -8,7 +8,8 @@
 //! OnFailure (Job pods) finish `ticks_to_ready` passes after starting. Pods marked for deletion
 //! have their containers stopped (`Killing`) and are removed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -17,7 +18,7 @@ use super::util::{
     self, int_at, is_deleting, name, namespace, pod_key, str_at, string_map, time, uid,
 };
 use crate::events::{self, EventSpec};
-use crate::store::ObjectKey;
+use crate::store::{EventType, ObjectKey};
 
 /// What the simulated scheduler and kubelets remember between passes.
 #[derive(Default)]
@@ -28,32 +29,99 @@ pub struct SimState {
     next_node: usize,
     /// The last pod IP handed out per node.
     last_ip: HashMap<String, u32>,
+    /// Pods (namespace, name) that move on without anyone writing to them: unscheduled,
+    /// starting, crash-looping, running to completion, or being deleted. A pass looks at these
+    /// and at the pods that changed; a settled pod costs nothing.
+    busy: BTreeSet<(String, String)>,
+    /// The resourceVersion up to which pod changes have been looked at (`None`: look at all).
+    synced: Option<u64>,
 }
 
-pub(super) fn reconcile(ctx: &Ctx, sim: &mut SimState) {
-    let (pods, _) = ctx.store.list(&util::pods(), None);
-    let mut live = std::collections::HashSet::new();
-    for pod in pods {
-        live.insert(uid(&pod).to_string());
-        if is_deleting(&pod) {
-            terminate(ctx, &pod);
-            continue;
-        }
-        let pod = match str_at(&pod, "/spec/nodeName") {
-            Some(node) if !node.is_empty() => pod,
-            _ => match schedule(ctx, sim, &pod) {
-                Some(bound) => bound,
-                None => continue,
-            },
-        };
-        run_kubelet(ctx, sim, &pod);
+impl SimState {
+    /// How many pods the next pass looks at besides the changed ones.
+    #[cfg(test)]
+    pub(super) fn busy(&self) -> usize {
+        self.busy.len()
     }
-    sim.ticks.retain(|uid, _| live.contains(uid));
+}
+
+/// One pass of the scheduler and kubelets over the pods that are busy or changed since the
+/// last pass (all pods on the first pass, or when the store's history no longer reaches back),
+/// in namespace/name order like a full pass.
+pub(super) fn reconcile(ctx: &Ctx, sim: &mut SimState) {
+    match sim.synced.and_then(|since| ctx.store.changes_since(since)) {
+        Some((changes, upto)) => {
+            sim.synced = Some(upto);
+            let mut due = std::mem::take(&mut sim.busy);
+            let pods = util::pods();
+            for change in changes.iter().filter(|c| c.key.collection == pods) {
+                let at = (change.key.namespace.clone(), change.key.name.clone());
+                if change.kind == EventType::Deleted {
+                    sim.ticks.remove(uid(&change.object));
+                    due.remove(&at);
+                } else {
+                    due.insert(at);
+                }
+            }
+            for (ns, pod_name) in due {
+                if let Some(pod) = ctx.store.get(&ObjectKey::new("", "pods", &ns, &pod_name)) {
+                    visit(ctx, sim, pod);
+                }
+            }
+        }
+        None => {
+            let (pods, upto) = ctx.store.list(&util::pods(), None);
+            sim.synced = Some(upto);
+            sim.busy.clear();
+            let live: HashSet<String> = pods.iter().map(|p| uid(p).to_string()).collect();
+            for pod in pods {
+                visit(ctx, sim, pod);
+            }
+            sim.ticks.retain(|uid, _| live.contains(uid));
+        }
+    }
+}
+
+/// Schedules, starts or stops one pod, and remembers it as busy unless it is settled.
+fn visit(ctx: &Ctx, sim: &mut SimState, pod: Arc<Value>) {
+    let at = (namespace(&pod).to_string(), name(&pod).to_string());
+    if is_deleting(&pod) {
+        terminate(ctx, &pod);
+        sim.busy.insert(at);
+        return;
+    }
+    let pod = match str_at(&pod, "/spec/nodeName") {
+        Some(node) if !node.is_empty() => pod,
+        _ => match schedule(ctx, sim, &pod) {
+            Some(bound) => bound,
+            None => {
+                sim.busy.insert(at);
+                return;
+            }
+        },
+    };
+    run_kubelet(ctx, sim, &pod);
+    if !is_settled(ctx, sim, &pod) {
+        sim.busy.insert(at);
+    }
+}
+
+/// Whether the kubelet leaves a bound pod as it is on every further pass until someone writes
+/// to it: finished, or running for good (restartPolicy Always, nothing crash-looping).
+fn is_settled(ctx: &Ctx, sim: &SimState, pod: &Value) -> bool {
+    if matches!(util::phase(pod), "Succeeded" | "Failed") {
+        return true;
+    }
+    let ready_at = ctx.config.ticks_to_ready.max(1);
+    let running = current_stage(pod) == Some(Stage::Running)
+        && sim.ticks.get(uid(pod)).is_some_and(|t| *t >= ready_at);
+    let always = str_at(pod, "/spec/restartPolicy").unwrap_or("Always") == "Always";
+    running && always && !containers(pod).iter().any(is_broken)
 }
 
 // --- Scheduler --------------------------------------------------------------------------------
 
-fn schedule(ctx: &Ctx, sim: &mut SimState, pod: &Value) -> Option<std::sync::Arc<Value>> {
+fn schedule(ctx: &Ctx, sim: &mut SimState, pod: &Value) -> Option<Arc<Value>> {
     let scheduler = str_at(pod, "/spec/schedulerName").unwrap_or("default-scheduler");
     if scheduler != "default-scheduler" || ctx.config.nodes.is_empty() {
         return None;

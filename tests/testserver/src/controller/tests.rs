@@ -238,6 +238,70 @@ fn broken_images_crash_loop_and_never_become_ready() {
     assert_eq!(backoff[0]["type"], "Warning");
 }
 
+/// Gives a pod a crash-looping image behind the controllers' back, as a client's edit would.
+fn break_pod(store: &Store, pod: &Value) {
+    let mut broken = pod.clone();
+    broken["spec"]["containers"][0]["image"] = json!("app:broken");
+    store
+        .update(
+            &ObjectKey::new(
+                "",
+                "pods",
+                NS,
+                pod["metadata"]["name"].as_str().unwrap_or(""),
+            ),
+            broken,
+        )
+        .expect("update");
+}
+
+fn is_crash_looping(pod: &Value) -> bool {
+    pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+}
+
+#[test]
+fn settled_pods_cost_nothing_until_someone_writes_to_them() {
+    let (store, controller) = setup();
+    replicaset(&store, "web", 2);
+    controller.step(1);
+    assert_eq!(
+        controller.busy_pods(),
+        2,
+        "starting pods are looked at every pass"
+    );
+    controller.step(2);
+    assert_eq!(controller.busy_pods(), 0, "running pods are left alone");
+    let idle = store.resource_version();
+    controller.step(3);
+    assert_eq!(
+        store.resource_version(),
+        idle,
+        "nothing to do when nothing changed"
+    );
+
+    let first = pods(&store)[0].clone();
+    break_pod(&store, &first);
+    controller.step(4);
+    let name = first["metadata"]["name"].as_str().unwrap_or("");
+    let pod = get(&store, "", "pods", name);
+    assert!(is_crash_looping(&pod), "{pod}");
+    assert_eq!(controller.busy_pods(), 1, "a crash loop goes on by itself");
+}
+
+#[test]
+fn the_kubelet_looks_at_every_pod_again_once_the_history_is_compacted() {
+    let (store, controller) = setup();
+    replicaset(&store, "web", 1);
+    controller.step(3);
+    let pod = pods(&store)[0].clone();
+    break_pod(&store, &pod);
+    // The edit is no longer in the history the controllers read their changes from.
+    store.compact();
+    controller.step(4);
+    let name = pod["metadata"]["name"].as_str().unwrap_or("");
+    assert!(is_crash_looping(&get(&store, "", "pods", name)));
+}
+
 // --- ReplicaSets ------------------------------------------------------------------------------
 
 #[test]
@@ -934,6 +998,19 @@ fn background_deletion_collects_dependents_of_a_deleted_owner() {
         .expect("delete");
     controller.step(1);
     assert!(list(&store, "apps", "replicasets").is_empty());
+    controller.step(3);
+    assert!(pods(&store).is_empty(), "{:?}", pod_names(&store));
+}
+
+#[test]
+fn dependents_are_collected_when_the_owner_went_before_a_compaction() {
+    let (store, controller) = setup();
+    replicaset(&store, "web", 2);
+    controller.step(3);
+    store
+        .delete(&ObjectKey::new("apps", "replicasets", NS, "web"))
+        .expect("delete");
+    store.compact();
     controller.step(3);
     assert!(pods(&store).is_empty(), "{:?}", pod_names(&store));
 }
