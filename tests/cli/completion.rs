@@ -120,7 +120,7 @@ fn every_shell_completes_a_verb_a_flag_and_a_flag_value() {
 
 #[test]
 fn every_shell_completes_names_from_the_cluster() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     let pods = names(
         &sandbox,
@@ -145,7 +145,7 @@ fn names(sandbox: &Sandbox, args: &[&str], prefix: &str) -> Vec<String> {
 
 #[test]
 fn types_come_without_a_request_and_names_with_one_metadata_only_list() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     server.clear_requests();
     let types = complete(&sandbox, Shell::Bash, "kz get ");
@@ -178,7 +178,7 @@ fn types_come_without_a_request_and_names_with_one_metadata_only_list() {
 
 #[test]
 fn type_slash_name_and_namespaces_and_kubeconfig_names() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     let deployments = names(&sandbox, &["get", "deploy", "-n", "shop", "-o", "name"], "");
     let deployments: Vec<String> = deployments
@@ -211,7 +211,7 @@ fn type_slash_name_and_namespaces_and_kubeconfig_names() {
 
 #[test]
 fn an_unreachable_server_gives_no_candidates_and_no_noise() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     server.refuse_connections(true);
     for (words, index) in [

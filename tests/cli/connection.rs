@@ -66,7 +66,7 @@ fn malformed_yaml_names_the_file_and_line() {
 
 #[test]
 fn unknown_contexts_clusters_and_users_are_named() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     let mut text = fs::read_to_string(&sandbox.kubeconfig).expect("read");
     text = text.replace(
@@ -96,7 +96,7 @@ fn unknown_contexts_clusters_and_users_are_named() {
 
 #[test]
 fn missing_contexts_clusters_and_users_are_reported_like_kubectl() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     let hint = "Contexts in the kubeconfig: kz-test.\n";
     let cases: [(&[&str], &str, &str); 4] = [
@@ -162,8 +162,8 @@ fn a_refused_connection_names_the_server() {
 
 #[test]
 fn an_untrusted_certificate_is_explained() {
-    let server = TestServer::start();
-    let other = TestServer::start();
+    let server = TestServer::builder().frozen().start();
+    let other = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     let other_ca = sandbox.path("other-ca.pem");
     fs::write(&other_ca, other.ca_pem()).expect("write CA");
@@ -188,7 +188,7 @@ fn an_untrusted_certificate_is_explained() {
 
 #[test]
 fn a_revoked_token_is_unauthorized() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     server.revoke_token(&kubeconfig_token(&sandbox));
     let out = run(sandbox.kz(), &["api-resources"]);
@@ -200,7 +200,7 @@ fn a_revoked_token_is_unauthorized() {
 
 #[test]
 fn impersonation_is_sent_and_refusals_are_forbidden() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let admin = Sandbox::for_server(&server, &User::admin());
     run(admin.kz(), &["version", "--as=viewer", "--as-group=devs"]).success();
     let users: Vec<Option<String>> = server.requests().into_iter().map(|r| r.user).collect();
@@ -217,7 +217,7 @@ fn impersonation_is_sent_and_refusals_are_forbidden() {
 
 #[test]
 fn request_timeout_gives_up_in_time() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     server.inject(Fault::delay(Duration::from_secs(5)));
     let started = Instant::now();
@@ -235,7 +235,7 @@ fn request_timeout_gives_up_in_time() {
 
 #[test]
 fn verbose_tracing_redacts_credentials() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     let token = kubeconfig_token(&sandbox);
     let out = run(sandbox.kz(), &["api-versions", "-v=8"]);
@@ -268,7 +268,7 @@ fn verbose_tracing_redacts_credentials() {
 
 #[test]
 fn flags_alone_are_enough_to_connect() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::new();
     let ca = sandbox.path("ca.pem");
     fs::write(&ca, server.ca_pem()).expect("write CA");
@@ -291,7 +291,7 @@ fn flags_alone_are_enough_to_connect() {
 
 #[test]
 fn the_token_flag_replaces_the_kubeconfig_token() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     server.revoke_token(&kubeconfig_token(&sandbox));
     let fresh = server.token_for("someone");
@@ -302,7 +302,7 @@ fn the_token_flag_replaces_the_kubeconfig_token() {
 
 #[test]
 fn insecure_skip_tls_verify_needs_no_ca() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::new();
     let token = server.token_for("admin");
     let url = server.url();
@@ -330,7 +330,7 @@ fn insecure_skip_tls_verify_needs_no_ca() {
 
 #[test]
 fn client_certificates_authenticate() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::cert_admin());
     run(sandbox.kz(), &["version"]).success();
     let requests = server.requests();
@@ -377,7 +377,7 @@ fn an_unknown_host_is_a_dns_failure() {
 fn exec_credential_plugins_and_token_files_authenticate() {
     use std::os::unix::fs::PermissionsExt as _;
 
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     let token = kubeconfig_token(&sandbox);
 
@@ -441,7 +441,7 @@ fn kube_file(sandbox: &Sandbox, name: &str) -> String {
 
 #[test]
 fn x509_v1_client_certificates_work_as_with_kubectl() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::v1_cert_admin());
     let kz = run(sandbox.kz(), &["get", "pods", "-A", "-o", "name"]);
     let pods = kz.success();
@@ -471,8 +471,8 @@ fn x509_v1_client_certificates_work_as_with_kubectl() {
 
 #[test]
 fn an_untrusted_v1_client_certificate_is_refused() {
-    let server = TestServer::start();
-    let other = TestServer::start();
+    let server = TestServer::builder().frozen().start();
+    let other = TestServer::builder().frozen().start();
     let cert = other
         .client_certificate_v1("kubernetes-admin", &["system:masters"])
         .expect("v1 certificate");
@@ -486,7 +486,7 @@ fn an_untrusted_v1_client_certificate_is_refused() {
 
 #[test]
 fn unreadable_tls_files_are_named() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let cert = server
         .client_certificate("alice", &[])
         .expect("certificate");
@@ -514,7 +514,7 @@ fn unreadable_tls_files_are_named() {
 
 #[test]
 fn client_certificate_data_that_is_not_pem_is_named() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::cert_admin());
     let text = fs::read_to_string(&sandbox.kubeconfig).expect("read");
     let data_line = text
@@ -545,7 +545,7 @@ fn client_certificate_data_that_is_not_pem_is_named() {
 
 #[test]
 fn a_key_file_without_a_key_is_named() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let cert = server
         .client_certificate("alice", &[])
         .expect("certificate");
@@ -562,7 +562,7 @@ fn a_key_file_without_a_key_is_named() {
 
 #[test]
 fn a_key_that_cannot_be_parsed_is_named() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let cert = server
         .client_certificate("alice", &[])
         .expect("certificate");
@@ -583,7 +583,7 @@ fn a_key_that_cannot_be_parsed_is_named() {
 
 #[test]
 fn a_key_of_another_certificate_is_named() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let cert = server
         .client_certificate_v1("alice", &[])
         .expect("certificate");
@@ -603,7 +603,7 @@ fn a_key_of_another_certificate_is_named() {
 
 #[test]
 fn a_ca_bundle_without_certificates_is_named() {
-    let server = TestServer::start();
+    let server = TestServer::builder().frozen().start();
     let cert = server
         .client_certificate("alice", &[])
         .expect("certificate");
