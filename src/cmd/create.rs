@@ -22,7 +22,7 @@ use crate::client::ApiClient;
 use crate::context::Context;
 use crate::discovery::ResourceType;
 use crate::error;
-use crate::print::{OutputFormat, PrintOptions, Printer, kind_label};
+use crate::print::{EachObject, OutputFormat, PrintOptions, kind_label};
 use crate::resource::{Builder, Manifest, Objects, Plan, Scope, Target, Verb};
 
 /// How many objects are created at once.
@@ -110,7 +110,7 @@ pub fn run(args: CreateArgs, ctx: &mut Context) -> Result<()> {
     }
     let outcomes = ctx.block_on(create_all(&client, &options, &pending))??;
 
-    let mut printed = 0;
+    let mut each = options.print.as_ref().map(EachObject::new);
     let mut failures = Vec::new();
     for (Pending { rt, .. }, outcome) in pending.iter().zip(outcomes) {
         let object = match outcome {
@@ -120,8 +120,8 @@ pub fn run(args: CreateArgs, ctx: &mut Context) -> Result<()> {
                 continue;
             }
         };
-        match &options.print {
-            Some(print) => print_object(print, rt, object, printed, &mut ctx.out)?,
+        match &mut each {
+            Some(each) => each.print(rt, object, &mut ctx.out)?,
             None => writeln!(
                 ctx.out,
                 "{}/{} created{}",
@@ -130,30 +130,12 @@ pub fn run(args: CreateArgs, ctx: &mut Context) -> Result<()> {
                 options.dry_run.suffix()
             )?,
         }
-        printed += 1;
     }
     ctx.flush()?;
     // Objects that could not be read come before those the server refused: kubectl visits
     // (and so reads) every manifest first.
     errors.append(&mut failures);
     super::report_errors(&ctx.err, errors)
-}
-
-/// Prints one created object the way kubectl's printers print each object of a verb on its
-/// own: bare, YAML documents separated by `---`, nothing between the others.
-fn print_object(
-    print: &PrintOptions,
-    rt: &ResourceType,
-    object: Value,
-    printed: usize,
-    out: &mut impl std::io::Write,
-) -> Result<()> {
-    if printed > 0 && print.format == OutputFormat::Yaml {
-        out.write_all(b"---\n")?;
-    }
-    let mut printer = Printer::new(print, true)?;
-    printer.object(rt, object, out)?;
-    printer.finish(out)
 }
 
 /// Creates every object, `CONCURRENT_OBJECTS` at a time; the outcomes (the objects as the

@@ -22,8 +22,7 @@ use crate::api::{get_object, list_objects};
 use crate::cli::{DryRun, ScaleArgs};
 use crate::client::ApiClient;
 use crate::context::Context;
-use crate::discovery::ResourceType;
-use crate::print::{OutputFormat, PrintOptions, Printer, kind_label};
+use crate::print::{EachObject, OutputFormat, PrintOptions, kind_label};
 use crate::resource::{Objects, Plan, Scope, Target, Verb};
 use crate::streams::Stderr;
 use subresource::{Precondition, Subject};
@@ -133,15 +132,15 @@ pub fn run(args: ScaleArgs, ctx: &mut Context) -> Result<()> {
     let progress = ctx.err_terminal().is_terminal.then(|| ctx.err.clone());
     let outcomes = ctx.block_on(scale_all(&client, &options, &fetched, progress))??;
 
-    let mut printed = 0;
+    let mut each = options.print.as_ref().map(EachObject::new);
     let mut failures = Vec::new();
     for (Fetched { subject, object }, outcome) in fetched.into_iter().zip(outcomes) {
         if let Err(err) = outcome {
             failures.push(err);
             continue;
         }
-        match &options.print {
-            Some(print) => print_object(print, &subject.rt, object, printed, &mut ctx.out)?,
+        match &mut each {
+            Some(each) => each.print(&subject.rt, object, &mut ctx.out)?,
             None => writeln!(
                 ctx.out,
                 "{}/{} scaled{}",
@@ -150,29 +149,11 @@ pub fn run(args: ScaleArgs, ctx: &mut Context) -> Result<()> {
                 options.suffix()
             )?,
         }
-        printed += 1;
     }
     ctx.flush()?;
     // Failures to scale first, then the objects that could not be read (kubectl's order).
     failures.append(&mut errors);
     super::report_errors(&ctx.err, super::distinct_errors(failures))
-}
-
-/// Prints one scaled object the way kubectl's printers print each object of a verb on its
-/// own: bare, YAML documents separated by `---`, nothing between the others.
-fn print_object(
-    print: &PrintOptions,
-    rt: &ResourceType,
-    object: Value,
-    printed: usize,
-    out: &mut impl std::io::Write,
-) -> Result<()> {
-    if printed > 0 && print.format == OutputFormat::Yaml {
-        out.write_all(b"---\n")?;
-    }
-    let mut printer = Printer::new(print, true)?;
-    printer.object(rt, object, out)?;
-    printer.finish(out)
 }
 
 /// Reads every object the targets name, in order. Objects that cannot be read are errors

@@ -27,7 +27,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 pub use format::{OutputArg, OutputArgParser, OutputFormat, Template};
-pub use printer::{PrintOptions, Printer, kind_label};
+pub use printer::{EachObject, PrintOptions, Printer, kind_label};
 pub use table::write_table;
 pub use watch::WatchPrinter;
 

@@ -166,6 +166,34 @@ pub struct Printer {
     printed: usize,
 }
 
+/// A verb's resulting objects printed one after another, as kubectl prints them: a printer
+/// each, every object bare, YAML documents separated by `---`.
+pub struct EachObject<'a> {
+    options: &'a PrintOptions,
+    printed: usize,
+}
+
+impl<'a> EachObject<'a> {
+    pub fn new(options: &'a PrintOptions) -> EachObject<'a> {
+        EachObject {
+            options,
+            printed: 0,
+        }
+    }
+
+    pub fn print(&mut self, rt: &ResourceType, object: Value, out: &mut impl Write) -> Result<()> {
+        if self.printed > 0 && self.options.format == OutputFormat::Yaml {
+            out.write_all(b"---\n")?;
+        }
+        self.printed += 1;
+        let mut printer = Printer::new(self.options, true)?;
+        printer.begin(rt, false);
+        printer.object(rt, object, out)?;
+        printer.end(rt)?;
+        printer.finish(out)
+    }
+}
+
 /// `pod`, `deployment.apps`: how kubectl prefixes names with their kind.
 pub fn kind_label(rt: &ResourceType) -> String {
     if rt.group.is_empty() {

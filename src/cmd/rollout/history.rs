@@ -7,11 +7,12 @@ use anyhow::{Result, anyhow, bail};
 use serde_json::Value;
 
 use super::objects::{self, Subject};
-use super::output::{Output, Stream};
+use super::output::Output;
 use crate::cli::rollout::HistoryArgs;
 use crate::client::ApiClient;
 use crate::context::Context;
 use crate::discovery::ResourceType;
+use crate::print::EachObject;
 use crate::print::printer::kind_label;
 use crate::resource::{Plan, UsageError};
 use crate::rollout::change::Workload;
@@ -74,7 +75,7 @@ pub fn run(args: HistoryArgs, ctx: &mut Context) -> Result<()> {
 fn show(
     ctx: &mut Context,
     options: &Options,
-    stream: &mut Stream<'_>,
+    stream: &mut EachObject<'_>,
     subject: &Subject,
     history: &History,
 ) -> Result<()> {

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::cli::PrintArgs;
 use crate::discovery::ResourceType;
 use crate::print::format::OutputFormat;
-use crate::print::printer::{PrintOptions, Printer, kind_label};
+use crate::print::printer::{EachObject, PrintOptions, Printer, kind_label};
 
 /// The formats kubectl's rollout subcommands accept.
 const FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
@@ -57,12 +57,10 @@ impl Output {
         self.options.format == OutputFormat::Table
     }
 
-    /// A printer for several objects in a row, as one kubectl printer prints them.
-    pub fn stream(&self) -> Stream<'_> {
-        Stream {
-            output: self,
-            printed: 0,
-        }
+    /// A printer for several objects in a row, as one kubectl printer prints them (for
+    /// `-o`, once `check` passed).
+    pub fn stream(&self) -> EachObject<'_> {
+        EachObject::new(&self.options)
     }
 
     /// Prints one object `operation` was done to (with a printer of its own, as kubectl
@@ -85,21 +83,5 @@ impl Output {
         printer.object(rt, object, out)?;
         printer.end(rt)?;
         printer.finish(out)
-    }
-}
-
-/// Objects printed by one printer: kubectl's YAML printer separates its documents.
-pub struct Stream<'a> {
-    output: &'a Output,
-    printed: usize,
-}
-
-impl Stream<'_> {
-    pub fn print(&mut self, rt: &ResourceType, object: Value, out: &mut impl Write) -> Result<()> {
-        if self.printed > 0 && self.output.options.format == OutputFormat::Yaml {
-            out.write_all(b"---\n")?;
-        }
-        self.printed += 1;
-        self.output.print(rt, object, "", out)
     }
 }
