@@ -342,7 +342,7 @@ pub(super) fn patch(
     target: &Target,
     req: &ApiRequest,
 ) -> Answer {
-    let names_a_version = String::from_utf8_lossy(&req.body).contains("resourceVersion");
+    let names_a_version = parse_body(req).is_ok_and(|patch| names_a_version(&patch));
     let mut attempt = 1;
     loop {
         match patch_once(shared, rt, target, req) {
@@ -351,6 +351,18 @@ pub(super) fn patch(
             }
             answer => return answer,
         }
+    }
+}
+
+/// Whether a patch (or an applied configuration) sets `metadata.resourceVersion`: a
+/// precondition, which a changed object must fail. A JSON patch names it in an operation's
+/// path, the other kinds in the document.
+fn names_a_version(patch: &Value) -> bool {
+    match patch {
+        Value::Array(operations) => operations
+            .iter()
+            .any(|op| op["path"] == "/metadata/resourceVersion"),
+        document => document.pointer("/metadata/resourceVersion").is_some(),
     }
 }
 
@@ -521,4 +533,28 @@ fn write_applied(
     }
     let stored = shared.store.update(&key(rt, target, name), updated)?;
     Ok((200, with_type(rt, &stored)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_patch_that_sets_the_resource_version_is_a_precondition() {
+        let migration = json!([
+            {"op": "replace", "path": "/metadata/managedFields", "value": []},
+            {"op": "replace", "path": "/metadata/resourceVersion", "value": "7"},
+        ]);
+        assert!(names_a_version(&migration));
+        assert!(names_a_version(
+            &json!({"metadata": {"resourceVersion": "7"}})
+        ));
+        assert!(!names_a_version(&json!({"spec": {"replicas": 3}})));
+        assert!(!names_a_version(
+            &json!({"data": {"note": "resourceVersion"}})
+        ));
+        assert!(!names_a_version(
+            &json!([{"op": "add", "path": "/data/x", "value": "/metadata/resourceVersion"}])
+        ));
+    }
 }
