@@ -702,6 +702,14 @@ fn wait_waits_until_the_applied_workloads_are_rolled_out() {
     );
     let web = cluster.object("apps", "deployments", "web").expect("web");
     assert_eq!(web["status"]["updatedReplicas"], 2);
+    // apply's own GET only: the wait watches what apply just wrote, without reading it again.
+    let gets = cluster
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path.ends_with("/deployments/web"))
+        .count();
+    assert_eq!(gets, 1);
 }
 
 #[test]

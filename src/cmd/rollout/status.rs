@@ -42,6 +42,8 @@ struct Wait {
     watch: bool,
     /// `None` waits forever.
     timeout: Option<Duration>,
+    /// The named objects were just written (`apply --wait`): no GET to check they exist.
+    known_to_exist: bool,
 }
 
 pub fn run(args: StatusArgs, ctx: &mut Context) -> Result<()> {
@@ -66,6 +68,7 @@ pub fn run(args: StatusArgs, ctx: &mut Context) -> Result<()> {
         revision: args.revision,
         watch: args.watch,
         timeout: Some(args.timeout).filter(|timeout| !timeout.is_zero()),
+        known_to_exist: false,
     };
     wait_for_targets(ctx, &client, targets, wait, &namespace)
 }
@@ -83,6 +86,7 @@ pub fn wait_until_rolled_out(
         revision: 0,
         watch: true,
         timeout,
+        known_to_exist: true,
     };
     wait_for_targets(
         ctx,
@@ -127,7 +131,7 @@ fn run_on_terminal(
     color: bool,
     namespace: &str,
 ) -> Result<()> {
-    let subjects = ctx.block_on(subjects(client, targets))??;
+    let subjects = ctx.block_on(subjects(client, targets, wait))??;
     if subjects.is_empty() {
         ctx.err
             .line(format!("No resources found in {namespace} namespace."));
@@ -148,11 +152,15 @@ fn run_on_terminal(
 }
 
 /// Every object the targets name, checked to exist and to have a rollout.
-async fn subjects(client: &ApiClient, targets: Vec<Result<Target>>) -> Result<Vec<Subject>> {
+async fn subjects(
+    client: &ApiClient,
+    targets: Vec<Result<Target>>,
+    wait: Wait,
+) -> Result<Vec<Subject>> {
     let mut subjects = Vec::new();
     for target in targets {
         let target = target?;
-        for name in names(client, &target).await? {
+        for name in names(client, &target, wait).await? {
             subjects.push(subject(&target, name)?);
         }
     }
@@ -204,7 +212,7 @@ async fn wait_for_all(
     let mut found = false;
     for target in targets {
         let target = target?;
-        for name in names(client, &target).await? {
+        for name in names(client, &target, wait).await? {
             found = true;
             let subject = subject(&target, name)?;
             wait_for(client, &subject, wait, &mut Lines::new(&mut *out)).await?;
@@ -213,8 +221,9 @@ async fn wait_for_all(
     Ok(found)
 }
 
-/// The names of the target's objects, each checked to exist (kubectl gets each first).
-async fn names(client: &ApiClient, target: &Target) -> Result<Vec<String>> {
+/// The names of the target's objects, each checked to exist (kubectl gets each first)
+/// unless the caller just wrote them.
+async fn names(client: &ApiClient, target: &Target, wait: Wait) -> Result<Vec<String>> {
     let namespace = target.namespace.as_deref();
     let names = match &target.objects {
         Objects::Names(names) => names.clone(),
@@ -229,10 +238,12 @@ async fn names(client: &ApiClient, target: &Target) -> Result<Vec<String>> {
             return list_names(client, &target.rt, namespace, query).await;
         }
     };
-    for name in &names {
-        client
-            .get(&object_path(&target.rt, namespace, name, None), JSON_ACCEPT)
-            .await?;
+    if !wait.known_to_exist {
+        for name in &names {
+            client
+                .get(&object_path(&target.rt, namespace, name, None), JSON_ACCEPT)
+                .await?;
+        }
     }
     Ok(names)
 }
