@@ -20,7 +20,6 @@
 //!   formats, and many streams (resumed, picked up as pods come and go) on one writer.
 //! - `ui`: what is drawn on a terminal only (live progress).
 //! - `complete`: shell completion, answered from the clap definition and the cluster.
-//! - `man`: the man pages, generated from the clap definition.
 //! - `print`: printers that write to `&mut impl Write`; `cmd`: one module per verb.
 
 pub mod api;
@@ -36,7 +35,6 @@ pub mod discovery;
 pub mod error;
 pub mod kubeconfig;
 pub mod logs;
-pub mod man;
 pub mod print;
 pub mod resource;
 pub mod rollout;

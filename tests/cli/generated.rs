@@ -38,7 +38,7 @@ fn completion_scripts() -> BTreeMap<String, Vec<u8>> {
 }
 
 fn man_pages() -> BTreeMap<String, Vec<u8>> {
-    kz::man::pages()
+    crate::man::pages()
         .expect("render man pages")
         .into_iter()
         .collect()

@@ -24,6 +24,7 @@ mod get;
 mod get_watch;
 mod logs;
 mod logs_follow;
+mod man;
 mod plugin;
 mod resource;
 mod rollout_ops;

@@ -1,6 +1,7 @@
 //! Man pages, generated with clap_mangen from the same clap definition as the command line:
 //! `kz.1`, and one page per subcommand and sub-subcommand (`kz-get.1`, `kz-rollout-status.1`),
-//! each with the verb's examples. `man/` keeps them; a test fails when it is out of date.
+//! each with the verb's examples. `man/` keeps them; the `generated` test fails when they are
+//! out of date. Test-only: nothing in kz itself renders man pages.
 
 use std::io;
 
@@ -8,7 +9,7 @@ use clap_mangen::roff::{Roff, roman};
 
 /// Every page as (file name, roff text), the verbs' pages before `kz.1`.
 pub fn pages() -> io::Result<Vec<(String, Vec<u8>)>> {
-    let mut command = crate::cli::command();
+    let mut command = kz::cli::command();
     command.build();
     let mut pages = Vec::new();
     collect(command, &mut pages)?;
