@@ -67,25 +67,34 @@ fn kubectl_rule(on_path: bool, require: Option<&str>) -> KubectlRule {
     }
 }
 
+/// Whether a test that runs kubectl goes on: `false`, after saying so on stderr, when kubectl
+/// is not installed; a failed test instead under `KZ_REQUIRE_KUBECTL`.
+#[track_caller]
+pub(crate) fn kubectl_may_run(test: &str) -> bool {
+    let required = std::env::var(REQUIRE_KUBECTL).ok();
+    match kubectl_rule(kubectl_on_path(), required.as_deref()) {
+        KubectlRule::Run => true,
+        KubectlRule::Skip => {
+            // Not through eprintln!: the test harness would swallow it for a passing test.
+            let _ = writeln!(
+                std::io::stderr(),
+                "kubectl is not on PATH: {test} was not run"
+            );
+            false
+        }
+        KubectlRule::Fail => panic!(
+            "kubectl is not on PATH, but {REQUIRE_KUBECTL} is set: {test} must run (install kubectl, or unset {REQUIRE_KUBECTL})"
+        ),
+    }
+}
+
 impl Kubectl {
     /// `None`, after saying so on stderr, when kubectl is not installed; a failed test
     /// instead under `KZ_REQUIRE_KUBECTL`.
     #[track_caller]
     fn new(server: &TestServer, user: &User, test: &str) -> Option<Kubectl> {
-        let required = std::env::var(REQUIRE_KUBECTL).ok();
-        match kubectl_rule(kubectl_on_path(), required.as_deref()) {
-            KubectlRule::Run => {}
-            KubectlRule::Skip => {
-                // Not through eprintln!: the test harness would swallow it for a passing test.
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "kubectl is not on PATH: {test} was not run"
-                );
-                return None;
-            }
-            KubectlRule::Fail => panic!(
-                "kubectl is not on PATH, but {REQUIRE_KUBECTL} is set: {test} must run (install kubectl, or unset {REQUIRE_KUBECTL})"
-            ),
+        if !kubectl_may_run(test) {
+            return None;
         }
         let home = TempDir::new().expect("temp HOME");
         let kubeconfig = home.path().join("config");

@@ -3,6 +3,8 @@
 //! kubectl is installed, by the real kubectl.
 
 mod api;
+mod bench_smoke;
+mod binaries;
 mod client;
 mod fidelity;
 mod http;
