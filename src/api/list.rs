@@ -8,10 +8,13 @@
 //! `metadata.continue`. At most one page is held ahead, so memory stays flat however long
 //! the list is, and every decoded page is allocated and freed by the one thread.
 
+use std::borrow::Cow;
+
 use anyhow::{Context as _, Result};
 use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -74,10 +77,62 @@ impl Page {
 /// hop on the runtime's queue (the prefetch test below checks that this is enough).
 const HANDOFF_YIELDS: usize = 4;
 
-/// A page as the server sent it, not yet decoded.
-struct RawPage {
+/// A page as the server sent it, not yet decoded: decoded whole ([`RawPage::decode`]), or
+/// item by item ([`RawPage::items`]) so that only one item's tree is built at a time.
+#[derive(Debug)]
+pub struct RawPage {
     body: Bytes,
-    restarted: bool,
+    /// As [`Page::restarted`].
+    pub restarted: bool,
+}
+
+impl RawPage {
+    /// A page of this text (what the fetcher hands over; tests make their own).
+    pub fn new(body: Bytes, restarted: bool) -> RawPage {
+        RawPage { body, restarted }
+    }
+
+    /// The whole page as one tree.
+    pub fn decode(self) -> Result<Page> {
+        Ok(Page {
+            body: self.body()?,
+            restarted: self.restarted,
+        })
+    }
+
+    /// The page's body as one tree.
+    pub fn body(&self) -> Result<Value> {
+        serde_json::from_slice(&self.body).context("decoding the server's JSON response")
+    }
+
+    /// The list's type and its items, each still the server's JSON text: one pass over the
+    /// page that builds nothing but the slices.
+    pub fn items(&self) -> Result<ListItems<'_>> {
+        self.parts()
+    }
+
+    /// The page read into any shape borrowing from its text (a Table's rows, say).
+    pub fn parts<'a, T: Deserialize<'a>>(&'a self) -> Result<T> {
+        serde_json::from_slice(&self.body).context("decoding the server's JSON response")
+    }
+}
+
+/// A list page split into its items, borrowed from the page's text (see [`RawPage::items`]).
+#[derive(Debug, Deserialize)]
+pub struct ListItems<'a> {
+    #[serde(default, borrow)]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(default, borrow, rename = "apiVersion")]
+    pub api_version: Option<Cow<'a, str>>,
+    /// `null` when the list is empty (as Go encodes a nil slice).
+    #[serde(default, borrow, deserialize_with = "items_or_null")]
+    pub items: Vec<&'a RawValue>,
+}
+
+fn items_or_null<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<&'de RawValue>, D::Error> {
+    Ok(Option::<Vec<&'de RawValue>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// The pages of one list, fetched one ahead of the reader. Dropping it stops the fetching.
@@ -97,20 +152,18 @@ impl Pages {
 
     /// The next page, decoded; `None` after the last one (or after an error).
     pub async fn next(&mut self) -> Option<Result<Page>> {
+        Some(self.next_raw().await?.and_then(RawPage::decode))
+    }
+
+    /// The next page as the server sent it; `None` after the last one (or after an error).
+    pub async fn next_raw(&mut self) -> Option<Result<RawPage>> {
         let raw = self.receiver.recv().await?;
         // Taking the page made room for the next one: let the fetcher (and the client's
         // tasks under it) send that request before this page is decoded and printed.
         for _ in 0..HANDOFF_YIELDS {
             tokio::task::yield_now().await;
         }
-        Some(raw.and_then(|raw| {
-            let body =
-                serde_json::from_slice(&raw.body).context("decoding the server's JSON response")?;
-            Ok(Page {
-                body,
-                restarted: raw.restarted,
-            })
-        }))
+        Some(raw)
     }
 }
 
@@ -203,7 +256,7 @@ async fn fetch_pages(
         };
         next = head.continue_token();
         let last = next.is_none();
-        permit.send(Ok(RawPage { body, restarted }));
+        permit.send(Ok(RawPage::new(body, restarted)));
         restarted = false;
         if last {
             return;

@@ -46,7 +46,16 @@ pub struct TypeDefaults {
 impl TypeDefaults {
     /// For the items of `page`, a list of `rt`: the page's apiVersion, else the type's.
     pub fn for_page(rt: &ResourceType, page: &Value) -> TypeDefaults {
-        if page["kind"] == "PartialObjectMetadataList" {
+        TypeDefaults::for_list(rt, page["kind"].as_str(), page["apiVersion"].as_str())
+    }
+
+    /// For the items of a list of `rt` whose own kind and apiVersion are these.
+    pub fn for_list(
+        rt: &ResourceType,
+        kind: Option<&str>,
+        api_version: Option<&str>,
+    ) -> TypeDefaults {
+        if kind == Some("PartialObjectMetadataList") {
             return TypeDefaults {
                 kind: rt.kind.clone(),
                 api_version: rt.api_version(),
@@ -55,8 +64,7 @@ impl TypeDefaults {
         }
         TypeDefaults {
             kind: rt.kind.clone(),
-            api_version: page["apiVersion"]
-                .as_str()
+            api_version: api_version
                 .filter(|v| !v.is_empty())
                 .map_or_else(|| rt.api_version(), String::from),
             replace: false,

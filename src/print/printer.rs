@@ -8,16 +8,16 @@
 use std::cmp::Ordering;
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use serde_json::Value;
 
 use super::custom_columns::{CustomColumns, CustomColumnsPrinter};
 use super::format::{OutputFormat, Template};
 use super::go_template::GoTemplatePrinter;
 use super::jsonpath::{Found, JsonPath, JsonPathOutput, JsonPathPrinter, relaxed};
-use super::objects::{Arrangement, ObjectFormat, ObjectPrinter, list_items};
-use super::server_table::{TableBuffer, TableOptions, cell_text};
-use crate::api::list_position;
+use super::objects::{Arrangement, ObjectFormat, ObjectPrinter, TypeDefaults, list_items};
+use super::server_table::{RawTable, TableBuffer, TableOptions, cell_text};
+use crate::api::{RawPage, list_position};
 use crate::discovery::ResourceType;
 
 /// How to print: `-o` and the flags that shape tables and objects (kubectl's PrintFlags).
@@ -381,6 +381,44 @@ impl Printer {
         Ok(())
     }
 
+    /// One page of a list as the server sent it. Tables are decoded whole; a list of objects
+    /// is decoded one item at a time, each printed (or held) before the next is built, so that
+    /// a page's items never exist as trees all at once. Otherwise as [`Printer::list_page`].
+    pub fn raw_list_page(
+        &mut self,
+        rt: &ResourceType,
+        page: &RawPage,
+        skip_until: Option<&(String, String)>,
+        last_seen: &mut Option<(String, String)>,
+        out: &mut impl Write,
+    ) -> Result<()> {
+        if self.wants_tables() {
+            let table: RawTable = page.parts()?;
+            if table.kind.as_deref() != Some("Table") {
+                return self.list_page(rt, page.body()?, skip_until, last_seen, out);
+            }
+            return self.raw_table_page(table);
+        }
+        let list = page.items()?;
+        if list.kind.as_deref() == Some("Table") {
+            return self.list_page(rt, page.body()?, skip_until, last_seen, out);
+        }
+        let defaults =
+            TypeDefaults::for_list(rt, list.kind.as_deref(), list.api_version.as_deref());
+        for text in list.items {
+            let mut item: Value = serde_json::from_str(text.get())
+                .context("decoding an item of the server's list")?;
+            defaults.fill(&mut item);
+            let position = list_position(&item);
+            if skip_until.is_some_and(|skip| position <= *skip) {
+                continue;
+            }
+            *last_seen = Some(position);
+            self.held_or_printed(item, out)?;
+        }
+        Ok(())
+    }
+
     /// One object fetched by name (or written by a verb): a one-row Table, or the object.
     pub fn object(&mut self, rt: &ResourceType, body: Value, out: &mut impl Write) -> Result<()> {
         self.answered(rt);
@@ -406,6 +444,23 @@ impl Printer {
                 keys.push(sort_by.key(object));
             }
         });
+        Ok(())
+    }
+
+    /// As [`Printer::table_page`], for a Table still in the server's text.
+    fn raw_table_page(&mut self, table: RawTable<'_>) -> Result<()> {
+        let Layout::Tables { current, keys, .. } = &mut self.layout else {
+            return Ok(());
+        };
+        let buffer = current.get_or_insert_with(TableBuffer::default);
+        let sort_by = self.sort_by.as_ref();
+        self.printed += buffer
+            .add_raw_table(table, |object| {
+                if let Some(sort_by) = sort_by {
+                    keys.push(sort_by.key(object));
+                }
+            })
+            .context("decoding a row of the server's Table")?;
         Ok(())
     }
 
@@ -750,6 +805,58 @@ mod tests {
         );
         let json: Value = serde_json::from_str(&print_written("json")).expect("json");
         assert_eq!(json["metadata"].get("managedFields"), None);
+    }
+
+    /// A list page printed as `get` prints it, decoded whole or item by item.
+    fn print_page(output: Option<&str>, page: &str, raw: bool) -> String {
+        let args = crate::cli::PrintArgs {
+            output: output.map(|o| super::super::OutputArg::parse(o).expect("format")),
+            ..Default::default()
+        };
+        let rt = crate::discovery::builtin::catalog()
+            .resolve_one("pods")
+            .cloned()
+            .expect("pods");
+        let mut printer =
+            Printer::new(&args.to_options().expect("options"), false).expect("printer");
+        let mut out = Vec::new();
+        let mut last_seen = None;
+        printer.begin(&rt, true);
+        if raw {
+            let page = RawPage::new(bytes::Bytes::from(page.to_string()), false);
+            printer
+                .raw_list_page(&rt, &page, None, &mut last_seen, &mut out)
+                .expect("raw page");
+        } else {
+            let page: Value = serde_json::from_str(page).expect("json");
+            printer
+                .list_page(&rt, page, None, &mut last_seen, &mut out)
+                .expect("page");
+        }
+        printer.end(&rt).expect("end");
+        printer.finish(&mut out).expect("finish");
+        String::from_utf8(out).expect("utf8")
+    }
+
+    #[test]
+    fn pages_decoded_item_by_item_print_what_whole_pages_print() {
+        let fixture = |name: &str| {
+            let path = format!("{}/tests/fixtures/http/{name}", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read_to_string(path).expect("fixture")
+        };
+        let list = fixture("029-list-pods.json");
+        let empty = r#"{"kind":"PodList","apiVersion":"v1","metadata":{},"items":null}"#;
+        for output in ["json", "yaml", "name", "jsonpath={.items[*].metadata.name}"] {
+            for page in [list.as_str(), empty] {
+                let whole = print_page(Some(output), page, false);
+                assert_eq!(print_page(Some(output), page, true), whole, "-o {output}");
+            }
+        }
+        assert!(print_page(Some("name"), &list, true).starts_with("pod/"));
+        let table = fixture("030-table-pods.json");
+        let whole = print_page(None, &table, false);
+        assert!(whole.starts_with("NAME "), "{whole}");
+        assert_eq!(print_page(None, &table, true), whole);
     }
 
     #[test]

@@ -80,6 +80,26 @@ impl Row {
     }
 }
 
+/// A Table answer with its rows still the server's JSON text (see
+/// [`crate::api::RawPage::parts`]).
+#[derive(Debug, serde::Deserialize)]
+pub struct RawTable<'a> {
+    #[serde(default, borrow)]
+    pub kind: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, rename = "columnDefinitions")]
+    pub column_definitions: Option<Vec<Value>>,
+    /// `null` for a Table without rows.
+    #[serde(default, borrow, deserialize_with = "rows_or_null")]
+    pub rows: Vec<&'a serde_json::value::RawValue>,
+}
+
+fn rows_or_null<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<&'de serde_json::value::RawValue>, D::Error> {
+    use serde::Deserialize as _;
+    Ok(Option::<Vec<_>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
 /// Collects the rows of one resource type's table across pages.
 #[derive(Debug, Clone, Default)]
 pub struct TableBuffer {
@@ -158,11 +178,34 @@ impl TableBuffer {
             .map(Vec::as_slice)
             .unwrap_or_default();
         for row in rows {
-            on_row(&row["object"]);
-            let rendered = self.render(row, event);
-            self.rows.push(rendered);
+            self.add_row(row, event, &mut on_row);
         }
         rows.len()
+    }
+
+    /// As [`TableBuffer::add_table`], for a Table page still in the server's text: each row is
+    /// decoded, rendered and dropped before the next.
+    pub fn add_raw_table(
+        &mut self,
+        table: RawTable<'_>,
+        mut on_row: impl FnMut(&Value),
+    ) -> Result<usize, serde_json::Error> {
+        if self.shown.is_none()
+            && let Some(definitions) = &table.column_definitions
+        {
+            self.set_columns(definitions);
+        }
+        for text in &table.rows {
+            let row: Value = serde_json::from_str(text.get())?;
+            self.add_row(&row, None, &mut on_row);
+        }
+        Ok(table.rows.len())
+    }
+
+    fn add_row(&mut self, row: &Value, event: Option<&str>, on_row: &mut impl FnMut(&Value)) {
+        on_row(&row["object"]);
+        let rendered = self.render(row, event);
+        self.rows.push(rendered);
     }
 
     fn render(&self, row: &Value, event: Option<&str>) -> Row {

@@ -301,7 +301,7 @@ async fn fetch_all(
                     accept: list_accept,
                 },
             );
-            while let Some(page) = pages.next().await {
+            while let Some(page) = pages.next_raw().await {
                 let page = page?;
                 if page.restarted {
                     // The list began again: rows kept for a table are dropped, objects
@@ -309,9 +309,9 @@ async fn fetch_all(
                     output.restart();
                     skip_until = last_seen.clone();
                 }
-                output.list_page(
+                output.raw_list_page(
                     &request.rt,
-                    page.body,
+                    &page,
                     skip_until.as_ref(),
                     &mut last_seen,
                     out,
