@@ -680,7 +680,8 @@ group_delete() {
 machine() {
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- CPU: $(lscpu | sed -nE 's/^Model name: +//p' | head -n 1), $(nproc) cores; memory $(free -g | awk '/^Mem:/ { print $2 }') GiB; Linux $(uname -r)"
-    echo "- kz: \`$("$KZ" version --client | head -n 1)\` ($KZ); kubectl: \`$("$KUBECTL" version --client | head -n 1)\`; $("$CURL" --version | head -n 1 | cut -d' ' -f1-2)"
+    # kubectl under the HOME it is measured with (a dispatcher may pick its version by HOME).
+    echo "- kz: \`$("$KZ" version --client | head -n 1)\` ($KZ); kubectl: \`$(HOME=$WORK "$KUBECTL" version --client | head -n 1)\`; $("$CURL" --version | head -n 1 | cut -d' ' -f1-2)"
     echo "- Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the cores are shared: expect noise)"
 }
 
