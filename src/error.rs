@@ -323,6 +323,22 @@ impl fmt::Display for ConnectError {
     }
 }
 
+/// A write that was sent but whose answer never came back whole (the connection was reset,
+/// the answer cut off): the server may have acted on it, so kz did not send it again.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the connection to the server {} was lost after the request to {action} was sent ({detail}): it may have reached the server, so kz did not send it again",
+    host_port(.server)
+)]
+pub struct UnconfirmedWrite {
+    /// The server URL as configured.
+    pub server: String,
+    /// What the request was to do: `create configmaps "web" in namespace "shop"`.
+    pub action: String,
+    /// What the system said about the connection.
+    pub detail: String,
+}
+
 impl ConnectCause {
     /// Sorts a transport error (hyper, rustls, io, DNS) by looking at its whole cause chain.
     pub fn classify(error: &(dyn std::error::Error + 'static)) -> ConnectCause {
