@@ -19,6 +19,10 @@ pub enum FaultAction {
     DropConnection,
     /// For watches and log streams: end the stream after this many events or lines.
     CutStreamAfter(usize),
+    /// Carry out the request, then close the connection after this many bytes of the answer's
+    /// body, its `Content-Length` saying the whole: a connection reset mid-answer. For answers
+    /// that are not streams.
+    CutBodyAfter(usize),
     /// The request's handler panics, as a bug in the server would: the client gets a 500 and
     /// the test fails when its `TestServer` is dropped. For testing that very rule.
     Panic,
@@ -65,6 +69,10 @@ impl Fault {
 
     pub fn cut_stream_after(items: usize) -> Fault {
         Fault::new(FaultAction::CutStreamAfter(items))
+    }
+
+    pub fn cut_body_after(bytes: usize) -> Fault {
+        Fault::new(FaultAction::CutBodyAfter(bytes))
     }
 
     pub fn panic() -> Fault {
