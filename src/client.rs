@@ -45,7 +45,7 @@ impl ApiClient {
     /// Builds the client. Must run inside a tokio runtime (kube spawns its connection worker).
     /// The `-v` trace goes to `stderr`.
     pub fn new(
-        config: kube::Config,
+        mut config: kube::Config,
         timeout: Option<Duration>,
         verbosity: u8,
         stderr: Stderr,
@@ -55,6 +55,9 @@ impl ApiClient {
             .to_string()
             .trim_end_matches('/')
             .to_owned();
+        // kube's own retries (429, 503 and 504, up to 15 times, waits growing to minutes)
+        // would hide the server's answers from `retry`'s bounds and from the `-v` trace.
+        config.default_retry = false;
         let warnings = Arc::new(Warnings::new(stderr.clone()));
         let trace = Arc::new(Trace::new(verbosity, &config.auth_info, stderr));
         crate::tls::install_provider();
@@ -164,7 +167,7 @@ impl ApiClient {
                         cause: ConnectCause::Timeout(limit),
                     }
                     .into(),
-                    failure: Failure::Final,
+                    failure: Failure::TimedOut,
                 })
             })
     }
@@ -186,7 +189,7 @@ impl ApiClient {
     ) -> anyhow::Error {
         let method = request.method();
         let write = !matches!(*method, http::Method::GET | http::Method::HEAD);
-        if !write || unanswered.failure != Failure::MaybeSent {
+        if !write || !matches!(unanswered.failure, Failure::MaybeSent | Failure::TimedOut) {
             return unanswered.error;
         }
         let detail = match unanswered.error.downcast_ref::<ConnectError>() {
@@ -194,6 +197,13 @@ impl ApiClient {
                 cause: ConnectCause::Other(detail),
                 ..
             }) => detail.clone(),
+            Some(ConnectError {
+                cause: ConnectCause::Timeout(limit),
+                ..
+            }) => format!(
+                "no answer within the request timeout of {}",
+                crate::error::format_duration(*limit)
+            ),
             _ => format!("{:#}", unanswered.error),
         };
         let path = request
@@ -299,7 +309,8 @@ impl ApiClient {
         let cause = ConnectCause::classify(&err);
         let failure = match cause {
             ConnectCause::Refused | ConnectCause::Dns(_) => Failure::NotSent,
-            ConnectCause::UntrustedCertificate(_) | ConnectCause::Timeout(_) => Failure::Final,
+            ConnectCause::Timeout(_) => Failure::TimedOut,
+            ConnectCause::UntrustedCertificate(_) => Failure::Final,
             ConnectCause::Other(_) if never_sent(&err) => Failure::NotSent,
             ConnectCause::Other(_) => Failure::MaybeSent,
         };

@@ -10,8 +10,9 @@
 //!   (connection reset, EOF mid-body).
 //! - A write (`POST`, `PUT`, `PATCH`, `DELETE`) that was sent and got no whole answer is never
 //!   sent again: the server may have acted on it. It is reported as an `UnconfirmedWrite`.
-//! - A `--request-timeout` that ran out, an untrusted certificate or failing credentials are
-//!   not retried: trying again would not change them.
+//! - A `--request-timeout` that ran out is the user's bound for the request: not retried, and
+//!   for a write reported as an `UnconfirmedWrite` too. An untrusted certificate or failing
+//!   credentials are not retried: trying again would not change them.
 
 use std::time::Duration;
 
@@ -34,7 +35,10 @@ pub enum Failure {
     NotSent,
     /// The request was sent (or may have been) and its answer did not come back whole.
     MaybeSent,
-    /// Trying again would not help: the request timeout, an untrusted certificate, credentials.
+    /// No answer within `--request-timeout`: the user's bound for the request, which may
+    /// have been sent.
+    TimedOut,
+    /// Trying again would not help: an untrusted certificate, credentials.
     Final,
 }
 
@@ -85,7 +89,7 @@ impl Retries {
     /// After a request that got no answer: a retry, for a `GET` with retries left.
     pub fn after_failure(&mut self, failure: Failure) -> Option<Retry> {
         if !self.idempotent
-            || failure == Failure::Final
+            || matches!(failure, Failure::Final | Failure::TimedOut)
             || self.unanswered >= MAX_UNANSWERED_RETRIES
         {
             return None;
