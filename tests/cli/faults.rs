@@ -1,0 +1,525 @@
+//! Network faults for every verb, injected by the test server: a refused connection, an
+//! answer broken off mid-body, a silent server against `--request-timeout`, 429 and 503 with
+//! `Retry-After` (retried, then answered; or retried until the bound, then the server's
+//! message), writes whose answer never came (reported, never sent twice), and a server
+//! restarted under `rollout status` and `logs -f`. Every run is bounded: a command still running
+//! after `LIMIT` is killed and fails its test.
+//!
+//! Covered elsewhere, not repeated here: a watch cut mid-stream (get_watch.rs,
+//! rollout_status.rs), a log follow cut mid-stream (logs_follow.rs), a continue token expiring
+//! mid-list for tables, names, wide and JSON (get.rs).
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use kz_testserver::{Fault, ObjectKey, RecordedRequest, TestServer, User};
+use serde_json::json;
+
+use crate::support::{Run, Sandbox};
+
+/// The longest any command here may run.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// A manifest the file verbs (apply, create, diff) read: a ConfigMap the cluster lacks.
+const MANIFEST: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: faulty\n  namespace: shop\ndata:\n  a: \"1\"\n";
+
+/// Where a verb's arguments name the manifest.
+const FILE: &str = "FILE";
+
+/// One verb as the tests run it, and the request that does its work.
+#[derive(Debug, Clone, Copy)]
+struct Verb {
+    args: &'static [&'static str],
+    method: &'static str,
+    /// A fragment of the path (and query) of that request, and of no other the verb sends.
+    path: &'static str,
+}
+
+impl Verb {
+    fn is_write(&self) -> bool {
+        self.method != "GET"
+    }
+
+    /// The fault, limited to this verb's request.
+    fn at(&self, fault: Fault) -> Fault {
+        fault.method(self.method).path_contains(self.path)
+    }
+
+    /// The requests for this verb's work the server saw.
+    fn requests(&self, server: &TestServer) -> Vec<RecordedRequest> {
+        server
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == self.method && path_and_query(r).contains(self.path))
+            .collect()
+    }
+}
+
+const GET_LIST: Verb = Verb {
+    args: &["get", "pods", "-n", "shop"],
+    method: "GET",
+    path: "/namespaces/shop/pods?limit",
+};
+const GET_NAME: Verb = Verb {
+    args: &["get", "deployment", "frontend", "-n", "shop"],
+    method: "GET",
+    path: "/deployments/frontend",
+};
+const DESCRIBE: Verb = Verb {
+    args: &["describe", "deployment", "frontend", "-n", "shop"],
+    method: "GET",
+    path: "/deployments/frontend",
+};
+const API_RESOURCES: Verb = Verb {
+    args: &["api-resources"],
+    method: "GET",
+    path: "/apis",
+};
+const APPLY: Verb = Verb {
+    args: &["apply", "-f", FILE],
+    method: "PATCH",
+    path: "/configmaps/faulty",
+};
+const DIFF: Verb = Verb {
+    args: &["diff", "-f", FILE],
+    method: "GET",
+    path: "/configmaps/faulty",
+};
+const CREATE: Verb = Verb {
+    args: &["create", "-f", FILE],
+    method: "POST",
+    path: "/configmaps?",
+};
+const DELETE: Verb = Verb {
+    args: &["delete", "configmap", "shop-config", "-n", "shop"],
+    method: "DELETE",
+    path: "/configmaps/shop-config",
+};
+const DELETE_WAIT: Verb = Verb {
+    args: &["delete", "configmap", "shop-config", "-n", "shop", "--wait"],
+    method: "GET",
+    path: "/configmaps/shop-config",
+};
+const SCALE: Verb = Verb {
+    args: &[
+        "scale",
+        "deployment",
+        "frontend",
+        "-n",
+        "shop",
+        "--replicas=3",
+    ],
+    method: "PATCH",
+    path: "/deployments/frontend/scale",
+};
+const ROLLOUT_STATUS: Verb = Verb {
+    args: &["rollout", "status", "deployment/frontend", "-n", "shop"],
+    method: "GET",
+    path: "/deployments?fieldSelector",
+};
+const ROLLOUT_RESTART: Verb = Verb {
+    args: &["rollout", "restart", "deployment/frontend", "-n", "shop"],
+    method: "PATCH",
+    path: "/deployments/frontend",
+};
+const ROLLOUT_UNDO: Verb = Verb {
+    args: &["rollout", "undo", "deployment/frontend", "-n", "shop"],
+    method: "PATCH",
+    path: "/deployments/frontend",
+};
+const ROLLOUT_HISTORY: Verb = Verb {
+    args: &["rollout", "history", "deployment/frontend", "-n", "shop"],
+    method: "GET",
+    path: "/replicasets?",
+};
+const LOGS: Verb = Verb {
+    args: &["logs", "deployment/frontend", "-n", "shop"],
+    method: "GET",
+    path: "/log",
+};
+const LOGS_FOLLOW: Verb = Verb {
+    args: &["logs", "-f", "deployment/frontend", "-n", "shop"],
+    method: "GET",
+    path: "/log",
+};
+const GET_WATCH: Verb = Verb {
+    args: &["get", "pods", "-n", "shop", "-w"],
+    method: "GET",
+    path: "/namespaces/shop/pods?limit",
+};
+
+/// Every verb that ends by itself on a healthy cluster.
+const ENDING: &[Verb] = &[
+    GET_LIST,
+    GET_NAME,
+    DESCRIBE,
+    API_RESOURCES,
+    APPLY,
+    DIFF,
+    CREATE,
+    DELETE,
+    DELETE_WAIT,
+    SCALE,
+    ROLLOUT_STATUS,
+    ROLLOUT_RESTART,
+    ROLLOUT_UNDO,
+    ROLLOUT_HISTORY,
+    LOGS,
+];
+
+/// The verbs that write, each with what it prints when it works.
+const WRITES: &[(Verb, &str)] = &[
+    (APPLY, "configmap/faulty created\n"),
+    (CREATE, "configmap/faulty created\n"),
+    (DELETE, "configmap \"shop-config\" deleted\n"),
+    (SCALE, "deployment.apps/frontend scaled\n"),
+    (ROLLOUT_RESTART, "deployment.apps/frontend restarted\n"),
+    (ROLLOUT_UNDO, "deployment.apps/frontend rolled back\n"),
+];
+
+/// The verbs that only read, in the parts the faults hit (delete --wait: its wait).
+const READS: &[Verb] = &[
+    GET_LIST,
+    GET_NAME,
+    DESCRIBE,
+    API_RESOURCES,
+    DIFF,
+    DELETE_WAIT,
+    ROLLOUT_STATUS,
+    ROLLOUT_HISTORY,
+    LOGS,
+];
+
+/// A request's path and query as the server's faults match them.
+fn path_and_query(request: &RecordedRequest) -> String {
+    if request.query.is_empty() {
+        request.path.clone()
+    } else {
+        format!("{}?{}", request.path, request.query)
+    }
+}
+
+/// Runs `check` for each verb on a thread of its own (each run waits on the network, not the
+/// processor), failing with the first verb's failure.
+fn each_verb(verbs: &[Verb], check: impl Fn(&Verb) + Sync) {
+    std::thread::scope(|scope| {
+        let running: Vec<_> = verbs
+            .iter()
+            .map(|verb| (verb, scope.spawn(|| check(verb))))
+            .collect();
+        for (verb, thread) in running {
+            if let Err(panic) = thread.join() {
+                let _ = std::io::Write::write_all(
+                    &mut std::io::stderr(),
+                    format!("failed for {:?}\n", verb.args).as_bytes(),
+                );
+                std::panic::resume_unwind(panic);
+            }
+        }
+    });
+}
+
+/// `out`'s stdout with ages (`0s`, `12m`) masked: two runs may straddle a second.
+fn without_ages(text: &str) -> String {
+    let mut masked = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut previous = ' ';
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() && !previous.is_alphanumeric() {
+            let mut number = c.to_string();
+            while let Some(digit) = chars.next_if(char::is_ascii_digit) {
+                number.push(digit);
+            }
+            let unit = chars.next_if(|u| matches!(u, 's' | 'm' | 'h' | 'd'));
+            let ends = chars.peek().is_none_or(|next| !next.is_alphanumeric());
+            match unit {
+                Some(_) if ends => masked.push_str("AGE"),
+                Some(unit) => {
+                    masked.push_str(&number);
+                    masked.push(unit);
+                }
+                None => masked.push_str(&number),
+            }
+            previous = 'x';
+            continue;
+        }
+        masked.push(c);
+        previous = c;
+    }
+    masked
+}
+
+/// A cluster whose controllers move only when the test says, `frontend` with a second
+/// revision to undo to.
+fn cluster() -> (TestServer, Sandbox) {
+    let server = TestServer::builder().frozen().start();
+    let key = ObjectKey::new("apps", "deployments", "shop", "frontend");
+    let mut deployment = (*server.store().get(&key).expect("frontend")).clone();
+    deployment["spec"]["template"]["metadata"]["annotations"]["revision"] = json!("2");
+    server
+        .store()
+        .update(&key, deployment)
+        .expect("update frontend");
+    server.controller().step(30);
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    std::fs::write(sandbox.path("cm.yaml"), MANIFEST).expect("write the manifest");
+    (server, sandbox)
+}
+
+/// The verb's arguments, the manifest's path put in.
+fn args_of(sandbox: &Sandbox, verb: &Verb, extra: &[&str]) -> Vec<String> {
+    let file = sandbox.path("cm.yaml");
+    verb.args
+        .iter()
+        .map(|arg| match *arg {
+            FILE => file.to_str().expect("utf-8 path").to_owned(),
+            other => other.to_owned(),
+        })
+        .chain(extra.iter().map(|arg| (*arg).to_owned()))
+        .collect()
+}
+
+/// Runs `command` to its end, or kills it after `LIMIT` and fails the test: no hang passes.
+#[track_caller]
+fn bounded(mut command: Command, args: &[String]) -> Run {
+    let child = command
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    let (sender, finished) = channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait_with_output());
+    });
+    match finished.recv_timeout(LIMIT) {
+        Ok(output) => output.expect("wait for the command").into(),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!("{args:?} still ran after {LIMIT:?}");
+        }
+    }
+}
+
+/// A port nobody listens on.
+fn unused_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// kubectl's last line and exit code, where kubectl is installed.
+fn kubectl_ending(sandbox: &Sandbox, args: &[String]) -> Option<(Option<i32>, String)> {
+    let kubectl = sandbox.kubectl()?;
+    let run = bounded(kubectl, args);
+    let last = run.stderr.lines().last().unwrap_or_default().to_owned();
+    Some((run.code, last))
+}
+
+#[test]
+fn a_refused_connection_fails_every_verb_like_kubectl() {
+    let port = unused_port();
+    let server = format!("http://127.0.0.1:{port}");
+    let sandbox = Sandbox::new();
+    std::fs::write(sandbox.path("cm.yaml"), MANIFEST).expect("write the manifest");
+    let refused = format!(
+        "The connection to the server 127.0.0.1:{port} was refused - did you specify the right host or port?"
+    );
+    let verbs: Vec<Verb> = ENDING
+        .iter()
+        .chain([&LOGS_FOLLOW, &GET_WATCH])
+        .copied()
+        .collect();
+    each_verb(&verbs, |verb| {
+        let args = args_of(&sandbox, verb, &["--server", &server]);
+        let out = bounded(sandbox.kz(), &args);
+        let expected_code = if verb.args[0] == "diff" { 2 } else { 1 };
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (Some(expected_code), "", format!("{refused}\n").as_str()),
+            "{args:?}"
+        );
+        // kubectl's words are these, but for the verbs that read a file first: it fails
+        // validating it, its line ending in Go's `connect: connection refused`.
+        if let Some((code, last)) = kubectl_ending(&sandbox, &args) {
+            assert_eq!(out.code, code, "{args:?}: {last}");
+            if !verb.args.contains(&FILE) {
+                assert_eq!(last, refused, "{args:?}");
+            } else {
+                assert!(
+                    last.contains("connect: connection refused"),
+                    "{args:?}: {last}"
+                );
+            }
+        }
+    });
+}
+
+/// What a verb prints when all goes well (stdout and stderr, made comparable), to compare a
+/// run that met faults with. A delete is run on a twin cluster: it changes what it runs on.
+fn clean_run(server: &TestServer, sandbox: &Sandbox, verb: &Verb) -> (String, String) {
+    let twin = (verb.args[0] == "delete").then(cluster);
+    let sandbox = twin.as_ref().map_or(sandbox, |(_, sandbox)| sandbox);
+    let out = bounded(sandbox.kz(), &args_of(sandbox, verb, &[]));
+    assert_eq!(out.code, success_code(verb), "{:?}: {out:?}", verb.args);
+    server.clear_requests();
+    comparable(&out)
+}
+
+/// `out`'s stdout and stderr without what differs from run to run: ages, and in a diff the
+/// times of the files and the server's uid and creation time of the object.
+fn comparable(out: &Run) -> (String, String) {
+    let stdout: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|line| {
+            !["--- ", "+++ ", "+  uid: ", "+  creationTimestamp: "]
+                .iter()
+                .any(|start| line.starts_with(start))
+        })
+        .collect();
+    (without_ages(&stdout.join("\n")), out.stderr.clone())
+}
+
+/// The exit code of a verb that worked: `diff` says 1 for differences found.
+fn success_code(verb: &Verb) -> Option<i32> {
+    Some(if verb.args[0] == "diff" { 1 } else { 0 })
+}
+
+#[test]
+fn throttled_reads_are_retried_after_the_servers_delay_then_answered() {
+    each_verb(READS, |verb| {
+        for code in [429, 503] {
+            let (server, sandbox) = cluster();
+            let expected = clean_run(&server, &sandbox, verb);
+            server.inject(verb.at(Fault::retry_after(code, 0)).times(2));
+            let out = bounded(sandbox.kz(), &args_of(&sandbox, verb, &[]));
+            assert_eq!(
+                (out.code, comparable(&out)),
+                (success_code(verb), expected),
+                "{:?} after two {code}s",
+                verb.args
+            );
+            let statuses: Vec<u16> = verb.requests(&server).iter().map(|r| r.status).collect();
+            assert_eq!(statuses.len(), 3, "{:?}: {statuses:?}", verb.args);
+            assert_eq!(&statuses[..2], [code, code], "{:?}", verb.args);
+        }
+    });
+}
+
+#[test]
+fn throttled_writes_are_sent_again_after_the_servers_delay() {
+    let writes: Vec<Verb> = WRITES.iter().map(|(verb, _)| *verb).collect();
+    each_verb(&writes, |verb| {
+        let printed = WRITES
+            .iter()
+            .find_map(|(write, printed)| (write.args == verb.args).then_some(*printed))
+            .expect("a write");
+        for code in [429, 503] {
+            let (server, sandbox) = cluster();
+            server.clear_requests();
+            server.inject(verb.at(Fault::retry_after(code, 0)).times(2));
+            let out = bounded(sandbox.kz(), &args_of(&sandbox, verb, &[]));
+            assert_eq!(
+                (out.code, out.stdout.as_str(), out.stderr.as_str()),
+                (Some(0), printed, ""),
+                "{:?} after two {code}s",
+                verb.args
+            );
+            let statuses: Vec<u16> = verb.requests(&server).iter().map(|r| r.status).collect();
+            assert_eq!(statuses.len(), 3, "{:?}: {statuses:?}", verb.args);
+            assert_eq!(&statuses[..2], [code, code], "{:?}", verb.args);
+            assert!(
+                (200..300).contains(&statuses[2]),
+                "{:?}: {statuses:?}",
+                verb.args
+            );
+        }
+    });
+}
+
+/// The verbs whose faulted request kubectl sends too (kubectl's apply creates with a POST,
+/// its delete --wait and rollout status watch).
+const KUBECTL_SENDS_IT_TOO: &[Verb] = &[
+    GET_LIST,
+    GET_NAME,
+    DESCRIBE,
+    CREATE,
+    DELETE,
+    SCALE,
+    ROLLOUT_RESTART,
+    ROLLOUT_UNDO,
+    ROLLOUT_HISTORY,
+    LOGS,
+];
+
+/// The one error line of a failed run (logs may say first which pod it picked).
+#[track_caller]
+fn error_line(out: &Run) -> &str {
+    let lines: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|line| !line.starts_with("Found "))
+        .collect();
+    match lines.as_slice() {
+        [line] => line,
+        _ => panic!("one error line expected: {out:#?}"),
+    }
+}
+
+/// The exit code of a verb that failed: `diff` says 2 for an error.
+fn failure_code(verb: &Verb) -> Option<i32> {
+    Some(if verb.args[0] == "diff" { 2 } else { 1 })
+}
+
+/// A server that keeps asking to wait: 10 retries (client-go's bound, and kubectl's), then
+/// the server's own message, as the verb prints a server error. kubectl gives up after as
+/// many, except in `rollout status`, which it retries for ever.
+#[test]
+fn throttling_that_never_ends_gives_the_servers_message_after_ten_retries_like_kubectl() {
+    each_verb(ENDING, |verb| {
+        let (server, sandbox) = cluster();
+        let args = args_of(&sandbox, verb, &[]);
+        server.clear_requests();
+        server.inject(verb.at(Fault::retry_after(503, 0)));
+        let out = bounded(sandbox.kz(), &args);
+        // delete --wait deleted, then could not watch it go.
+        let printed = match verb.args.last() {
+            Some(&"--wait") => "configmap \"shop-config\" deleted\n",
+            _ => "",
+        };
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (failure_code(verb), printed),
+            "{args:?}"
+        );
+        let line = error_line(&out);
+        assert!(
+            line.ends_with("the server is currently unable to handle the request"),
+            "{args:?}: {line}"
+        );
+        assert_eq!(
+            verb.requests(&server).len(),
+            11,
+            "{args:?}: once and 10 retries"
+        );
+        if !KUBECTL_SENDS_IT_TOO.iter().any(|v| v.args == verb.args) {
+            return;
+        }
+        if let Some(kubectl) = sandbox.kubectl() {
+            server.clear_requests();
+            let theirs = bounded(kubectl, &args);
+            assert_eq!(theirs.code, out.code, "{args:?}: {}", theirs.stderr);
+            assert_eq!(
+                verb.requests(&server).len(),
+                11,
+                "{args:?}: kubectl's bound is the same"
+            );
+        }
+    });
+}
