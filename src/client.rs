@@ -369,9 +369,14 @@ impl BodyStream {
                 None => self.ended = true,
                 Some(Err(err)) => {
                     self.ended = true;
+                    let cause = match ConnectCause::classify(&err) {
+                        // The stream was open: whatever the chain says, it broke off.
+                        ConnectCause::Other(detail) => ConnectCause::Other(detail),
+                        _ => ConnectCause::Other(err.to_string()),
+                    };
                     return Err(ConnectError {
                         server: self.server.clone(),
-                        cause: ConnectCause::Other(err.to_string()),
+                        cause,
                     }
                     .into());
                 }

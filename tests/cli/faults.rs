@@ -180,7 +180,8 @@ const WRITES: &[(Verb, &str)] = &[
     (ROLLOUT_UNDO, "deployment.apps/frontend rolled back\n"),
 ];
 
-/// The verbs that only read, in the parts the faults hit (delete --wait: its wait).
+/// The verbs that only read, in the parts the faults hit (delete --wait: its wait). `logs`
+/// reads a stream: see `a_log_cut_off_prints_its_whole_lines_then_the_error`.
 const READS: &[Verb] = &[
     GET_LIST,
     GET_NAME,
@@ -190,7 +191,6 @@ const READS: &[Verb] = &[
     DELETE_WAIT,
     ROLLOUT_STATUS,
     ROLLOUT_HISTORY,
-    LOGS,
 ];
 
 /// A request's path and query as the server's faults match them.
@@ -522,4 +522,166 @@ fn throttling_that_never_ends_gives_the_servers_message_after_ten_retries_like_k
             );
         }
     });
+}
+
+/// An answer broken off mid-body: a read is sent again (after 250 ms) and its output is as if
+/// nothing happened.
+#[test]
+fn a_read_whose_answer_broke_off_is_sent_again() {
+    each_verb(READS, |verb| {
+        let (server, sandbox) = cluster();
+        let expected = clean_run(&server, &sandbox, verb);
+        server.inject(verb.at(Fault::cut_body_after(20)).times(1));
+        let out = bounded(sandbox.kz(), &args_of(&sandbox, verb, &[]));
+        assert_eq!(
+            (out.code, comparable(&out)),
+            (success_code(verb), expected),
+            "{:?}",
+            verb.args
+        );
+        assert_eq!(verb.requests(&server).len(), 2, "{:?}", verb.args);
+    });
+}
+
+/// Answers that always break off: three retries (250 ms, 500 ms, 1 s apart), then what the
+/// system said. kubectl retries such a GET up to 10 times.
+#[test]
+fn a_read_whose_answers_always_break_off_gives_up_after_three_retries() {
+    each_verb(READS, |verb| {
+        let (server, sandbox) = cluster();
+        server.inject(verb.at(Fault::cut_body_after(20)));
+        let args = args_of(&sandbox, verb, &[]);
+        let out = bounded(sandbox.kz(), &args);
+        let printed = match verb.args.last() {
+            Some(&"--wait") => "configmap \"shop-config\" deleted\n",
+            _ => "",
+        };
+        assert_eq!(
+            (out.code, out.stdout.as_str(), error_line(&out)),
+            (
+                failure_code(verb),
+                printed,
+                format!(
+                    "Unable to connect to the server {}: unexpected EOF",
+                    server.url()
+                )
+                .as_str()
+            ),
+            "{args:?}"
+        );
+        assert_eq!(verb.requests(&server).len(), 4, "{args:?}");
+    });
+}
+
+/// The line kz prints for a write whose answer never came.
+fn unconfirmed(server: &TestServer, action: &str, detail: &str) -> String {
+    format!(
+        "the connection to the server {} was lost after the request to {action} was sent ({detail}): it may have reached the server, so kz did not send it again",
+        server.addr()
+    )
+}
+
+/// What each write was to do, as kz names it when its answer never came.
+fn action_of(verb: &Verb) -> &'static str {
+    match verb.args[0..2] {
+        ["apply", _] => r#"patch configmaps "faulty" in namespace "shop""#,
+        ["create", _] => r#"create configmaps "faulty" in namespace "shop""#,
+        ["delete", _] => r#"delete configmaps "shop-config" in namespace "shop""#,
+        ["scale", _] => r#"patch deployments "frontend" (scale) in namespace "shop""#,
+        ["rollout", _] => r#"patch deployments "frontend" in namespace "shop""#,
+        _ => unreachable!("not a write: {:?}", verb.args),
+    }
+}
+
+/// A write whose connection broke, before the server acted (the connection dropped unanswered)
+/// or after (the answer broke off): it may have been done, so it is reported, with what it was
+/// for, and never sent again — by kubectl neither.
+#[test]
+fn a_write_whose_answer_never_came_is_reported_and_not_sent_again() {
+    let writes: Vec<Verb> = WRITES.iter().map(|(verb, _)| *verb).collect();
+    each_verb(&writes, |verb| {
+        for fault in [Fault::drop_connection(), Fault::cut_body_after(10)] {
+            let (server, sandbox) = cluster();
+            let args = args_of(&sandbox, verb, &[]);
+            server.clear_requests();
+            server.inject(verb.at(fault.clone()));
+            let out = bounded(sandbox.kz(), &args);
+            // Over TLS, a connection closed mid-answer is always an unexpected EOF.
+            let line = unconfirmed(&server, action_of(verb), "unexpected EOF");
+            let line = match verb.args[0..2] {
+                ["apply", _] => format!("error: error when applying {:?}: {line}", args[2]),
+                ["create", _] => format!("error: error when creating {:?}: {line}", args[2]),
+                ["rollout", "undo"] => format!("error: failed restoring revision 0: {line}"),
+                ["rollout", "restart"] => format!("error: failed to patch: {line}"),
+                _ => format!("error: {line}"),
+            };
+            assert_eq!(
+                (out.code, out.stdout.as_str(), out.stderr.as_str()),
+                (Some(1), "", format!("{line}\n").as_str()),
+                "{args:?} {fault:?}"
+            );
+            assert_eq!(verb.requests(&server).len(), 1, "{args:?}: sent once");
+            let (server, sandbox) = cluster();
+            if KUBECTL_SENDS_IT_TOO.iter().any(|v| v.args == verb.args)
+                && let Some(kubectl) = sandbox.kubectl()
+            {
+                server.clear_requests();
+                server.inject(verb.at(fault));
+                let theirs = bounded(kubectl, &args_of(&sandbox, verb, &[]));
+                assert_eq!(theirs.code, Some(1), "{args:?}: {}", theirs.stderr);
+                assert_eq!(verb.requests(&server).len(), 1, "{args:?}: kubectl's too");
+            }
+        }
+    });
+}
+
+/// The write that broke off after the server acted was done: kz said it may have been.
+#[test]
+fn a_create_whose_answer_broke_off_was_done_all_the_same() {
+    let (server, sandbox) = cluster();
+    server.inject(CREATE.at(Fault::cut_body_after(10)));
+    let out = bounded(sandbox.kz(), &args_of(&sandbox, &CREATE, &[]));
+    assert_eq!(out.code, Some(1));
+    let key = ObjectKey::new("", "configmaps", "shop", "faulty");
+    assert!(server.store().get(&key).is_some(), "{out:?}");
+}
+
+/// A log (not followed) whose answer breaks off: the whole lines that came are printed, then
+/// the error; kubectl prints the half line too, and says only `error: unexpected EOF`.
+#[test]
+fn a_log_cut_off_prints_its_whole_lines_then_the_error() {
+    let (server, sandbox) = cluster();
+    let args = args_of(&sandbox, &LOGS, &[]);
+    server.inject(LOGS.at(Fault::cut_body_after(100)));
+    let out = bounded(sandbox.kz(), &args);
+    let pod = out
+        .stderr
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("Found 2 pods, using pod/"))
+        .expect("the pod logs picked")
+        .to_owned();
+    assert_eq!(
+        (out.code, out.stdout.as_str(), error_line(&out)),
+        (
+            Some(1),
+            format!("{pod}/web line 1\n{pod}/web line 2\n").as_str(),
+            format!(
+                "Unable to connect to the server {}: unexpected EOF",
+                server.url()
+            )
+            .as_str()
+        )
+    );
+    if let Some(kubectl) = sandbox.kubectl() {
+        let theirs = bounded(kubectl, &args);
+        assert_eq!(
+            (theirs.code, theirs.stderr.lines().last()),
+            (Some(1), Some("error: unexpected EOF"))
+        );
+        assert_eq!(
+            theirs.stdout,
+            format!("{pod}/web line 1\n{pod}/web line 2\n{pod}/")
+        );
+    }
 }
