@@ -685,3 +685,188 @@ fn a_log_cut_off_prints_its_whole_lines_then_the_error() {
         );
     }
 }
+
+/// A server that takes requests and never answers: with `--request-timeout=1s` every verb,
+/// watches and follows too, gives up after a second with one line and exit code 1 (diff: 2).
+/// kubectl gives up too, in Go's words (`Unable to connect to the server: context deadline
+/// exceeded`).
+#[test]
+fn a_silent_server_times_out_every_verb() {
+    let (server, sandbox) = cluster();
+    server.inject(Fault::delay(Duration::from_secs(30)));
+    let timed_out = format!(
+        "Unable to connect to the server {}: no answer within the request timeout of 1s",
+        server.url()
+    );
+    let verbs: Vec<Verb> = ENDING
+        .iter()
+        .chain([&LOGS_FOLLOW, &GET_WATCH])
+        .copied()
+        .collect();
+    each_verb(&verbs, |verb| {
+        let args = args_of(&sandbox, verb, &["--request-timeout=1s"]);
+        let out = bounded(sandbox.kz(), &args);
+        // The first request of create and delete is their write, which may have been done.
+        let may_have_been_done = || {
+            unconfirmed(
+                &server,
+                action_of(verb),
+                "no answer within the request timeout of 1s",
+            )
+        };
+        let expected = match verb.args[0] {
+            "create" => format!(
+                "error: error when creating {:?}: {}",
+                args[2],
+                may_have_been_done()
+            ),
+            "delete" => format!("error: {}", may_have_been_done()),
+            _ => timed_out.clone(),
+        };
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (failure_code(verb), "", format!("{expected}\n").as_str()),
+            "{args:?}"
+        );
+    });
+    if let Some(kubectl) = sandbox.kubectl() {
+        let args = args_of(&sandbox, &GET_LIST, &["--request-timeout=1s"]);
+        let theirs = bounded(kubectl, &args);
+        let last = theirs.stderr.lines().last().unwrap_or_default();
+        assert_eq!(theirs.code, Some(1), "{last}");
+        // `context deadline exceeded`, or `net/http: request canceled (Client.Timeout …)`.
+        assert!(
+            last.starts_with("Unable to connect to the server: "),
+            "{last}"
+        );
+    }
+}
+
+/// A write the server takes and does not answer in time may have been done: it is reported so,
+/// not sent again. (Only the first is delayed: a second would be answered, and logged, at once.)
+#[test]
+fn a_write_not_answered_in_time_is_reported_and_not_sent_again() {
+    let writes: Vec<Verb> = WRITES.iter().map(|(verb, _)| *verb).collect();
+    each_verb(&writes, |verb| {
+        let (server, sandbox) = cluster();
+        server.clear_requests();
+        server.inject(verb.at(Fault::delay(Duration::from_secs(30))).times(1));
+        let args = args_of(&sandbox, verb, &["--request-timeout=1s"]);
+        let out = bounded(sandbox.kz(), &args);
+        let line = unconfirmed(
+            &server,
+            action_of(verb),
+            "no answer within the request timeout of 1s",
+        );
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (Some(1), ""),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.ends_with(&format!("{line}\n")),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+        assert_eq!(verb.requests(&server), [], "{args:?}: not sent again");
+    });
+}
+
+/// `-v=4` says each retry, in client-go's words for a `Retry-After`.
+#[test]
+fn retries_show_under_v4() {
+    let (server, sandbox) = cluster();
+    server.inject(GET_LIST.at(Fault::retry_after(429, 0)).times(2));
+    let out = bounded(sandbox.kz(), &args_of(&sandbox, &GET_LIST, &["-v=4"]));
+    let url = format!("{}/api/v1/namespaces/shop/pods?limit=500", server.url());
+    let retries: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|line| !line.starts_with("Config loaded from file"))
+        .collect();
+    assert_eq!(
+        retries,
+        [
+            format!("Got a Retry-After 0s response for attempt 1 to {url}"),
+            format!("Got a Retry-After 0s response for attempt 2 to {url}"),
+        ],
+        "{out:#?}"
+    );
+    assert_eq!(out.code, Some(0));
+
+    let port = unused_port();
+    let out = bounded(
+        sandbox.kz(),
+        &[
+            "get".to_owned(),
+            "pods".to_owned(),
+            "-v=4".to_owned(),
+            format!("--server=http://127.0.0.1:{port}"),
+        ],
+    );
+    let url = format!("http://127.0.0.1:{port}/api/v1/namespaces/default/pods?limit=500");
+    let retries: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|line| line.contains("retrying"))
+        .collect();
+    assert_eq!(
+        retries,
+        [
+            format!("GET {url} got no answer: retrying in 250ms (attempt 1)"),
+            format!("GET {url} got no answer: retrying in 500ms (attempt 2)"),
+            format!("GET {url} got no answer: retrying in 1s (attempt 3)"),
+        ],
+        "{out:#?}"
+    );
+}
+
+/// Ctrl-C during a wait the server asked for ends kz at once, as it ends kubectl: the waits
+/// here (10 s, ten times) would outlast `LIMIT`.
+#[test]
+fn ctrl_c_ends_a_retry_wait() {
+    let (server, sandbox) = cluster();
+    server.inject(GET_LIST.at(Fault::retry_after(429, 10)));
+    let args = args_of(&sandbox, &GET_LIST, &[]);
+    let child = sandbox
+        .kz()
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn kz");
+    let pid = child.id();
+    let (sender, finished) = channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait_with_output());
+    });
+    // Once the first answer is in, kz is waiting.
+    let throttled = || GET_LIST.requests(&server).iter().any(|r| r.status == 429);
+    let waited = (0..500).find(|_| {
+        throttled() || {
+            std::thread::sleep(Duration::from_millis(20));
+            false
+        }
+    });
+    assert!(waited.is_some(), "kz never sent its list");
+    let status = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let output = match finished.recv_timeout(LIMIT) {
+        Ok(output) => output.expect("wait for kz"),
+        Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!("kz still waited after Ctrl-C");
+        }
+    };
+    use std::os::unix::process::ExitStatusExt as _;
+    assert_eq!(output.status.signal(), Some(2), "{output:?}");
+    assert_eq!(output.stdout, b"");
+    assert_eq!(GET_LIST.requests(&server).len(), 1, "no retry after Ctrl-C");
+}
