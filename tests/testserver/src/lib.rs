@@ -425,7 +425,7 @@ impl TestServer {
     /// Goes down as a restarting kube-apiserver does: every open connection (watches, log
     /// follows) is closed and the port stops listening, so connecting is refused. The cluster
     /// (objects, logs, controllers) stays as it is; `come_up` serves it again on the same port.
-    /// Returns once the port is closed.
+    /// Returns once the port and the connections are closed.
     pub fn go_down(&self) {
         self.set_down(true);
     }

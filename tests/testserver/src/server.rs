@@ -118,6 +118,8 @@ pub async fn serve(
         return;
     };
     let mut listener = Some(listener);
+    // Held by every connection's task: how many are open.
+    let connections = Arc::new(());
     loop {
         let Some(listening) = listener.as_ref() else {
             tokio::select! {
@@ -139,6 +141,7 @@ pub async fn serve(
             _ = shutdown.changed() => return,
             _ = availability.wanted.wait_for(|down| *down) => {
                 listener = None;
+                connections_closed(&connections).await;
                 let _ = availability.reached.send(true);
                 continue;
             }
@@ -155,7 +158,9 @@ pub async fn serve(
             shutdown: shutdown.clone(),
             down: availability.wanted.clone(),
         };
+        let open = connections.clone();
         tokio::spawn(async move {
+            let _open = open;
             match tls {
                 Some(acceptor) => {
                     let Ok(stream) = acceptor.accept(stream).await else {
@@ -174,6 +179,17 @@ pub async fn serve(
                 }
             }
         });
+    }
+}
+
+/// Waits (a few seconds at most) for the tasks of the open connections to end, as they do
+/// once the server goes down.
+async fn connections_closed(connections: &Arc<()>) {
+    for _ in 0..1000 {
+        if Arc::strong_count(connections) == 1 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
 }
 
@@ -212,7 +228,9 @@ async fn serve_connection<I>(
     tokio::select! {
         _ = conn.as_mut() => {}
         _ = stops.shutdown.changed() => {}
-        _ = stops.down.wait_for(|down| *down) => {}
+        // Any change: the server was up when it took the connection, so it went down since
+        // (and may be up again already).
+        _ = stops.down.changed() => {}
     }
 }
 
