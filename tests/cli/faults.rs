@@ -39,10 +39,6 @@ struct Verb {
 }
 
 impl Verb {
-    fn is_write(&self) -> bool {
-        self.method != "GET"
-    }
-
     /// The fault, limited to this verb's request.
     fn at(&self, fault: Fault) -> Fault {
         fault.method(self.method).path_contains(self.path)
@@ -1026,4 +1022,65 @@ fn logs_follow_outlives_a_restart_of_the_server() {
         .collect();
     assert_eq!(resumed.len(), 2, "{resumed:?}");
     assert!(resumed[1].contains("sinceTime="), "{resumed:?}");
+}
+
+/// kubectl applies `--request-timeout` to a watch as a whole: `get -w` ends when it runs out,
+/// having printed what it saw, and succeeds. So does kz.
+#[test]
+fn a_watch_ends_when_the_request_timeout_runs_out_like_kubectl() {
+    let (_server, sandbox) = cluster();
+    let args = args_of(
+        &sandbox,
+        &GET_WATCH,
+        &["--request-timeout=1s", "-o", "name"],
+    );
+    let out = bounded(sandbox.kz(), &args);
+    assert_eq!((out.code, out.stderr.as_str()), (Some(0), ""), "{out:#?}");
+    assert!(
+        out.stdout
+            .lines()
+            .any(|line| line.starts_with("pod/frontend-")),
+        "{out:#?}"
+    );
+    if let Some(kubectl) = sandbox.kubectl() {
+        let theirs = bounded(kubectl, &args);
+        assert_eq!(theirs, out);
+    }
+}
+
+/// kubectl applies `--request-timeout` to a log follow as a whole: when it runs out, the lines
+/// read are printed and the command fails. So does kz, in its own words (kubectl's: `error:
+/// context deadline exceeded (Client.Timeout or context cancellation while reading body)`).
+#[test]
+fn a_follow_fails_when_the_request_timeout_runs_out_like_kubectl() {
+    let (server, sandbox) = cluster();
+    let pod = server
+        .store()
+        .all()
+        .into_iter()
+        .map(|(key, _)| key)
+        .find(|key| key.collection.resource == "pods" && key.name.starts_with("frontend-"))
+        .expect("a frontend pod")
+        .name;
+    server.set_log("shop", &pod, "web", &["one", "two"]);
+    let args: Vec<String> = ["logs", "-f", &pod, "-n", "shop", "--request-timeout=1s"]
+        .map(String::from)
+        .to_vec();
+    let out = bounded(sandbox.kz(), &args);
+    assert_eq!(
+        out,
+        Run {
+            code: Some(1),
+            stdout: "one\ntwo\n".to_owned(),
+            stderr: "error: the request timeout of 1s ran out while following\n".to_owned(),
+        }
+    );
+    if let Some(kubectl) = sandbox.kubectl() {
+        let theirs = bounded(kubectl, &args);
+        assert_eq!(
+            (theirs.code, theirs.stdout.as_str()),
+            (Some(1), "one\ntwo\n"),
+            "{theirs:#?}"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! Better than kubectl where kubectl gives up: a watch the server ends (timeout, dropped
 //! connection) is resumed from the last resourceVersion seen; a resourceVersion that has
 //! become too old (410 Gone) leads to a fresh list, printed as the current state, and a new
-//! watch from there.
+//! watch from there. Like kubectl's, a watch ends when `--request-timeout` runs out.
 
 use std::io::Write;
 
@@ -32,9 +32,24 @@ pub fn run(
     };
     let mut printer = WatchPrinter::new(&options.print, &request.rt)?;
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
-    let outcome = ctx.block_on(watch(client, options, request, &mut printer, &mut out));
+    let watching = watch(client, options, request, &mut printer, &mut out);
+    let outcome = ctx.block_on(for_at_most(ctx.global.request_timeout(), watching));
     ctx.out = out;
     outcome?
+}
+
+/// kubectl's `--request-timeout` bounds a watch as a whole: when it runs out, the watch is
+/// over and the command has succeeded.
+async fn for_at_most(
+    limit: Option<std::time::Duration>,
+    watching: impl std::future::Future<Output = Result<()>>,
+) -> Result<()> {
+    match limit {
+        Some(limit) => tokio::time::timeout(limit, watching)
+            .await
+            .unwrap_or(Ok(())),
+        None => watching.await,
+    }
 }
 
 /// The list and field selectors of the watch (a named object is watched by its name).
