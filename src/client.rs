@@ -1,6 +1,8 @@
 //! The HTTP client every command uses: kube's client (TLS, bearer tokens, token files, client
-//! certificates, exec plugins, proxies) plus kz's `--request-timeout`, `-v` request tracing with
-//! credentials redacted, and kubectl-style errors (`ServerError`, `ConnectError`).
+//! certificates, exec plugins, proxies) plus kz's `--request-timeout`, retries as client-go
+//! makes them (`retry`: throttled answers for every verb, unanswered GETs; never a write that
+//! may have been done), `-v` request tracing with credentials redacted, and kubectl-style
+//! errors (`ServerError`, `ConnectError`, `UnconfirmedWrite`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -2,8 +2,9 @@
 //! answer broken off mid-body, a silent server against `--request-timeout`, 429 and 503 with
 //! `Retry-After` (retried, then answered; or retried until the bound, then the server's
 //! message), writes whose answer never came (reported, never sent twice), and a server
-//! restarted under `rollout status` and `logs -f`. Every run is bounded: a command still running
-//! after `LIMIT` is killed and fails its test.
+//! restarted under `rollout status` and `logs -f`; and, as in kubectl, `--request-timeout`
+//! ending a watch and a follow. Every run is bounded: a command still running after `LIMIT`
+//! is killed and fails its test.
 //!
 //! Covered elsewhere, not repeated here: a watch cut mid-stream (get_watch.rs,
 //! rollout_status.rs), a log follow cut mid-stream (logs_follow.rs), a continue token expiring
@@ -11,6 +12,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
+use std::os::unix::process::ExitStatusExt as _;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
@@ -218,7 +220,7 @@ fn each_verb(verbs: &[Verb], check: impl Fn(&Verb) + Sync) {
     });
 }
 
-/// `out`'s stdout with ages (`0s`, `12m`) masked: two runs may straddle a second.
+/// `text` with ages (`0s`, `12m`) masked: two runs may straddle a second.
 fn without_ages(text: &str) -> String {
     let mut masked = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -839,14 +841,14 @@ fn ctrl_c_ends_a_retry_wait() {
         let _ = sender.send(child.wait_with_output());
     });
     // Once the first answer is in, kz is waiting.
-    let throttled = || GET_LIST.requests(&server).iter().any(|r| r.status == 429);
-    let waited = (0..500).find(|_| {
-        throttled() || {
-            std::thread::sleep(Duration::from_millis(20));
-            false
-        }
-    });
-    assert!(waited.is_some(), "kz never sent its list");
+    let deadline = std::time::Instant::now() + LIMIT;
+    while !GET_LIST.requests(&server).iter().any(|r| r.status == 429) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "kz never sent its list"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let status = Command::new("kill")
         .args(["-INT", &pid.to_string()])
         .status()
@@ -861,8 +863,11 @@ fn ctrl_c_ends_a_retry_wait() {
             panic!("kz still waited after Ctrl-C");
         }
     };
-    use std::os::unix::process::ExitStatusExt as _;
-    assert_eq!(output.status.signal(), Some(2), "{output:?}");
+    assert_eq!(
+        output.status.signal(),
+        Some(2),
+        "killed by SIGINT: {output:?}"
+    );
     assert_eq!(output.stdout, b"");
     assert_eq!(GET_LIST.requests(&server).len(), 1, "no retry after Ctrl-C");
 }
