@@ -7,6 +7,8 @@
 
 use std::io::Write;
 
+use std::time::Duration;
+
 use anyhow::{Result, bail};
 
 use super::{Options, Request};
@@ -32,24 +34,17 @@ pub fn run(
     };
     let mut printer = WatchPrinter::new(&options.print, &request.rt)?;
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
-    let watching = watch(client, options, request, &mut printer, &mut out);
-    let outcome = ctx.block_on(for_at_most(ctx.global.request_timeout(), watching));
+    let limit = ctx.global.request_timeout();
+    let outcome = ctx.block_on(watch(
+        client,
+        options,
+        request,
+        limit,
+        &mut printer,
+        &mut out,
+    ));
     ctx.out = out;
     outcome?
-}
-
-/// kubectl's `--request-timeout` bounds a watch as a whole: when it runs out, the watch is
-/// over and the command has succeeded.
-async fn for_at_most(
-    limit: Option<std::time::Duration>,
-    watching: impl std::future::Future<Output = Result<()>>,
-) -> Result<()> {
-    match limit {
-        Some(limit) => tokio::time::timeout(limit, watching)
-            .await
-            .unwrap_or(Ok(())),
-        None => watching.await,
-    }
 }
 
 /// The list and field selectors of the watch (a named object is watched by its name).
@@ -64,10 +59,14 @@ fn field_selector(options: &Options, request: &Request) -> Option<String> {
     }
 }
 
+/// Lists, then prints changes. Like kubectl's, the watch ends (and the command succeeds) once
+/// `limit` (`--request-timeout`) has passed since the list's first page came; the list itself
+/// fails if its requests take longer.
 async fn watch(
     client: &ApiClient,
     options: &Options,
     request: &Request,
+    limit: Option<Duration>,
     printer: &mut WatchPrinter,
     out: &mut Box<dyn Write>,
 ) -> Result<()> {
@@ -87,8 +86,19 @@ async fn watch(
             accept,
         },
     );
+    let mut deadline = None;
     loop {
-        match watcher.next().await? {
+        let item = match deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline, watcher.next()).await {
+                Ok(item) => item?,
+                Err(_elapsed) => return Ok(()),
+            },
+            None => watcher.next().await?,
+        };
+        if deadline.is_none() {
+            deadline = limit.map(|limit| tokio::time::Instant::now() + limit);
+        }
+        match item {
             // --watch-only skips the first list; a relist (410) shows the current state.
             WatchItem::Listed { page, relist } if relist || !options.watch_only => {
                 printer.list_page(&request.rt, page.body, out)?;
