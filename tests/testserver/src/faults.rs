@@ -1,4 +1,5 @@
-//! Fault injection: answer errors, delay, drop connections, or cut streams, for chosen requests.
+//! Fault injection: answer errors, delay, drop connections, cut streams or answers mid-body, for
+//! chosen requests. (A restart is `TestServer::go_down` and `come_up`.)
 
 use std::sync::Mutex;
 use std::time::Duration;
