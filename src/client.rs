@@ -1,6 +1,8 @@
 //! The HTTP client every command uses: kube's client (TLS, bearer tokens, token files, client
-//! certificates, exec plugins, proxies) plus kz's `--request-timeout`, `-v` request tracing with
-//! credentials redacted, and kubectl-style errors (`ServerError`, `ConnectError`).
+//! certificates, exec plugins, proxies) plus kz's `--request-timeout`, retries as client-go
+//! makes them (`retry`: throttled answers for every verb, unanswered GETs; never a write that
+//! may have been done), `-v` request tracing with credentials redacted, and kubectl-style
+//! errors (`ServerError`, `ConnectError`, `UnconfirmedWrite`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,9 +13,12 @@ use http::header::{ACCEPT, HeaderMap, HeaderValue, USER_AGENT};
 use http::{Request, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::error::{ConnectCause, ConnectError, ServerError, Status};
+use crate::error::{ConnectCause, ConnectError, ServerError, Status, UnconfirmedWrite};
 use crate::streams::Stderr;
 use crate::warnings::Warnings;
+use retry::{Failure, Retries, Retry};
+
+mod retry;
 
 /// A response with a success status and its whole body.
 #[derive(Debug, Clone)]
@@ -42,7 +47,7 @@ impl ApiClient {
     /// Builds the client. Must run inside a tokio runtime (kube spawns its connection worker).
     /// The `-v` trace goes to `stderr`.
     pub fn new(
-        config: kube::Config,
+        mut config: kube::Config,
         timeout: Option<Duration>,
         verbosity: u8,
         stderr: Stderr,
@@ -52,6 +57,9 @@ impl ApiClient {
             .to_string()
             .trim_end_matches('/')
             .to_owned();
+        // kube's own retries (429, 503 and 504, up to 15 times, waits growing to minutes)
+        // would hide the server's answers from `retry`'s bounds and from the `-v` trace.
+        config.default_retry = false;
         let warnings = Arc::new(Warnings::new(stderr.clone()));
         let trace = Arc::new(Trace::new(verbosity, &config.auth_info, stderr));
         crate::tls::install_provider();
@@ -80,56 +88,136 @@ impl ApiClient {
         self.send(request).await
     }
 
-    /// Sends `request` and reads the whole answer. A non-success status becomes a
-    /// `ServerError`; no answer (refused, DNS, TLS, timeout) becomes a `ConnectError`.
+    /// Sends `request` and reads the whole answer, retrying as `retry` decides. A non-success
+    /// status becomes a `ServerError`; no answer (refused, DNS, TLS, timeout) becomes a
+    /// `ConnectError`, or for a write that was sent an `UnconfirmedWrite`.
     pub async fn send(&self, mut request: Request<Vec<u8>>) -> Result<ApiResponse> {
         let (method, url) = self.prepare(&mut request);
-
-        let started = Instant::now();
-        let exchange = async {
-            let response = self
-                .client
-                .send(request.map(kube::client::Body::from))
-                .await
-                .map_err(|err| self.transport_error(err))?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = response
-                .into_body()
-                .collect_bytes()
-                .await
-                .map_err(|err| self.transport_error(err))?;
-            Ok::<_, anyhow::Error>((status, headers, body))
-        };
-        let outcome = match self.timeout {
-            Some(limit) => match tokio::time::timeout(limit, exchange).await {
-                Ok(outcome) => outcome,
-                Err(_elapsed) => Err(ConnectError {
-                    server: self.server.clone(),
-                    cause: ConnectCause::Timeout(limit),
+        let mut retries = Retries::new(&method);
+        loop {
+            let started = Instant::now();
+            let exchange = async {
+                let response = self.send_once(&request).await?;
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = response
+                    .into_body()
+                    .collect_bytes()
+                    .await
+                    .map_err(|err| self.cut_off(err))?;
+                Ok::<_, Unanswered>((status, headers, body))
+            };
+            let (status, headers, body) = match self.within_timeout(exchange).await {
+                Ok(parts) => parts,
+                Err(unanswered) => {
+                    self.trace
+                        .failure(&method, &url, started.elapsed(), &unanswered.error);
+                    if let Some(retry) = retries.after_failure(unanswered.failure) {
+                        self.wait(&method, &url, retry).await;
+                        continue;
+                    }
+                    return Err(self.unanswered_error(unanswered, &request));
                 }
-                .into()),
-            },
-            None => exchange.await,
-        };
-        let elapsed = started.elapsed();
-        let (status, headers, body) = match outcome {
-            Ok(parts) => parts,
-            Err(err) => {
-                self.trace.failure(&method, &url, elapsed, &err);
-                return Err(err);
+            };
+            self.trace
+                .response(&method, &url, status, started.elapsed(), &headers, &body);
+            if let Some(retry) = retries.after_answer(status, &headers) {
+                self.wait(&method, &url, retry).await;
+                continue;
             }
-        };
-        self.trace
-            .response(&method, &url, status, elapsed, &headers, &body);
-        self.warnings.report(&headers);
-        if !status.is_success() {
-            return Err(ServerError {
-                status: Status::from_response(status.as_u16(), &body),
+            self.warnings.report(&headers);
+            if !status.is_success() {
+                return Err(ServerError {
+                    status: Status::from_response(status.as_u16(), &body),
+                }
+                .into());
             }
-            .into());
+            return Ok(ApiResponse { status, body });
         }
-        Ok(ApiResponse { status, body })
+    }
+
+    /// One attempt at `request`, up to the answer's head.
+    async fn send_once(
+        &self,
+        request: &Request<Vec<u8>>,
+    ) -> Result<http::Response<kube::client::Body>, Unanswered> {
+        let mut attempt = Request::new(kube::client::Body::from(request.body().clone()));
+        *attempt.method_mut() = request.method().clone();
+        *attempt.uri_mut() = request.uri().clone();
+        *attempt.version_mut() = request.version();
+        *attempt.headers_mut() = request.headers().clone();
+        self.client
+            .send(attempt)
+            .await
+            .map_err(|err| self.transport_error(err))
+    }
+
+    /// `exchange`, given up after `--request-timeout` if there is one.
+    async fn within_timeout<T>(
+        &self,
+        exchange: impl std::future::Future<Output = Result<T, Unanswered>>,
+    ) -> Result<T, Unanswered> {
+        let Some(limit) = self.timeout else {
+            return exchange.await;
+        };
+        tokio::time::timeout(limit, exchange)
+            .await
+            .unwrap_or_else(|_elapsed| {
+                Err(Unanswered {
+                    error: ConnectError {
+                        server: self.server.clone(),
+                        cause: ConnectCause::Timeout(limit),
+                    }
+                    .into(),
+                    failure: Failure::TimedOut,
+                })
+            })
+    }
+
+    /// Waits before the next attempt, saying so under `-v=4` (client-go's level for it).
+    /// Ctrl-C ends the wait as it ends the command: by the signal's default action, or by the
+    /// command's own handler dropping the request.
+    async fn wait(&self, method: &http::Method, url: &str, retry: Retry) {
+        self.trace.retry(method, url, retry);
+        tokio::time::sleep(retry.wait).await;
+    }
+
+    /// The error for a request that got no whole answer: a write that was sent may have been
+    /// carried out, and says so with what it was for.
+    fn unanswered_error(
+        &self,
+        unanswered: Unanswered,
+        request: &Request<Vec<u8>>,
+    ) -> anyhow::Error {
+        let method = request.method();
+        let write = !matches!(*method, http::Method::GET | http::Method::HEAD);
+        if !write || !matches!(unanswered.failure, Failure::MaybeSent | Failure::TimedOut) {
+            return unanswered.error;
+        }
+        let detail = match unanswered.error.downcast_ref::<ConnectError>() {
+            Some(ConnectError {
+                cause: ConnectCause::Other(detail),
+                ..
+            }) => detail.clone(),
+            Some(ConnectError {
+                cause: ConnectCause::Timeout(limit),
+                ..
+            }) => format!(
+                "no answer within the request timeout of {}",
+                crate::error::format_duration(*limit)
+            ),
+            _ => format!("{:#}", unanswered.error),
+        };
+        let path = request
+            .uri()
+            .path_and_query()
+            .map_or_else(|| request.uri().path(), |p| p.as_str());
+        UnconfirmedWrite {
+            server: self.server.clone(),
+            action: retry::describe_write(method, path, request.body()),
+            detail,
+        }
+        .into()
     }
 
     /// Adds kz's User-Agent and traces the request; returns its method and full URL.
@@ -145,25 +233,45 @@ impl ApiClient {
     }
 
     /// Opens a streaming `GET` (a watch, a followed log): the status is checked, then the body
-    /// is read as it arrives. `--request-timeout` bounds only the wait for the answer's head.
+    /// is read as it arrives. `--request-timeout` bounds only the wait for the answer's head,
+    /// and only that wait is retried (see `retry`); a stream that breaks is its reader's to
+    /// resume.
     pub async fn stream(&self, path: &str, accept: &str) -> Result<BodyStream> {
         let mut request = Request::get(path)
             .header(ACCEPT, accept)
             .body(Vec::new())
             .with_context(|| format!("building the request for {path}"))?;
         let (method, url) = self.prepare(&mut request);
-        let started = Instant::now();
-        let sent = self.client.send(request.map(kube::client::Body::from));
-        let response = match self.timeout {
-            Some(limit) => tokio::time::timeout(limit, sent).await.map_err(|_| {
-                anyhow::Error::from(ConnectError {
-                    server: self.server.clone(),
-                    cause: ConnectCause::Timeout(limit),
-                })
-            })?,
-            None => sent.await,
-        }
-        .map_err(|err| self.transport_error(err))?;
+        let mut retries = Retries::new(&method);
+        let (response, started) = loop {
+            let started = Instant::now();
+            match self.within_timeout(self.send_once(&request)).await {
+                Ok(response) => {
+                    let status = response.status();
+                    let retry = retries.after_answer(status, response.headers());
+                    let Some(retry) = retry else {
+                        break (response, started);
+                    };
+                    self.trace.response(
+                        &method,
+                        &url,
+                        status,
+                        started.elapsed(),
+                        response.headers(),
+                        b"",
+                    );
+                    self.wait(&method, &url, retry).await;
+                }
+                Err(unanswered) => {
+                    self.trace
+                        .failure(&method, &url, started.elapsed(), &unanswered.error);
+                    match retries.after_failure(unanswered.failure) {
+                        Some(retry) => self.wait(&method, &url, retry).await,
+                        None => return Err(unanswered.error),
+                    }
+                }
+            }
+        };
         let status = response.status();
         let headers = response.headers().clone();
         if !status.is_success() {
@@ -171,7 +279,7 @@ impl ApiClient {
                 .into_body()
                 .collect_bytes()
                 .await
-                .map_err(|err| self.transport_error(err))?;
+                .map_err(|err| self.cut_off(err).error)?;
             self.trace
                 .response(&method, &url, status, started.elapsed(), &headers, &body);
             return Err(ServerError {
@@ -190,19 +298,59 @@ impl ApiClient {
         })
     }
 
-    fn transport_error(&self, err: kube::Error) -> anyhow::Error {
-        match err {
-            // Exec plugins, token files and OIDC refreshes fail locally, not on the wire.
-            kube::Error::Auth(auth) => {
-                anyhow::Error::new(auth).context(format!("getting credentials for {}", self.server))
-            }
-            other => ConnectError {
+    /// A request that got no answer: what to say, and how far it went.
+    fn transport_error(&self, err: kube::Error) -> Unanswered {
+        // Exec plugins, token files and OIDC refreshes fail locally, not on the wire.
+        if let kube::Error::Auth(auth) = err {
+            return Unanswered {
+                error: anyhow::Error::new(auth)
+                    .context(format!("getting credentials for {}", self.server)),
+                failure: Failure::Final,
+            };
+        }
+        let cause = ConnectCause::classify(&err);
+        let failure = match cause {
+            ConnectCause::Refused | ConnectCause::Dns(_) => Failure::NotSent,
+            ConnectCause::Timeout(_) => Failure::TimedOut,
+            ConnectCause::UntrustedCertificate(_) => Failure::Final,
+            ConnectCause::Other(_) if never_sent(&err) => Failure::NotSent,
+            ConnectCause::Other(_) => Failure::MaybeSent,
+        };
+        Unanswered {
+            error: ConnectError {
                 server: self.server.clone(),
-                cause: ConnectCause::classify(&other),
+                cause,
             }
             .into(),
+            failure,
         }
     }
+
+    /// An answer whose body broke off: the request had reached the server.
+    fn cut_off(&self, err: kube::Error) -> Unanswered {
+        Unanswered {
+            failure: Failure::MaybeSent,
+            ..self.transport_error(err)
+        }
+    }
+}
+
+/// A request that got no whole answer.
+struct Unanswered {
+    error: anyhow::Error,
+    failure: Failure,
+}
+
+/// Whether hyper gave up while connecting, before any byte of the request was written.
+fn never_sent(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(err);
+    while let Some(err) = source {
+        if let Some(client) = err.downcast_ref::<hyper_util::client::legacy::Error>() {
+            return client.is_connect();
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// A response body read as it arrives.
@@ -223,9 +371,14 @@ impl BodyStream {
                 None => self.ended = true,
                 Some(Err(err)) => {
                     self.ended = true;
+                    let cause = match ConnectCause::classify(&err) {
+                        // The stream was open: whatever the chain says, it broke off.
+                        ConnectCause::Other(detail) => ConnectCause::Other(detail),
+                        _ => ConnectCause::Other(err.to_string()),
+                    };
                     return Err(ConnectError {
                         server: self.server.clone(),
-                        cause: ConnectCause::Other(err.to_string()),
+                        cause,
                     }
                     .into());
                 }
@@ -387,6 +540,28 @@ impl Trace {
             }
         }
         self.stderr.print(lines);
+    }
+
+    /// The next attempt, in client-go's words for a `Retry-After`.
+    fn retry(&self, method: &http::Method, url: &str, retry: Retry) {
+        if self.verbosity < 4 {
+            return;
+        }
+        let Retry {
+            wait,
+            reason,
+            attempt,
+        } = retry;
+        let line = match reason {
+            retry::Reason::RetryAfter(seconds) => {
+                format!("Got a Retry-After {seconds}s response for attempt {attempt} to {url}")
+            }
+            retry::Reason::Unanswered => format!(
+                "{method} {url} got no answer: retrying in {} (attempt {attempt})",
+                crate::error::format_duration(wait)
+            ),
+        };
+        self.stderr.line(line);
     }
 
     fn failure(&self, method: &http::Method, url: &str, elapsed: Duration, error: &anyhow::Error) {

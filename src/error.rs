@@ -323,6 +323,22 @@ impl fmt::Display for ConnectError {
     }
 }
 
+/// A write that was sent but whose answer never came back whole (the connection was reset,
+/// the answer cut off): the server may have acted on it, so kz did not send it again.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the connection to the server {} was lost after the request to {action} was sent ({detail}): it may have reached the server, so kz did not send it again",
+    host_port(.server)
+)]
+pub struct UnconfirmedWrite {
+    /// The server URL as configured.
+    pub server: String,
+    /// What the request was to do: `create configmaps "web" in namespace "shop"`.
+    pub action: String,
+    /// What the system said about the connection.
+    pub detail: String,
+}
+
 impl ConnectCause {
     /// Sorts a transport error (hyper, rustls, io, DNS) by looking at its whole cause chain.
     pub fn classify(error: &(dyn std::error::Error + 'static)) -> ConnectCause {
@@ -336,6 +352,10 @@ impl ConnectCause {
                 match io.kind() {
                     io::ErrorKind::ConnectionRefused => return ConnectCause::Refused,
                     io::ErrorKind::TimedOut => return ConnectCause::Other(chain),
+                    // A connection closed mid-answer (over TLS, without close_notify).
+                    io::ErrorKind::UnexpectedEof => {
+                        system.get_or_insert_with(|| "unexpected EOF".to_owned());
+                    }
                     _ => {}
                 }
                 system.get_or_insert_with(|| io_message(io));
@@ -353,7 +373,9 @@ impl ConnectCause {
         {
             ConnectCause::UntrustedCertificate(innermost_message(error))
         } else {
-            ConnectCause::Other(system.unwrap_or(chain))
+            // Without a system error, the innermost is hyper's own (`connection closed before
+            // message completed`): the wrappers around it say nothing more.
+            ConnectCause::Other(system.unwrap_or_else(|| innermost_message(error)))
         }
     }
 }
@@ -743,6 +765,31 @@ mod tests {
         assert_eq!(
             ConnectCause::classify(&reset),
             ConnectCause::Other("connection reset by peer".into())
+        );
+    }
+
+    #[test]
+    fn a_connection_closed_mid_answer_is_an_unexpected_eof() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("error reading a body from connection")]
+        struct Outer(#[source] io::Error);
+        let eof = Outer(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "peer closed connection without sending TLS close_notify",
+        ));
+        assert_eq!(
+            ConnectCause::classify(&eof),
+            ConnectCause::Other("unexpected EOF".into())
+        );
+        #[derive(Debug, thiserror::Error)]
+        #[error("client error (SendRequest)")]
+        struct Wrapper(#[source] Inner);
+        #[derive(Debug, thiserror::Error)]
+        #[error("connection closed before message completed")]
+        struct Inner;
+        assert_eq!(
+            ConnectCause::classify(&Wrapper(Inner)),
+            ConnectCause::Other("connection closed before message completed".into())
         );
     }
 

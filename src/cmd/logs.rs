@@ -91,10 +91,31 @@ pub fn run(args: LogsArgs, ctx: &mut Context) -> Result<()> {
     };
 
     let stderr = ctx.err.clone();
+    let limit = ctx.global.request_timeout().filter(|_| args.follow);
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
-    let outcome = ctx.block_on(run_streams(streams, &mut *out, &stderr));
+    let following = run_streams(streams, &mut *out, &stderr);
+    let outcome = ctx.block_on(for_at_most(limit, following));
     ctx.out = out;
     outcome?
+}
+
+/// kubectl's `--request-timeout` bounds a follow as a whole: when it runs out, the command
+/// fails, what was read printed.
+async fn for_at_most(
+    limit: Option<std::time::Duration>,
+    following: impl std::future::Future<Output = Result<()>>,
+) -> Result<()> {
+    let Some(limit) = limit else {
+        return following.await;
+    };
+    tokio::time::timeout(limit, following)
+        .await
+        .unwrap_or_else(|_elapsed| {
+            bail!(
+                "the request timeout of {} ran out while following",
+                crate::error::format_duration(limit)
+            )
+        })
 }
 
 /// What every stream of the command shares.

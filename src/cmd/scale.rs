@@ -124,6 +124,14 @@ pub fn run(args: ScaleArgs, ctx: &mut Context) -> Result<()> {
         bail!("cannot use --resource-version with multiple resources");
     }
     if fetched.is_empty() {
+        // An unreachable server is kubectl's own line, as its discovery would have failed.
+        let unreachable = errors.iter().position(|err| {
+            err.chain()
+                .any(|cause| cause.is::<crate::error::ConnectError>())
+        });
+        if let Some(index) = unreachable {
+            return Err(errors.swap_remove(index));
+        }
         return Err(match errors.len() {
             0 => anyhow!("no objects passed to scale"),
             _ => anyhow!("no objects passed to scale {}", go_aggregate(&errors)),

@@ -19,6 +19,7 @@ mod describe_network;
 mod describe_pod;
 mod describe_workloads;
 mod diff;
+mod faults;
 mod generated;
 mod get;
 mod get_watch;

@@ -3,9 +3,11 @@
 //! Better than kubectl where kubectl gives up: a watch the server ends (timeout, dropped
 //! connection) is resumed from the last resourceVersion seen; a resourceVersion that has
 //! become too old (410 Gone) leads to a fresh list, printed as the current state, and a new
-//! watch from there.
+//! watch from there. Like kubectl's, a watch ends when `--request-timeout` runs out.
 
 use std::io::Write;
+
+use std::time::Duration;
 
 use anyhow::{Result, bail};
 
@@ -32,7 +34,15 @@ pub fn run(
     };
     let mut printer = WatchPrinter::new(&options.print, &request.rt)?;
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
-    let outcome = ctx.block_on(watch(client, options, request, &mut printer, &mut out));
+    let limit = ctx.global.request_timeout();
+    let outcome = ctx.block_on(watch(
+        client,
+        options,
+        request,
+        limit,
+        &mut printer,
+        &mut out,
+    ));
     ctx.out = out;
     outcome?
 }
@@ -49,10 +59,14 @@ fn field_selector(options: &Options, request: &Request) -> Option<String> {
     }
 }
 
+/// Lists, then prints changes. Like kubectl's, the watch ends (and the command succeeds) once
+/// `limit` (`--request-timeout`) has passed since the list's first page came; the list itself
+/// fails if its requests take longer.
 async fn watch(
     client: &ApiClient,
     options: &Options,
     request: &Request,
+    limit: Option<Duration>,
     printer: &mut WatchPrinter,
     out: &mut Box<dyn Write>,
 ) -> Result<()> {
@@ -72,8 +86,19 @@ async fn watch(
             accept,
         },
     );
+    let mut deadline = None;
     loop {
-        match watcher.next().await? {
+        let item = match deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline, watcher.next()).await {
+                Ok(item) => item?,
+                Err(_elapsed) => return Ok(()),
+            },
+            None => watcher.next().await?,
+        };
+        if deadline.is_none() {
+            deadline = limit.map(|limit| tokio::time::Instant::now() + limit);
+        }
+        match item {
             // --watch-only skips the first list; a relist (410) shows the current state.
             WatchItem::Listed { page, relist } if relist || !options.watch_only => {
                 printer.list_page(&request.rt, page.body, out)?;

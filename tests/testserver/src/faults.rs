@@ -1,4 +1,5 @@
-//! Fault injection: answer errors, delay, drop connections, or cut streams, for chosen requests.
+//! Fault injection: answer errors, delay, drop connections, cut streams or answers mid-body, for
+//! chosen requests. (A restart is `TestServer::go_down` and `come_up`.)
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -19,6 +20,10 @@ pub enum FaultAction {
     DropConnection,
     /// For watches and log streams: end the stream after this many events or lines.
     CutStreamAfter(usize),
+    /// Carry out the request, then close the connection after this many bytes of the answer's
+    /// body, its `Content-Length` saying the whole: a connection reset mid-answer. For answers
+    /// that are not streams.
+    CutBodyAfter(usize),
     /// The request's handler panics, as a bug in the server would: the client gets a 500 and
     /// the test fails when its `TestServer` is dropped. For testing that very rule.
     Panic,
@@ -65,6 +70,10 @@ impl Fault {
 
     pub fn cut_stream_after(items: usize) -> Fault {
         Fault::new(FaultAction::CutStreamAfter(items))
+    }
+
+    pub fn cut_body_after(bytes: usize) -> Fault {
+        Fault::new(FaultAction::CutBodyAfter(bytes))
     }
 
     pub fn panic() -> Fault {

@@ -242,6 +242,9 @@ impl Builder {
             .build()
             .context("building the server runtime")?;
         let (stop, stopped) = signal::channel(false);
+        let (down, wanted) = signal::channel(false);
+        let (reached, down_reached) = std::sync::mpsc::channel();
+        let availability = server::Availability { wanted, reached };
         let serving = shared.clone();
         let tick = self.tick;
         let thread = std::thread::Builder::new()
@@ -257,7 +260,7 @@ impl Builder {
                         "the controllers".into(),
                         serving.controller.clone().run(tick),
                     );
-                    server::serve(listener, acceptor, serving, stopped).await;
+                    server::serve(listener, acceptor, serving, stopped, availability).await;
                     controller.abort();
                 });
             })
@@ -267,6 +270,8 @@ impl Builder {
             pki,
             addr,
             stop,
+            down,
+            down_reached: std::sync::Mutex::new(down_reached),
             thread: Some(thread),
         })
     }
@@ -280,6 +285,10 @@ pub struct TestServer {
     pki: Option<tls::Pki>,
     addr: SocketAddr,
     stop: signal::Sender<bool>,
+    /// `true` while the server is down (see `go_down`).
+    down: signal::Sender<bool>,
+    /// The states the serving loop reached, for `go_down` and `come_up` to wait for.
+    down_reached: std::sync::Mutex<std::sync::mpsc::Receiver<bool>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -411,6 +420,33 @@ impl TestServer {
         self.shared
             .refuse_connections
             .store(refuse, Ordering::SeqCst);
+    }
+
+    /// Goes down as a restarting kube-apiserver does: every open connection (watches, log
+    /// follows) is closed and the port stops listening, so connecting is refused. The cluster
+    /// (objects, logs, controllers) stays as it is; `come_up` serves it again on the same port.
+    /// Returns once the port and the connections are closed.
+    pub fn go_down(&self) {
+        self.set_down(true);
+    }
+
+    /// Listens again on the same port after `go_down`; returns once it does.
+    pub fn come_up(&self) {
+        self.set_down(false);
+    }
+
+    fn set_down(&self, down: bool) {
+        if *self.down.borrow() == down {
+            return;
+        }
+        self.down.send_replace(down);
+        let reached = self.down_reached.lock().unwrap_or_else(|e| e.into_inner());
+        let state = reached.recv_timeout(Duration::from_secs(10));
+        assert_eq!(
+            state,
+            Ok(down),
+            "the test server did not go down or come up"
+        );
     }
 
     /// Every request so far, oldest first.

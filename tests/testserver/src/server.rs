@@ -98,17 +98,53 @@ pub fn error_response(err: &ApiError) -> Response<Body> {
     json_response(err.code, &err.to_status())
 }
 
-/// Serves until `shutdown` changes.
+/// Whether the server is to be down (restarting): no port, no open connection.
+pub struct Availability {
+    /// `true` for down.
+    pub wanted: watch::Receiver<bool>,
+    /// Told each state reached, once the port is closed or listening again.
+    pub reached: std::sync::mpsc::Sender<bool>,
+}
+
+/// Serves until `shutdown` changes; goes down and comes up again as `availability` says.
 pub async fn serve(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
+    mut availability: Availability,
 ) {
+    let Ok(addr) = listener.local_addr() else {
+        return;
+    };
+    let mut listener = Some(listener);
+    // Held by every connection's task: how many are open.
+    let connections = Arc::new(());
     loop {
+        let Some(listening) = listener.as_ref() else {
+            tokio::select! {
+                _ = availability.wanted.wait_for(|down| !*down) => {}
+                _ = shutdown.changed() => return,
+            }
+            match listen_again(addr).await {
+                Ok(again) => listener = Some(again),
+                Err(err) => {
+                    shared.panics.record("listening again", &err.to_string());
+                    return;
+                }
+            }
+            let _ = availability.reached.send(false);
+            continue;
+        };
         let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
+            accepted = listening.accept() => accepted,
             _ = shutdown.changed() => return,
+            _ = availability.wanted.wait_for(|down| *down) => {
+                listener = None;
+                connections_closed(&connections).await;
+                let _ = availability.reached.send(true);
+                continue;
+            }
         };
         let Ok((stream, _)) = accepted else { continue };
         if shared.refuse_connections.load(Ordering::SeqCst) {
@@ -118,8 +154,13 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         let tls = tls.clone();
-        let mut conn_shutdown = shutdown.clone();
+        let mut stops = Stops {
+            shutdown: shutdown.clone(),
+            down: availability.wanted.clone(),
+        };
+        let open = connections.clone();
         tokio::spawn(async move {
+            let _open = open;
             match tls {
                 Some(acceptor) => {
                     let Ok(stream) = acceptor.accept(stream).await else {
@@ -131,21 +172,47 @@ pub async fn serve(
                         .peer_certificates()
                         .and_then(|certs| certs.first())
                         .map(|c| Arc::new(c.as_ref().to_vec()));
-                    serve_connection(TokioIo::new(stream), shared, peer, &mut conn_shutdown).await;
+                    serve_connection(TokioIo::new(stream), shared, peer, &mut stops).await;
                 }
                 None => {
-                    serve_connection(TokioIo::new(stream), shared, None, &mut conn_shutdown).await;
+                    serve_connection(TokioIo::new(stream), shared, None, &mut stops).await;
                 }
             }
         });
     }
 }
 
+/// Waits (a few seconds at most) for the tasks of the open connections to end, as they do
+/// once the server goes down.
+async fn connections_closed(connections: &Arc<()>) {
+    for _ in 0..1000 {
+        if Arc::strong_count(connections) == 1 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+/// The port of a server that went down, listening again (the address is reusable at once:
+/// connections the server closed may linger in TIME_WAIT).
+async fn listen_again(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
+}
+
+/// What ends a connection: the server stopping, or going down.
+struct Stops {
+    shutdown: watch::Receiver<bool>,
+    down: watch::Receiver<bool>,
+}
+
 async fn serve_connection<I>(
     io: I,
     shared: Arc<Shared>,
     peer: Option<Arc<Vec<u8>>>,
-    shutdown: &mut watch::Receiver<bool>,
+    stops: &mut Stops,
 ) where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
@@ -160,7 +227,10 @@ async fn serve_connection<I>(
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => {}
-        _ = shutdown.changed() => {}
+        _ = stops.shutdown.changed() => {}
+        // Any change: the server was up when it took the connection, so it went down since
+        // (and may be up again already).
+        _ = stops.down.changed() => {}
     }
 }
 
@@ -239,6 +309,7 @@ async fn handle(
         format!("{path}?{raw_query}")
     };
     let mut cut_stream_after = None;
+    let mut cut_body_after = None;
     let mut panic = false;
     for action in shared.faults.take(&method, &path_and_query) {
         match action {
@@ -262,6 +333,7 @@ async fn handle(
                 return Ok(resp);
             }
             FaultAction::CutStreamAfter(n) => cut_stream_after = Some(n),
+            FaultAction::CutBodyAfter(n) => cut_body_after = Some(n),
             FaultAction::Panic => panic = true,
         }
     }
@@ -306,7 +378,60 @@ async fn handle(
     };
     record.status = response.status().as_u16();
     shared.requests.record(record);
-    Ok(response)
+    match cut_body_after {
+        Some(bytes) => Ok(cut_body(response, bytes).await),
+        None => Ok(response),
+    }
+}
+
+/// `response` with only the first `bytes` of its body, which its `Content-Length` says is
+/// whole: hyper closes the connection when the body ends short.
+async fn cut_body(response: Response<Body>, bytes: usize) -> Response<Body> {
+    let (mut parts, body) = response.into_parts();
+    let whole = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(never) => match never {},
+    };
+    parts
+        .headers
+        .insert(hyper::header::CONTENT_LENGTH, whole.len().into());
+    let kept = whole.slice(..bytes.min(whole.len()));
+    Response::from_parts(
+        parts,
+        BoxBody::new(Truncated {
+            chunk: Some(kept),
+            flushed: false,
+        }),
+    )
+}
+
+/// A body of one chunk whose size it does not tell (so the `Content-Length` header stands).
+/// It waits once after the chunk, so hyper sends the head and the chunk before the body
+/// ends short and the connection is closed.
+struct Truncated {
+    chunk: Option<Bytes>,
+    flushed: bool,
+}
+
+impl hyper::body::Body for Truncated {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
+        let this = self.get_mut();
+        if let Some(chunk) = this.chunk.take() {
+            return std::task::Poll::Ready(Some(Ok(hyper::body::Frame::data(chunk))));
+        }
+        if !this.flushed {
+            this.flushed = true;
+            cx.waker().wake_by_ref();
+            return std::task::Poll::Pending;
+        }
+        std::task::Poll::Ready(None)
+    }
 }
 
 /// Why routing a request gave no response.

@@ -127,6 +127,20 @@ impl Client {
         }
     }
 
+    /// A request whose answer may break off: its body, or what went wrong.
+    pub fn try_send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Result<String, String> {
+        self.request(method, path, headers, body)
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| e.to_string())
+    }
+
     /// A GET whose transport may fail (dropped or refused connections).
     pub fn try_get(&self, path: &str) -> Result<u16, String> {
         let mut builder = ureq::http::Request::builder()

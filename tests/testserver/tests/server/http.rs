@@ -285,3 +285,70 @@ fn watches_stream_changes_and_expire_old_versions() {
     assert_eq!(error["object"]["code"], 410);
     assert_eq!(error["object"]["reason"], "Expired");
 }
+
+#[test]
+fn a_body_cut_short_breaks_the_connection_after_the_request_was_carried_out() {
+    let server = TestServer::builder().empty().start();
+    let admin = Client::admin(&server);
+    server.inject(Fault::cut_body_after(10).method("POST").times(1));
+    let created = admin.try_send(
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        &[("Content-Type", "application/json")],
+        &json!({"metadata": {"name": "cut"}}).to_string(),
+    );
+    assert!(created.is_err(), "the answer broke off: {created:?}");
+    assert_eq!(
+        admin
+            .get("/api/v1/namespaces/default/configmaps/cut")
+            .status,
+        200,
+        "the configmap was created all the same"
+    );
+}
+
+#[test]
+fn a_server_that_goes_down_refuses_and_comes_back_with_its_state() {
+    let server = TestServer::builder().plain_http().empty().start();
+    let admin = Client::admin(&server);
+    admin.send(
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        &[("Content-Type", "application/json")],
+        &json!({"metadata": {"name": "kept"}}).to_string(),
+    );
+    let port = server.addr().port();
+    server.go_down();
+    let refused = std::net::TcpStream::connect(("127.0.0.1", port));
+    assert_eq!(
+        refused.map_err(|err| err.kind()).err(),
+        Some(std::io::ErrorKind::ConnectionRefused)
+    );
+    server.come_up();
+    assert_eq!(server.addr().port(), port);
+    // An open watch is closed by the next restart.
+    let token = server.token_for("admin");
+    let mut watch = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    watch
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    std::io::Write::write_all(
+        &mut watch,
+        format!("GET /api/v1/namespaces?watch=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n").as_bytes(),
+    )
+    .expect("send");
+    let mut head = [0u8; 12];
+    std::io::Read::read_exact(&mut watch, &mut head).expect("the answer's head");
+    assert_eq!(&head, b"HTTP/1.1 200");
+    server.go_down();
+    let mut rest = Vec::new();
+    let read = std::io::Read::read_to_end(&mut watch, &mut rest);
+    assert!(read.is_ok(), "closed, not timed out: {read:?}");
+    server.come_up();
+    assert_eq!(
+        admin
+            .get("/api/v1/namespaces/default/configmaps/kept")
+            .status,
+        200
+    );
+}
