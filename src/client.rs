@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use bytes::Bytes;
-use http::header::{ACCEPT, HeaderMap, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use http::{Request, StatusCode};
 use serde::de::DeserializeOwned;
 
+use crate::credentials::Credentials;
 use crate::error::{ConnectCause, ConnectError, ServerError, Status};
 use crate::streams::Stderr;
 use crate::warnings::Warnings;
@@ -36,6 +37,8 @@ pub struct ApiClient {
     timeout: Option<Duration>,
     trace: Arc<Trace>,
     warnings: Arc<Warnings>,
+    /// The token of an exec plugin or a token file, which kz adds itself.
+    credentials: Option<Credentials>,
 }
 
 impl ApiClient {
@@ -63,7 +66,14 @@ impl ApiClient {
             timeout,
             trace,
             warnings,
+            credentials: None,
         })
+    }
+
+    /// Sends `credentials`' token with every request, renewed when refused once.
+    pub fn with_credentials(mut self, credentials: Option<Credentials>) -> Self {
+        self.credentials = credentials;
+        self
     }
 
     /// The server URL, e.g. `https://127.0.0.1:6443` (no trailing slash).
@@ -82,7 +92,26 @@ impl ApiClient {
 
     /// Sends `request` and reads the whole answer. A non-success status becomes a
     /// `ServerError`; no answer (refused, DNS, TLS, timeout) becomes a `ConnectError`.
+    /// A 401 for a token kz fetched itself renews it, and a renewed token is tried once.
     pub async fn send(&self, mut request: Request<Vec<u8>>) -> Result<ApiResponse> {
+        let Some(credentials) = &self.credentials else {
+            return self.send_once(request).await;
+        };
+        let mut again = copy_request(&request)?;
+        let used = credentials.header().await?;
+        request.headers_mut().insert(AUTHORIZATION, used.clone());
+        match self.send_once(request).await {
+            Err(err) if is_unauthorized(&err) && credentials.renew(&used).await? => {
+                again
+                    .headers_mut()
+                    .insert(AUTHORIZATION, credentials.header().await?);
+                self.send_once(again).await
+            }
+            outcome => outcome,
+        }
+    }
+
+    async fn send_once(&self, mut request: Request<Vec<u8>>) -> Result<ApiResponse> {
         let (method, url) = self.prepare(&mut request);
 
         let started = Instant::now();
@@ -146,11 +175,34 @@ impl ApiClient {
 
     /// Opens a streaming `GET` (a watch, a followed log): the status is checked, then the body
     /// is read as it arrives. `--request-timeout` bounds only the wait for the answer's head.
+    /// Credentials are renewed after a 401 as for `send`.
     pub async fn stream(&self, path: &str, accept: &str) -> Result<BodyStream> {
+        let Some(credentials) = &self.credentials else {
+            return self.stream_once(path, accept, None).await;
+        };
+        let used = credentials.header().await?;
+        match self.stream_once(path, accept, Some(used.clone())).await {
+            Err(err) if is_unauthorized(&err) && credentials.renew(&used).await? => {
+                let renewed = credentials.header().await?;
+                self.stream_once(path, accept, Some(renewed)).await
+            }
+            outcome => outcome,
+        }
+    }
+
+    async fn stream_once(
+        &self,
+        path: &str,
+        accept: &str,
+        authorization: Option<HeaderValue>,
+    ) -> Result<BodyStream> {
         let mut request = Request::get(path)
             .header(ACCEPT, accept)
             .body(Vec::new())
             .with_context(|| format!("building the request for {path}"))?;
+        if let Some(authorization) = authorization {
+            request.headers_mut().insert(AUTHORIZATION, authorization);
+        }
         let (method, url) = self.prepare(&mut request);
         let started = Instant::now();
         let sent = self.client.send(request.map(kube::client::Body::from));
@@ -203,6 +255,23 @@ impl ApiClient {
             .into(),
         }
     }
+}
+
+/// Whether the server refused the request's credentials.
+fn is_unauthorized(error: &anyhow::Error) -> bool {
+    crate::error::server_error(error).is_some_and(|server| server.status.code == 401)
+}
+
+/// The same request again, for a second try with renewed credentials.
+fn copy_request(request: &Request<Vec<u8>>) -> Result<Request<Vec<u8>>> {
+    let mut copy = Request::builder()
+        .method(request.method().clone())
+        .uri(request.uri().clone())
+        .version(request.version())
+        .body(request.body().clone())
+        .context("copying a request")?;
+    *copy.headers_mut() = request.headers().clone();
+    Ok(copy)
 }
 
 /// A response body read as it arrives.

@@ -7,6 +7,7 @@
 //! - `context`: the seam commands get — kubeconfig, namespace, client, discovery, streams.
 //! - `streams`: kz's shared, best-effort stderr; `terminal`: terminal facts and `--color`.
 //! - `client`: the API client (timeouts, `-v` tracing with secrets redacted, typed errors).
+//! - `credentials`: exec plugin and token file tokens, fetched again on expiry and on a 401.
 //! - `tls`: the kubeconfig's certificates and keys, checked, and the rustls set-up for kube.
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
 //! - `resource`: kubectl's resource builder — arguments, selectors and `-f` sources → targets.
@@ -29,6 +30,7 @@ pub mod client;
 pub mod cmd;
 pub mod complete;
 pub mod context;
+pub mod credentials;
 pub mod describe;
 pub mod diff;
 pub mod discovery;
