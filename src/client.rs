@@ -380,9 +380,9 @@ impl Trace {
             || auth.exec.is_some()
             || auth.auth_provider.is_some()
         {
-            added_headers.push(("Authorization".to_owned(), "Bearer <redacted>".to_owned()));
+            added_headers.push(("Authorization".to_owned(), "Bearer <masked>".to_owned()));
         } else if auth.username.is_some() || auth.password.is_some() {
-            added_headers.push(("Authorization".to_owned(), "Basic <redacted>".to_owned()));
+            added_headers.push(("Authorization".to_owned(), "Basic <masked>".to_owned()));
         }
         if let Some(user) = &auth.impersonate {
             added_headers.push(("Impersonate-User".to_owned(), user.clone()));
@@ -440,7 +440,7 @@ impl Trace {
                     redact(name.as_str(), value)
                 ));
             }
-            let text = String::from_utf8_lossy(body);
+            let text = traced_body(body);
             if self.verbosity < 9 && text.len() > BODY_LIMIT {
                 let cut = (0..=BODY_LIMIT)
                     .rev()
@@ -468,14 +468,62 @@ impl Trace {
     }
 }
 
+/// A body as `-v=8` shows it: Secrets' values masked (`***`, as `kz diff` masks them), in a
+/// Secret, a list of them, a watch event or a table row's object. A body that mentions
+/// Secrets but cannot be read is not shown.
+fn traced_body(body: &[u8]) -> std::borrow::Cow<'_, str> {
+    const SECRET: &[u8] = b"\"Secret";
+    if !body.windows(SECRET.len()).any(|window| window == SECRET) {
+        return String::from_utf8_lossy(body);
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            mask_secrets(&mut value);
+            value.to_string().into()
+        }
+        Err(_) => format!("[{} bytes about Secrets, not shown]", body.len()).into(),
+    }
+}
+
+fn mask_secrets(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(object) => {
+            let kind = object
+                .get("kind")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let kind = kind.as_deref();
+            if kind == Some("SecretList")
+                && let Some(Value::Array(items)) = object.get_mut("items")
+            {
+                items
+                    .iter_mut()
+                    .for_each(|item| crate::diff::mask::mask(None, item));
+            } else if kind == Some("Secret") {
+                crate::diff::mask::mask(None, value);
+                if let Some(values) = value.get_mut("stringData").and_then(Value::as_object_mut) {
+                    values.values_mut().for_each(|v| *v = "***".into());
+                }
+                return;
+            }
+            if let Value::Object(object) = value {
+                object.values_mut().for_each(mask_secrets);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_secrets),
+        _ => {}
+    }
+}
+
 fn redact(name: &str, value: &HeaderValue) -> String {
     let text = String::from_utf8_lossy(value.as_bytes());
     if name.eq_ignore_ascii_case("authorization")
         || name.eq_ignore_ascii_case("proxy-authorization")
     {
         match text.split_once(' ') {
-            Some((scheme, _)) => format!("{scheme} <redacted>"),
-            None => "<redacted>".to_owned(),
+            Some((scheme, _)) => format!("{scheme} <masked>"),
+            None => "<masked>".to_owned(),
         }
     } else {
         text.into_owned()
@@ -503,10 +551,10 @@ mod tests {
     #[test]
     fn authorization_is_redacted() {
         let bearer = HeaderValue::from_static("Bearer secret-token");
-        assert_eq!(redact("authorization", &bearer), "Bearer <redacted>");
+        assert_eq!(redact("authorization", &bearer), "Bearer <masked>");
         assert_eq!(
             redact("Authorization", &HeaderValue::from_static("opaque")),
-            "<redacted>"
+            "<masked>"
         );
         assert_eq!(
             redact("accept", &HeaderValue::from_static("application/json")),
@@ -528,7 +576,7 @@ mod tests {
         assert_eq!(
             trace.added_headers,
             [
-                ("Authorization".to_owned(), "Bearer <redacted>".to_owned()),
+                ("Authorization".to_owned(), "Bearer <masked>".to_owned()),
                 ("Impersonate-User".to_owned(), "alice".to_owned()),
                 ("Impersonate-Group".to_owned(), "devs".to_owned()),
             ]
@@ -569,9 +617,29 @@ mod tests {
             "GET https://k:6443/api?timeout=32s\n\
              Request Headers:\n    \
              Accept: application/json\n    \
-             Authorization: Bearer <redacted>\n\
+             Authorization: Bearer <masked>\n\
              GET https://k:6443/api?timeout=32s 200 OK in 12 milliseconds\n"
         );
+    }
+
+    #[test]
+    fn traced_bodies_mask_secrets_values() {
+        let secret = r#"{"kind":"Secret","apiVersion":"v1","metadata":{"name":"s","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"k\":\"czNjcmV0\"}}"}},"data":{"k":"czNjcmV0"},"stringData":{"p":"s3cret"}}"#;
+        let list = format!(r#"{{"kind":"SecretList","items":[{secret}]}}"#);
+        let event = format!(r#"{{"type":"ADDED","object":{secret}}}"#);
+        let table = format!(r#"{{"kind":"Table","rows":[{{"cells":["s"],"object":{secret}}}]}}"#);
+        for body in [secret.to_owned(), list, event, table] {
+            let traced = traced_body(body.as_bytes());
+            assert!(!traced.contains("czNjcmV0"), "{traced}");
+            assert!(!traced.contains("s3cret"), "{traced}");
+            assert!(traced.contains(r#""k":"***""#), "{traced}");
+        }
+        assert_eq!(
+            traced_body(b"{\"kind\":\"Secret\", cut"),
+            "[21 bytes about Secrets, not shown]"
+        );
+        let config_map = r#"{"kind":"ConfigMap","data":{"k":"v"}}"#;
+        assert_eq!(traced_body(config_map.as_bytes()), config_map);
     }
 
     #[test]
