@@ -54,6 +54,9 @@ struct Inner {
 struct Cached {
     token: SecretString,
     fresh_until: Option<jiff::Timestamp>,
+    /// A credential just fetched is sent once even if it has expired already, as client-go
+    /// does; it is fetched again for the next request.
+    used: bool,
 }
 
 impl Credentials {
@@ -94,12 +97,14 @@ impl Credentials {
         let mut cached = self.inner.cached.lock().await;
         let now = jiff::Timestamp::now();
         let current = cached
-            .as_ref()
-            .filter(|cached| cached.fresh_until.is_none_or(|until| now < until));
+            .as_mut()
+            .filter(|cached| !cached.used || cached.fresh_until.is_none_or(|until| now < until));
         if let Some(current) = current {
+            current.used = true;
             return bearer(&current.token);
         }
-        let refreshed = self.refresh(cached.take()).await?;
+        let mut refreshed = self.refresh(cached.take()).await?;
+        refreshed.used = true;
         let header = bearer(&refreshed.token)?;
         *cached = Some(refreshed);
         Ok(header)
@@ -147,6 +152,7 @@ impl Credentials {
                     cached: issued.token.map(|token| Cached {
                         token,
                         fresh_until: issued.expires,
+                        used: false,
                     }),
                     certificate: issued.certificate.map(|(certificate_pem, key_pem)| {
                         IssuedCertificate {
@@ -174,7 +180,11 @@ impl Credentials {
                     }
                 };
                 Ok(Fetched {
-                    cached: Some(Cached { token, fresh_until }),
+                    cached: Some(Cached {
+                        token,
+                        fresh_until,
+                        used: false,
+                    }),
                     certificate: None,
                 })
             }
