@@ -493,19 +493,26 @@ fn mask_secrets(value: &mut serde_json::Value) {
                 .get("kind")
                 .and_then(Value::as_str)
                 .map(str::to_owned);
-            let kind = kind.as_deref();
-            if kind == Some("SecretList")
-                && let Some(Value::Array(items)) = object.get_mut("items")
-            {
-                items
-                    .iter_mut()
-                    .for_each(|item| crate::diff::mask::mask(None, item));
-            } else if kind == Some("Secret") {
-                crate::diff::mask::mask(None, value);
-                if let Some(values) = value.get_mut("stringData").and_then(Value::as_object_mut) {
-                    values.values_mut().for_each(|v| *v = "***".into());
+            match kind.as_deref() {
+                Some("Secret") => {
+                    crate::diff::mask::mask(None, value);
+                    if let Some(values) = value.get_mut("stringData").and_then(Value::as_object_mut)
+                    {
+                        values.values_mut().for_each(|v| *v = "***".into());
+                    }
+                    return;
                 }
-                return;
+                Some("SecretList") => {
+                    if let Some(Value::Array(items)) = object.get_mut("items") {
+                        items
+                            .iter_mut()
+                            .for_each(|item| crate::diff::mask::mask(None, item));
+                    }
+                }
+                // A Secret's metadata alone (table rows, metadata lists) still has the
+                // configuration it was applied with.
+                _ if applied_a_secret(value) => crate::diff::mask::mask(None, value),
+                _ => {}
             }
             if let Value::Object(object) = value {
                 object.values_mut().for_each(mask_secrets);
@@ -514,6 +521,14 @@ fn mask_secrets(value: &mut serde_json::Value) {
         Value::Array(items) => items.iter_mut().for_each(mask_secrets),
         _ => {}
     }
+}
+
+/// Whether the object's last-applied configuration is a Secret's.
+fn applied_a_secret(object: &serde_json::Value) -> bool {
+    object["metadata"]["annotations"][crate::apply::last_applied::ANNOTATION]
+        .as_str()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+        .is_some_and(|configuration| configuration["kind"] == "Secret")
 }
 
 fn redact(name: &str, value: &HeaderValue) -> String {
@@ -628,7 +643,16 @@ mod tests {
         let list = format!(r#"{{"kind":"SecretList","items":[{secret}]}}"#);
         let event = format!(r#"{{"type":"ADDED","object":{secret}}}"#);
         let table = format!(r#"{{"kind":"Table","rows":[{{"cells":["s"],"object":{secret}}}]}}"#);
-        for body in [secret.to_owned(), list, event, table] {
+        let metadata = secret
+            .replace(r#""kind":"Secret""#, r#""kind":"PartialObjectMetadata""#)
+            .replace(
+                r#""data":{"k":"czNjcmV0"},"stringData":{"p":"s3cret"}"#,
+                r#""data":{"k":"***"}"#,
+            )
+            .replace(r#"{\"data\""#, r#"{\"kind\":\"Secret\",\"data\""#);
+        let metadata_table =
+            format!(r#"{{"kind":"Table","rows":[{{"cells":["s"],"object":{metadata}}}]}}"#);
+        for body in [secret.to_owned(), list, event, table, metadata_table] {
             let traced = traced_body(body.as_bytes());
             assert!(!traced.contains("czNjcmV0"), "{traced}");
             assert!(!traced.contains("s3cret"), "{traced}");

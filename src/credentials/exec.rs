@@ -232,16 +232,17 @@ impl ExecPlugin {
 /// The plugin's output as a JSON (or, as client-go accepts, YAML) object. A syntax error is
 /// reported by position only.
 fn parse_output(stdout: &[u8]) -> Result<Map<String, Value>> {
-    let parsed = serde_json::from_slice::<Value>(stdout).or_else(|json_error| {
-        std::str::from_utf8(stdout)
-            .ok()
-            .and_then(|text| crate::yaml::from_str::<Value>(text).ok())
-            .ok_or(json_error)
-    });
-    match parsed {
-        Ok(Value::Object(object)) => Ok(object),
+    let json_error = match serde_json::from_slice::<Value>(stdout) {
+        Ok(Value::Object(object)) => return Ok(object),
         Ok(_) => bail!("decoding stdout: the plugin did not print an ExecCredential object"),
-        Err(err) => bail!("decoding stdout: {}", syntax_only(&err)),
+        Err(err) => err,
+    };
+    let yaml = std::str::from_utf8(stdout)
+        .ok()
+        .and_then(|text| crate::yaml::from_str::<Value>(text).ok());
+    match yaml {
+        Some(Value::Object(object)) => Ok(object),
+        _ => bail!("decoding stdout: {}", syntax_only(&json_error)),
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod api_resources;
 mod apply;
+mod background;
 mod basics;
 mod colour;
 mod compare;
@@ -30,6 +31,7 @@ mod resource;
 mod rollout_ops;
 mod rollout_status;
 mod scale;
+mod secrets;
 mod support;
 mod tables;
 mod templates;
