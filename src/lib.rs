@@ -12,6 +12,7 @@
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
 //! - `resource`: kubectl's resource builder — arguments, selectors and `-f` sources → targets.
 //! - `selector`: label selectors matched on the client (objects read from files).
+//! - `signals`: Ctrl-C for the commands that wait, stopped the way kubectl stops them.
 //! - `error`: kubectl-style error lines and exit codes.
 //! - `apply`: server-side apply, kubectl interop (last-applied, managed-field migration), order.
 //! - `diff`: `kz diff`'s unified diffs (GNU diff's hunks), Secret masking, external differs.
@@ -41,6 +42,7 @@ pub mod print;
 pub mod resource;
 pub mod rollout;
 pub mod selector;
+pub mod signals;
 pub mod streams;
 pub mod terminal;
 pub mod tls;

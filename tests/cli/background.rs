@@ -45,24 +45,11 @@ impl Background {
         }
     }
 
-    pub fn id(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Reads until stdout has `wanted` in it; fails after `PATIENCE`.
     #[track_caller]
     pub fn until_out(&mut self, wanted: &str) {
         self.until(
             |this| String::from_utf8_lossy(&this.stdout).contains(wanted),
-            wanted,
-        );
-    }
-
-    /// Reads until stderr has `wanted` in it; fails after `PATIENCE`.
-    #[track_caller]
-    pub fn until_err(&mut self, wanted: &str) {
-        self.until(
-            |this| String::from_utf8_lossy(&this.stderr).contains(wanted),
             wanted,
         );
     }

@@ -32,6 +32,7 @@ mod rollout_ops;
 mod rollout_status;
 mod scale;
 mod secrets;
+mod signals;
 mod support;
 mod tables;
 mod templates;

@@ -32,7 +32,13 @@ pub fn run(
     };
     let mut printer = WatchPrinter::new(&options.print, &request.rt)?;
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
-    let outcome = ctx.block_on(watch(client, options, request, &mut printer, &mut out));
+    let outcome = ctx.block_on(crate::signals::stop_on_ctrl_c(watch(
+        client,
+        options,
+        request,
+        &mut printer,
+        &mut out,
+    )));
     ctx.out = out;
     outcome?
 }
