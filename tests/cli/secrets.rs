@@ -462,6 +462,48 @@ fn a_refused_credential_is_fetched_again_once() {
 }
 
 #[test]
+fn a_client_certificate_from_a_plugin_authenticates() {
+    let server = TestServer::builder().frozen().start();
+    let sandbox = Sandbox::new();
+    let cert = server
+        .client_certificate("plugin-user", &["system:masters"])
+        .expect("cert");
+    let credential = serde_json::json!({
+        "apiVersion": "client.authentication.k8s.io/v1",
+        "kind": "ExecCredential",
+        "status": {"clientCertificateData": cert.cert_pem, "clientKeyData": cert.key_pem},
+    });
+    fs::write(sandbox.path("credential.json"), credential.to_string()).expect("credential");
+    let script = sandbox.path("cert-plugin.sh");
+    fs::write(
+        &script,
+        "#!/bin/sh\ncat \"$(dirname \"$0\")/credential.json\"\n",
+    )
+    .expect("plugin");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    with_user(
+        &server,
+        &sandbox,
+        &exec_user(&script.display().to_string(), "ok", "Never"),
+    );
+    let out = run(sandbox.kz(), &["get", "ns", "-o", "name", "-v=9"]);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(out.stdout.contains("namespace/shop\n"));
+    assert!(!out.stderr.contains("PRIVATE KEY"), "{}", out.stderr);
+    let users: Vec<Option<String>> = server.requests().into_iter().map(|r| r.user).collect();
+    assert!(
+        users
+            .iter()
+            .all(|user| user.as_deref() == Some("plugin-user")),
+        "{users:?}"
+    );
+}
+
+#[test]
 fn a_changed_token_file_is_reread_when_the_old_token_is_refused() {
     let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::new();
