@@ -137,7 +137,7 @@ impl Context {
         let credentials = match selection.token_source.clone() {
             Some((user, source)) => {
                 let (credentials, certificate) =
-                    Credentials::new(&user, source, stdin_is_terminal).prime()?;
+                    Credentials::fetch_first(&user, source, stdin_is_terminal)?;
                 if let Some(issued) = certificate {
                     use base64::Engine as _;
                     use secrecy::ExposeSecret as _;

@@ -60,35 +60,29 @@ struct Cached {
 }
 
 impl Credentials {
-    pub fn new(user: &str, source: TokenSource, stdin_is_terminal: bool) -> Credentials {
-        Credentials {
-            inner: Arc::new(Inner {
-                user: user.to_owned(),
-                source,
-                stdin_is_terminal,
-                cached: tokio::sync::Mutex::new(None),
-            }),
-        }
-    }
-
-    /// Fetches the first credential now (blocking), as kubectl does before its first request.
-    /// A plugin may issue a client certificate instead of, or with, a token: it is returned
-    /// for the TLS set-up, and `None` comes back when there is no token to send.
-    pub fn prime(self) -> Result<(Option<Credentials>, Option<IssuedCertificate>)> {
-        let fetched = self.fetch(None)?;
-        let certificate = fetched.certificate;
-        let credentials = match fetched.cached {
-            Some(cached) => {
-                *self
-                    .inner
-                    .cached
-                    .try_lock()
-                    .map_err(|_| anyhow!("credentials in use"))? = Some(cached);
-                Some(self)
-            }
-            None => None,
+    /// Fetches the user's first credential now (blocking), as kubectl does before its first
+    /// request. A plugin may issue a client certificate instead of, or with, a token: it is
+    /// returned for the TLS set-up. `None` comes back when there is no token to send.
+    pub fn fetch_first(
+        user: &str,
+        source: TokenSource,
+        stdin_is_terminal: bool,
+    ) -> Result<(Option<Credentials>, Option<IssuedCertificate>)> {
+        let inner = Inner {
+            user: user.to_owned(),
+            source,
+            stdin_is_terminal,
+            cached: tokio::sync::Mutex::new(None),
         };
-        Ok((credentials, certificate))
+        let fetched = inner.fetch(None)?;
+        let credentials = fetched.cached.map(|cached| {
+            let mut inner = inner;
+            *inner.cached.get_mut() = Some(cached);
+            Credentials {
+                inner: Arc::new(inner),
+            }
+        });
+        Ok((credentials, fetched.certificate))
     }
 
     /// The `Authorization` header to send now, fetching a fresh token when the one at hand
@@ -127,8 +121,8 @@ impl Credentials {
     }
 
     async fn refresh(&self, previous: Option<Cached>) -> Result<Cached> {
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || this.fetch(previous))
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || inner.fetch(previous))
             .await
             .context("getting credentials")??
             .cached
@@ -139,14 +133,16 @@ impl Credentials {
                 )
             })
     }
+}
 
+impl Inner {
     /// Runs the plugin or reads the file (blocking).
     fn fetch(&self, previous: Option<Cached>) -> Result<Fetched> {
-        let user = &self.inner.user;
-        match &self.inner.source {
+        let user = &self.user;
+        match &self.source {
             TokenSource::Exec(plugin) => {
                 let issued = plugin
-                    .run(self.inner.stdin_is_terminal)
+                    .run(self.stdin_is_terminal)
                     .with_context(|| format!("getting credentials for user \"{user}\""))?;
                 Ok(Fetched {
                     cached: issued.token.map(|token| Cached {
@@ -231,7 +227,7 @@ mod tests {
         let path = dir.path().join("token");
         std::fs::write(&path, "first\n").unwrap();
         let source = TokenSource::File(path.clone());
-        let (credentials, certificate) = Credentials::new("u", source, false).prime().unwrap();
+        let (credentials, certificate) = Credentials::fetch_first("u", source, false).unwrap();
         assert!(certificate.is_none());
         let credentials = credentials.unwrap();
         runtime().block_on(async {
@@ -254,8 +250,7 @@ mod tests {
     #[test]
     fn a_missing_token_file_names_the_user_and_file() {
         let source = TokenSource::File("/nonexistent/token".into());
-        let error = Credentials::new("alice", source, false)
-            .prime()
+        let error = Credentials::fetch_first("alice", source, false)
             .err()
             .unwrap();
         assert_eq!(
