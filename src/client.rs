@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use bytes::Bytes;
-use http::header::{ACCEPT, HeaderMap, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use http::{Request, StatusCode};
 use serde::de::DeserializeOwned;
 
+use crate::credentials::Credentials;
 use crate::error::{ConnectCause, ConnectError, ServerError, Status, UnconfirmedWrite};
 use crate::streams::Stderr;
 use crate::warnings::Warnings;
@@ -41,6 +42,8 @@ pub struct ApiClient {
     timeout: Option<Duration>,
     trace: Arc<Trace>,
     warnings: Arc<Warnings>,
+    /// The token of an exec plugin or a token file, which kz adds itself.
+    credentials: Option<Credentials>,
 }
 
 impl ApiClient {
@@ -71,7 +74,14 @@ impl ApiClient {
             timeout,
             trace,
             warnings,
+            credentials: None,
         })
+    }
+
+    /// Sends `credentials`' token with every request, renewed when refused once.
+    pub fn with_credentials(mut self, credentials: Option<Credentials>) -> Self {
+        self.credentials = credentials;
+        self
     }
 
     /// The server URL, e.g. `https://127.0.0.1:6443` (no trailing slash).
@@ -90,8 +100,28 @@ impl ApiClient {
 
     /// Sends `request` and reads the whole answer, retrying as `retry` decides. A non-success
     /// status becomes a `ServerError`; no answer (refused, DNS, TLS, timeout) becomes a
-    /// `ConnectError`, or for a write that was sent an `UnconfirmedWrite`.
+    /// `ConnectError`, or for a write that was sent an `UnconfirmedWrite`. A 401 for a token
+    /// kz fetched itself renews it, and a renewed token is tried once.
     pub async fn send(&self, mut request: Request<Vec<u8>>) -> Result<ApiResponse> {
+        let Some(credentials) = &self.credentials else {
+            return self.send_with_retries(request).await;
+        };
+        let mut again = copy_request(&request)?;
+        let used = credentials.header().await?;
+        request.headers_mut().insert(AUTHORIZATION, used.clone());
+        match self.send_with_retries(request).await {
+            Err(err) if is_unauthorized(&err) && credentials.renew(&used).await? => {
+                again
+                    .headers_mut()
+                    .insert(AUTHORIZATION, credentials.header().await?);
+                self.send_with_retries(again).await
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// One request, sent again as `retry` decides.
+    async fn send_with_retries(&self, mut request: Request<Vec<u8>>) -> Result<ApiResponse> {
         let (method, url) = self.prepare(&mut request);
         let mut retries = Retries::new(&method);
         loop {
@@ -235,12 +265,34 @@ impl ApiClient {
     /// Opens a streaming `GET` (a watch, a followed log): the status is checked, then the body
     /// is read as it arrives. `--request-timeout` bounds only the wait for the answer's head,
     /// and only that wait is retried (see `retry`); a stream that breaks is its reader's to
-    /// resume.
+    /// resume. Credentials are renewed after a 401 as for `send`.
     pub async fn stream(&self, path: &str, accept: &str) -> Result<BodyStream> {
+        let Some(credentials) = &self.credentials else {
+            return self.stream_once(path, accept, None).await;
+        };
+        let used = credentials.header().await?;
+        match self.stream_once(path, accept, Some(used.clone())).await {
+            Err(err) if is_unauthorized(&err) && credentials.renew(&used).await? => {
+                let renewed = credentials.header().await?;
+                self.stream_once(path, accept, Some(renewed)).await
+            }
+            outcome => outcome,
+        }
+    }
+
+    async fn stream_once(
+        &self,
+        path: &str,
+        accept: &str,
+        authorization: Option<HeaderValue>,
+    ) -> Result<BodyStream> {
         let mut request = Request::get(path)
             .header(ACCEPT, accept)
             .body(Vec::new())
             .with_context(|| format!("building the request for {path}"))?;
+        if let Some(authorization) = authorization {
+            request.headers_mut().insert(AUTHORIZATION, authorization);
+        }
         let (method, url) = self.prepare(&mut request);
         let mut retries = Retries::new(&method);
         let (response, started) = loop {
@@ -312,7 +364,9 @@ impl ApiClient {
         let failure = match cause {
             ConnectCause::Refused | ConnectCause::Dns(_) => Failure::NotSent,
             ConnectCause::Timeout(_) => Failure::TimedOut,
-            ConnectCause::UntrustedCertificate(_) => Failure::Final,
+            ConnectCause::UntrustedCertificate(_) | ConnectCause::CertificateNotForHost { .. } => {
+                Failure::Final
+            }
             ConnectCause::Other(_) if never_sent(&err) => Failure::NotSent,
             ConnectCause::Other(_) => Failure::MaybeSent,
         };
@@ -351,6 +405,23 @@ fn never_sent(err: &(dyn std::error::Error + 'static)) -> bool {
         source = err.source();
     }
     false
+}
+
+/// Whether the server refused the request's credentials.
+fn is_unauthorized(error: &anyhow::Error) -> bool {
+    crate::error::server_error(error).is_some_and(|server| server.status.code == 401)
+}
+
+/// The same request again, for a second try with renewed credentials.
+fn copy_request(request: &Request<Vec<u8>>) -> Result<Request<Vec<u8>>> {
+    let mut copy = Request::builder()
+        .method(request.method().clone())
+        .uri(request.uri().clone())
+        .version(request.version())
+        .body(request.body().clone())
+        .context("copying a request")?;
+    *copy.headers_mut() = request.headers().clone();
+    Ok(copy)
 }
 
 /// A response body read as it arrives.
@@ -464,9 +535,9 @@ impl Trace {
             || auth.exec.is_some()
             || auth.auth_provider.is_some()
         {
-            added_headers.push(("Authorization".to_owned(), "Bearer <redacted>".to_owned()));
+            added_headers.push(("Authorization".to_owned(), "Bearer <masked>".to_owned()));
         } else if auth.username.is_some() || auth.password.is_some() {
-            added_headers.push(("Authorization".to_owned(), "Basic <redacted>".to_owned()));
+            added_headers.push(("Authorization".to_owned(), "Basic <masked>".to_owned()));
         }
         if let Some(user) = &auth.impersonate {
             added_headers.push(("Impersonate-User".to_owned(), user.clone()));
@@ -524,7 +595,7 @@ impl Trace {
                     redact(name.as_str(), value)
                 ));
             }
-            let text = String::from_utf8_lossy(body);
+            let text = traced_body(body);
             if self.verbosity < 9 && text.len() > BODY_LIMIT {
                 let cut = (0..=BODY_LIMIT)
                     .rev()
@@ -574,14 +645,77 @@ impl Trace {
     }
 }
 
+/// A body as `-v=8` shows it: Secrets' values masked (`***`, as `kz diff` masks them), in a
+/// Secret, a list of them, a watch event or a table row's object. A body that mentions
+/// Secrets but cannot be read is not shown.
+fn traced_body(body: &[u8]) -> std::borrow::Cow<'_, str> {
+    const SECRET: &[u8] = b"\"Secret";
+    if !body.windows(SECRET.len()).any(|window| window == SECRET) {
+        return String::from_utf8_lossy(body);
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            mask_secrets(&mut value);
+            value.to_string().into()
+        }
+        Err(_) => format!("[{} bytes about Secrets, not shown]", body.len()).into(),
+    }
+}
+
+fn mask_secrets(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(object) => {
+            let kind = object
+                .get("kind")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            match kind.as_deref() {
+                Some("Secret") => {
+                    crate::diff::mask::mask(None, value);
+                    if let Some(values) = value.get_mut("stringData").and_then(Value::as_object_mut)
+                    {
+                        values.values_mut().for_each(|v| *v = "***".into());
+                    }
+                    return;
+                }
+                Some("SecretList") => {
+                    if let Some(Value::Array(items)) = object.get_mut("items") {
+                        items
+                            .iter_mut()
+                            .for_each(|item| crate::diff::mask::mask(None, item));
+                    }
+                }
+                // A Secret's metadata alone (table rows, metadata lists) still has the
+                // configuration it was applied with.
+                _ if applied_a_secret(value) => crate::diff::mask::mask(None, value),
+                _ => {}
+            }
+            if let Value::Object(object) = value {
+                object.values_mut().for_each(mask_secrets);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_secrets),
+        _ => {}
+    }
+}
+
+/// Whether the object's last-applied configuration is a Secret's.
+fn applied_a_secret(object: &serde_json::Value) -> bool {
+    object["metadata"]["annotations"][crate::apply::last_applied::ANNOTATION]
+        .as_str()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+        .is_some_and(|configuration| configuration["kind"] == "Secret")
+}
+
 fn redact(name: &str, value: &HeaderValue) -> String {
     let text = String::from_utf8_lossy(value.as_bytes());
     if name.eq_ignore_ascii_case("authorization")
         || name.eq_ignore_ascii_case("proxy-authorization")
     {
         match text.split_once(' ') {
-            Some((scheme, _)) => format!("{scheme} <redacted>"),
-            None => "<redacted>".to_owned(),
+            Some((scheme, _)) => format!("{scheme} <masked>"),
+            None => "<masked>".to_owned(),
         }
     } else {
         text.into_owned()
@@ -609,10 +743,10 @@ mod tests {
     #[test]
     fn authorization_is_redacted() {
         let bearer = HeaderValue::from_static("Bearer secret-token");
-        assert_eq!(redact("authorization", &bearer), "Bearer <redacted>");
+        assert_eq!(redact("authorization", &bearer), "Bearer <masked>");
         assert_eq!(
             redact("Authorization", &HeaderValue::from_static("opaque")),
-            "<redacted>"
+            "<masked>"
         );
         assert_eq!(
             redact("accept", &HeaderValue::from_static("application/json")),
@@ -634,7 +768,7 @@ mod tests {
         assert_eq!(
             trace.added_headers,
             [
-                ("Authorization".to_owned(), "Bearer <redacted>".to_owned()),
+                ("Authorization".to_owned(), "Bearer <masked>".to_owned()),
                 ("Impersonate-User".to_owned(), "alice".to_owned()),
                 ("Impersonate-Group".to_owned(), "devs".to_owned()),
             ]
@@ -675,9 +809,38 @@ mod tests {
             "GET https://k:6443/api?timeout=32s\n\
              Request Headers:\n    \
              Accept: application/json\n    \
-             Authorization: Bearer <redacted>\n\
+             Authorization: Bearer <masked>\n\
              GET https://k:6443/api?timeout=32s 200 OK in 12 milliseconds\n"
         );
+    }
+
+    #[test]
+    fn traced_bodies_mask_secrets_values() {
+        let secret = r#"{"kind":"Secret","apiVersion":"v1","metadata":{"name":"s","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"k\":\"czNjcmV0\"}}"}},"data":{"k":"czNjcmV0"},"stringData":{"p":"s3cret"}}"#;
+        let list = format!(r#"{{"kind":"SecretList","items":[{secret}]}}"#);
+        let event = format!(r#"{{"type":"ADDED","object":{secret}}}"#);
+        let table = format!(r#"{{"kind":"Table","rows":[{{"cells":["s"],"object":{secret}}}]}}"#);
+        let metadata = secret
+            .replace(r#""kind":"Secret""#, r#""kind":"PartialObjectMetadata""#)
+            .replace(
+                r#""data":{"k":"czNjcmV0"},"stringData":{"p":"s3cret"}"#,
+                r#""data":{"k":"***"}"#,
+            )
+            .replace(r#"{\"data\""#, r#"{\"kind\":\"Secret\",\"data\""#);
+        let metadata_table =
+            format!(r#"{{"kind":"Table","rows":[{{"cells":["s"],"object":{metadata}}}]}}"#);
+        for body in [secret.to_owned(), list, event, table, metadata_table] {
+            let traced = traced_body(body.as_bytes());
+            assert!(!traced.contains("czNjcmV0"), "{traced}");
+            assert!(!traced.contains("s3cret"), "{traced}");
+            assert!(traced.contains(r#""k":"***""#), "{traced}");
+        }
+        assert_eq!(
+            traced_body(b"{\"kind\":\"Secret\", cut"),
+            "[21 bytes about Secrets, not shown]"
+        );
+        let config_map = r#"{"kind":"ConfigMap","data":{"k":"v"}}"#;
+        assert_eq!(traced_body(config_map.as_bytes()), config_map);
     }
 
     #[test]

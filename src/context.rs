@@ -11,6 +11,7 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::GlobalArgs;
 use crate::client::ApiClient;
+use crate::credentials::Credentials;
 use crate::discovery::{Discovery, DiscoveryCache};
 use crate::kubeconfig::{KUBECONFIG_ENV, Kubeconfigs, LoadingRules, Selection};
 use crate::streams::Stderr;
@@ -31,6 +32,8 @@ pub struct Environment {
     pub in_cluster: bool,
     /// Whether stdout and stderr are terminals, their widths, `NO_COLOR`, `TERM`, `COLUMNS`.
     pub terminal: TerminalEnv,
+    /// Whether stdin is a terminal: exec credential plugins may then talk to the user.
+    pub stdin_is_terminal: bool,
 }
 
 impl Environment {
@@ -45,6 +48,7 @@ impl Environment {
             cache_root,
             in_cluster: std::env::var_os("KUBERNETES_SERVICE_HOST").is_some_and(|h| !h.is_empty()),
             terminal: TerminalEnv::from_process(),
+            stdin_is_terminal: std::io::IsTerminal::is_terminal(&std::io::stdin()),
         }
     }
 }
@@ -127,13 +131,33 @@ impl Context {
         if let Some(client) = &self.client {
             return Ok(client.clone());
         }
-        let config = self.selection()?.config.clone();
+        let stdin_is_terminal = self.env.stdin_is_terminal;
+        let selection = self.selection()?;
+        let mut config = selection.config.clone();
+        let credentials = match selection.token_source.clone() {
+            Some((user, source)) => {
+                let (credentials, certificate) =
+                    Credentials::fetch_first(&user, source, stdin_is_terminal)?;
+                if let Some(issued) = certificate {
+                    use base64::Engine as _;
+                    use secrecy::ExposeSecret as _;
+                    let base64 = base64::engine::general_purpose::STANDARD;
+                    config.auth_info.client_certificate_data =
+                        Some(base64.encode(issued.certificate_pem));
+                    config.auth_info.client_key_data =
+                        Some(base64.encode(issued.key_pem.expose_secret()).into());
+                }
+                credentials
+            }
+            None => None,
+        };
         let timeout = self.global.request_timeout();
         let verbosity = self.global.verbosity;
         let runtime = self.runtime()?;
         // kube spawns its connection worker on the current runtime.
         let _entered = runtime.enter();
-        let client = ApiClient::new(config, timeout, verbosity, self.err.clone())?;
+        let client = ApiClient::new(config, timeout, verbosity, self.err.clone())?
+            .with_credentials(credentials);
         self.client = Some(client.clone());
         Ok(client)
     }

@@ -281,6 +281,11 @@ pub enum ConnectCause {
     Dns(String),
     /// The server's certificate is not signed by a trusted authority (or does not match).
     UntrustedCertificate(String),
+    /// The server's certificate is for other names than the one kz asked for.
+    CertificateNotForHost {
+        host: String,
+        valid_for: Vec<String>,
+    },
     /// No answer within `--request-timeout`.
     Timeout(Duration),
     Other(String),
@@ -310,6 +315,11 @@ impl fmt::Display for ConnectError {
             ConnectCause::UntrustedCertificate(detail) => write!(
                 f,
                 "Unable to connect to the server {server}: TLS certificate not trusted ({detail})"
+            ),
+            ConnectCause::CertificateNotForHost { host, valid_for } => write!(
+                f,
+                "Unable to connect to the server {server}: TLS certificate is valid for {}, not {host}",
+                valid_for.join(", ")
             ),
             ConnectCause::Timeout(limit) => write!(
                 f,
@@ -348,6 +358,9 @@ impl ConnectCause {
         // client library's chain around it.
         let mut system = None;
         while let Some(err) = source {
+            if let Some(mismatch) = name_mismatch(err) {
+                return mismatch;
+            }
             if let Some(io) = err.downcast_ref::<io::Error>() {
                 match io.kind() {
                     io::ErrorKind::ConnectionRefused => return ConnectCause::Refused,
@@ -378,6 +391,38 @@ impl ConnectCause {
             ConnectCause::Other(system.unwrap_or_else(|| innermost_message(error)))
         }
     }
+}
+
+/// A certificate for other names, from rustls (alone or inside `io::Error`s, whose `source`
+/// skips the error they wrap).
+fn name_mismatch(error: &(dyn std::error::Error + 'static)) -> Option<ConnectCause> {
+    let mut current = error;
+    while let Some(inner) = current
+        .downcast_ref::<io::Error>()
+        .and_then(io::Error::get_ref)
+    {
+        current = inner;
+    }
+    let tls = current.downcast_ref::<rustls::Error>()?;
+    let rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForNameContext {
+        expected,
+        presented,
+    }) = tls
+    else {
+        return None;
+    };
+    // rustls shows the names as `DnsName("localhost")` and `IpAddress(127.0.0.1)`.
+    let bare = |name: &str| {
+        let inner = name
+            .split_once('(')
+            .and_then(|(_, rest)| rest.strip_suffix(')'))
+            .unwrap_or(name);
+        inner.trim_matches('"').to_owned()
+    };
+    Some(ConnectCause::CertificateNotForHost {
+        host: expected.to_str().into_owned(),
+        valid_for: presented.iter().map(|name| bare(name)).collect(),
+    })
 }
 
 /// `https://host:port/path` → `host:port`, as kubectl names the server in "connection refused".
@@ -800,6 +845,29 @@ mod tests {
         struct Outer(#[source] io::Error);
         let error = Outer(io::Error::from(io::ErrorKind::ConnectionRefused));
         assert_eq!(ConnectCause::classify(&error), ConnectCause::Refused);
+    }
+
+    #[test]
+    fn a_certificate_for_other_names_says_which() {
+        let mismatch =
+            rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForNameContext {
+                expected: rustls::pki_types::ServerName::try_from("wrong.example")
+                    .unwrap()
+                    .to_owned(),
+                presented: vec![
+                    "DnsName(\"localhost\")".to_owned(),
+                    "IpAddress(127.0.0.1)".to_owned(),
+                ],
+            });
+        let wrapped = io::Error::new(io::ErrorKind::InvalidData, mismatch);
+        let error = ConnectError {
+            server: "https://127.0.0.1:6443".to_owned(),
+            cause: ConnectCause::classify(&wrapped),
+        };
+        assert_eq!(
+            error.to_string(),
+            "Unable to connect to the server https://127.0.0.1:6443: TLS certificate is valid for localhost, 127.0.0.1, not wrong.example"
+        );
     }
 
     #[test]

@@ -7,10 +7,12 @@
 //! - `context`: the seam commands get — kubeconfig, namespace, client, discovery, streams.
 //! - `streams`: kz's shared, best-effort stderr; `terminal`: terminal facts and `--color`.
 //! - `client`: the API client (timeouts, `-v` tracing with secrets redacted, typed errors).
+//! - `credentials`: exec plugin and token file tokens, fetched again on expiry and on a 401.
 //! - `tls`: the kubeconfig's certificates and keys, checked, and the rustls set-up for kube.
 //! - `discovery`: resource names → resource types, with built-ins, a disk cache and refresh.
 //! - `resource`: kubectl's resource builder — arguments, selectors and `-f` sources → targets.
 //! - `selector`: label selectors matched on the client (objects read from files).
+//! - `signals`: Ctrl-C for the commands that wait, stopped the way kubectl stops them.
 //! - `error`: kubectl-style error lines and exit codes.
 //! - `apply`: server-side apply, kubectl interop (last-applied, managed-field migration), order.
 //! - `diff`: `kz diff`'s unified diffs (GNU diff's hunks), Secret masking, external differs.
@@ -29,6 +31,7 @@ pub mod client;
 pub mod cmd;
 pub mod complete;
 pub mod context;
+pub mod credentials;
 pub mod describe;
 pub mod diff;
 pub mod discovery;
@@ -39,6 +42,7 @@ pub mod print;
 pub mod resource;
 pub mod rollout;
 pub mod selector;
+pub mod signals;
 pub mod streams;
 pub mod terminal;
 pub mod tls;

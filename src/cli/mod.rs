@@ -385,6 +385,11 @@ pub struct ConfigViewArgs {
     #[arg(long)]
     pub minify: bool,
 
+    /// Embed the files the kubeconfig names (CA, client certificate and key) as data, for a
+    /// self-contained file. Like kubectl, this shows credentials as --raw does.
+    #[arg(long)]
+    pub flatten: bool,
+
     /// One of 'yaml' (default) or 'json'.
     #[arg(short, long, value_enum, value_name = "FORMAT")]
     pub output: Option<StructuredOutput>,

@@ -2,6 +2,7 @@
 //! kubeconfig files; writes go to the file that defines the entry, as kubectl's do.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use kube::config::Kubeconfig;
@@ -40,12 +41,17 @@ pub struct ViewOptions {
 
 fn view(args: ConfigViewArgs, ctx: &mut Context) -> Result<()> {
     let options = ViewOptions {
-        raw: args.raw,
+        // kubectl's --flatten prints the credentials it embeds.
+        raw: args.raw || args.flatten,
         minify: args.minify,
         output: args.output,
     };
     let context_flag = ctx.global.context.clone();
-    let config = ctx.kubeconfigs()?.merged().clone();
+    let kubeconfigs = ctx.kubeconfigs()?;
+    let mut config = kubeconfigs.merged().clone();
+    if args.flatten {
+        flatten(&mut config, kubeconfigs)?;
+    }
     let document = view_document(&config, &options, context_flag.as_deref())?;
     match options.output {
         Some(StructuredOutput::Json) => print::write_json(&mut ctx.out, &document, 4),
@@ -163,6 +169,63 @@ pub fn view_document(
             .map(serde_json::to_value)
             .transpose()?,
     })
+}
+
+/// `--flatten`: the CA, client certificate and client key files become inline data, read
+/// from paths relative to the file that defines the entry.
+fn flatten(config: &mut Kubeconfig, files: &kubeconfig::Kubeconfigs) -> Result<()> {
+    for named in &mut config.clusters {
+        let dir = files.cluster_origin(&named.name).and_then(Path::parent);
+        if let Some(cluster) = &mut named.cluster {
+            let what = || format!("certificate-authority of cluster \"{}\"", named.name);
+            if let Some(data) = embed(&mut cluster.certificate_authority, dir, what)? {
+                cluster.certificate_authority_data = Some(data);
+            }
+        }
+    }
+    for named in &mut config.auth_infos {
+        let dir = files.user_origin(&named.name).and_then(Path::parent);
+        if let Some(user) = &mut named.auth_info {
+            let what = |field: &str| format!("{field} of user \"{}\"", named.name);
+            if let Some(data) = embed(&mut user.client_certificate, dir, || {
+                what("client-certificate")
+            })? {
+                user.client_certificate_data = Some(data);
+            }
+            if let Some(data) = embed(&mut user.client_key, dir, || what("client-key"))? {
+                user.client_key_data = Some(data.into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads the file `path` names (relative to `dir`), clears `path` and returns the contents
+/// in base64; `None` when there is no file.
+fn embed(
+    path: &mut Option<String>,
+    dir: Option<&Path>,
+    what: impl Fn() -> String,
+) -> Result<Option<String>> {
+    use base64::Engine as _;
+    let Some(file) = path.take().filter(|file| !file.is_empty()) else {
+        return Ok(None);
+    };
+    let full = match dir {
+        Some(dir) if Path::new(&file).is_relative() => dir.join(&file),
+        _ => file.into(),
+    };
+    let bytes = std::fs::read(&full).map_err(|err| {
+        anyhow!(
+            "reading the {} for --flatten: {}: {}",
+            what(),
+            full.display(),
+            crate::error::io_message(&err)
+        )
+    })?;
+    Ok(Some(
+        base64::engine::general_purpose::STANDARD.encode(bytes),
+    ))
 }
 
 /// Keeps only the context in use (`--context` or current-context), its cluster and its user.

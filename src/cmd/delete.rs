@@ -18,6 +18,7 @@ use crate::context::Context;
 use crate::error::{self, Reason};
 use crate::print::kind_label;
 use crate::resource::{Objects, Plan, Scope, Target, Verb};
+use crate::signals::CtrlC;
 use request::{Propagation, Subject};
 
 /// kubectl's warning for `--force` with a grace period of 0.
@@ -123,6 +124,11 @@ pub fn run(args: DeleteArgs, ctx: &mut Context) -> Result<()> {
     let targets =
         ctx.block_on(plan.resolve(&mut discovery, &scope, &mut std::io::stdin().lock()))??;
 
+    // Listening before the first `deleted` line: a Ctrl-C that answers it stops the wait.
+    let mut ctrl_c = match options.wait {
+        true => Some(ctx.block_on(async { CtrlC::listen() })?),
+        false => None,
+    };
     let mut errors = Vec::new();
     let mut found = 0;
     let mut deleted = Vec::new();
@@ -153,18 +159,20 @@ pub fn run(args: DeleteArgs, ctx: &mut Context) -> Result<()> {
         writeln!(ctx.out, "No resources found")?;
     }
     ctx.flush()?;
-    if options.wait {
+    if let Some(ctrl_c) = &mut ctrl_c {
         let progress = ctx.err_terminal().is_terminal.then(|| ctx.err.clone());
-        for (subject, uid) in &deleted {
-            if let Err(err) = ctx.block_on(request::wait_gone(
-                &client,
-                subject,
-                uid.as_deref(),
-                progress.as_ref(),
-            ))?? {
-                errors.push(err);
+        let waits = async {
+            let mut failed = Vec::new();
+            for (subject, uid) in &deleted {
+                let gone =
+                    request::wait_gone(&client, subject, uid.as_deref(), progress.as_ref()).await;
+                if let Err(err) = gone? {
+                    failed.push(err);
+                }
             }
-        }
+            Ok(failed)
+        };
+        errors.extend(ctx.block_on(ctrl_c.stop(waits))??);
     }
     super::report_errors(&ctx.err, errors)
 }

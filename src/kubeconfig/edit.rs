@@ -125,8 +125,13 @@ pub fn edit_file<T>(
     };
     let result = edit(&mut doc)?;
     let text = crate::yaml::to_string(&Value::Object(doc))?;
-    write_atomically(&path, text.as_bytes())
-        .with_context(|| format!("writing kubeconfig {}", path.display()))?;
+    write_atomically(&path, text.as_bytes()).map_err(|err| {
+        anyhow!(
+            "writing kubeconfig {}: {}",
+            path.display(),
+            crate::error::io_message(&err)
+        )
+    })?;
     Ok(result)
 }
 

@@ -12,6 +12,7 @@ use secrecy::SecretString;
 
 use super::Kubeconfigs;
 use crate::cli::GlobalArgs;
+use crate::credentials::{ClusterInfo, ExecPlugin, TokenSource};
 
 impl Kubeconfigs {
     /// The context in effect: `--context`, else the merged `current-context`.
@@ -117,6 +118,7 @@ impl Kubeconfigs {
 
         crate::tls::inline_cluster(&mut cluster, cluster_name.as_deref())?;
         crate::tls::inline_user(&mut user, user_name.as_deref())?;
+        let token_source = take_token_source(&mut user, &cluster, user_name.as_deref())?;
         let namespace = self.namespace(flags);
         let config = kube_config(cluster, user, &namespace).with_context(|| {
             let cluster = cluster_name.as_deref().unwrap_or("(none)");
@@ -127,6 +129,7 @@ impl Kubeconfigs {
             context: context_name,
             namespace,
             config,
+            token_source,
         })
     }
 
@@ -194,7 +197,11 @@ pub struct Selection {
     /// The context in use, when there is one.
     pub context: Option<String>,
     pub namespace: String,
+    /// The connection, without the credentials kz fetches itself.
     pub config: kube::Config,
+    /// The user (as messages name it) and where their changing token comes from: an exec
+    /// plugin or a token file (see `credentials`).
+    pub token_source: Option<(String, TokenSource)>,
 }
 
 impl Selection {
@@ -224,8 +231,48 @@ impl Selection {
             context: None,
             namespace,
             config,
+            token_source: None,
         })
     }
+}
+
+/// Takes the exec plugin or token file out of `user`, for kz to run or read as the command
+/// goes (kube would do it once). A static token, basic auth or an auth provider wins over
+/// both, as it does in kube.
+fn take_token_source(
+    user: &mut AuthInfo,
+    cluster: &Cluster,
+    name: Option<&str>,
+) -> Result<Option<(String, TokenSource)>> {
+    let name = name.unwrap_or("(none)").to_owned();
+    let static_auth = user.token.is_some()
+        || user.username.is_some()
+        || user.password.is_some()
+        || user.auth_provider.is_some();
+    if static_auth {
+        return Ok(None);
+    }
+    if let Some(exec) = user.exec.take() {
+        let exec_extension = cluster.extensions.iter().flatten().find_map(|extension| {
+            (extension.name == "client.authentication.k8s.io/exec").then_some(&extension.extension)
+        });
+        let info = ClusterInfo {
+            server: cluster.server.as_deref().unwrap_or_default(),
+            tls_server_name: cluster.tls_server_name.as_deref(),
+            insecure_skip_tls_verify: cluster.insecure_skip_tls_verify == Some(true),
+            certificate_authority_data: cluster.certificate_authority_data.as_deref(),
+            proxy_url: cluster.proxy_url.as_deref(),
+            disable_compression: cluster.disable_compression == Some(true),
+            config: exec_extension,
+        };
+        let plugin = ExecPlugin::new(&exec, &name, info)?;
+        return Ok(Some((name, TokenSource::Exec(plugin))));
+    }
+    Ok(user
+        .token_file
+        .take()
+        .filter(|path| !path.is_empty())
+        .map(|path| (name, TokenSource::File(path.into()))))
 }
 
 /// Hands the selected cluster and user (TLS material inline by now) to kube, which loads

@@ -252,8 +252,7 @@ fn verbose_tracing_redacts_credentials() {
         out.stderr
     );
     assert!(
-        out.stderr
-            .contains("    Authorization: Bearer <redacted>\n"),
+        out.stderr.contains("    Authorization: Bearer <masked>\n"),
         "{}",
         out.stderr
     );

@@ -4,6 +4,7 @@
 
 mod api_resources;
 mod apply;
+mod background;
 mod basics;
 mod colour;
 mod compare;
@@ -31,6 +32,8 @@ mod resource;
 mod rollout_ops;
 mod rollout_status;
 mod scale;
+mod secrets;
+mod signals;
 mod support;
 mod tables;
 mod templates;

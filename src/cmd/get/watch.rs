@@ -35,14 +35,14 @@ pub fn run(
     let mut printer = WatchPrinter::new(&options.print, &request.rt)?;
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
     let limit = ctx.global.request_timeout();
-    let outcome = ctx.block_on(watch(
+    let outcome = ctx.block_on(crate::signals::stop_on_ctrl_c(watch(
         client,
         options,
         request,
         limit,
         &mut printer,
         &mut out,
-    ));
+    )));
     ctx.out = out;
     outcome?
 }

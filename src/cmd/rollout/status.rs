@@ -110,7 +110,9 @@ fn wait_for_targets(
         return run_on_terminal(ctx, client, targets, wait, color, namespace);
     }
     let mut out = std::mem::replace(&mut ctx.out, Box::new(std::io::sink()));
-    let outcome = ctx.block_on(wait_for_all(client, targets, wait, &mut out));
+    let outcome = ctx.block_on(crate::signals::stop_on_ctrl_c(wait_for_all(
+        client, targets, wait, &mut out,
+    )));
     ctx.out = out;
     ctx.flush()?;
     let found = outcome??;
@@ -138,8 +140,12 @@ fn run_on_terminal(
         return Ok(());
     }
     let display = RolloutDisplay::new(color);
-    let outcomes = ctx.block_on(wait_concurrently(client, subjects, wait, &display))??;
+    let outcomes = ctx.block_on(crate::signals::stop_on_ctrl_c(wait_concurrently(
+        client, subjects, wait, &display,
+    )));
+    // Cleared on Ctrl-C too: no progress line is left behind.
     display.clear();
+    let outcomes = outcomes??;
     let mut errors = Vec::new();
     for outcome in outcomes {
         match outcome {
