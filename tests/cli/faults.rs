@@ -10,16 +10,16 @@
 //! rollout_status.rs), a log follow cut mid-stream (logs_follow.rs), a continue token expiring
 //! mid-list for tables, names, wide and JSON (get.rs).
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::os::unix::process::ExitStatusExt as _;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::Duration;
 
 use kz_testserver::{Fault, ObjectKey, RecordedRequest, TestServer, User};
 use serde_json::json;
 
+use crate::background::Background;
 use crate::support::{Run, Sandbox};
 
 /// The longest any command here may run.
@@ -872,85 +872,9 @@ fn ctrl_c_ends_a_retry_wait() {
     assert_eq!(GET_LIST.requests(&server).len(), 1, "no retry after Ctrl-C");
 }
 
-/// A running kz whose stdout is read line by line; stderr is kept for the end.
-struct Running {
-    child: Option<Child>,
-    lines: Receiver<String>,
-    printed: Vec<String>,
-}
-
-impl Running {
-    fn start(sandbox: &Sandbox, args: &[String]) -> Running {
-        let mut child = sandbox
-            .kz()
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn kz");
-        let stdout = child.stdout.take().expect("stdout");
-        let (sender, lines) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Running {
-            child: Some(child),
-            lines,
-            printed: Vec::new(),
-        }
-    }
-
-    /// Reads stdout until a line satisfies `wanted`; fails after `LIMIT` or at the end.
-    #[track_caller]
-    fn until(&mut self, wanted: impl Fn(&str) -> bool) {
-        while !self.printed.last().is_some_and(|line| wanted(line)) {
-            match self.lines.recv_timeout(LIMIT) {
-                Ok(line) => self.printed.push(line),
-                Err(RecvTimeoutError::Timeout) => panic!("not printed: {:#?}", self.printed),
-                Err(RecvTimeoutError::Disconnected) => {
-                    panic!("kz ended first: {:#?}", self.finish(false))
-                }
-            }
-        }
-    }
-
-    /// Ctrl-C (when `interrupt`), then the exit: its code and stderr, all of stdout read.
-    fn finish(&mut self, interrupt: bool) -> (Option<i32>, String) {
-        let Some(child) = self.child.take() else {
-            return (None, String::new());
-        };
-        let pid = child.id().to_string();
-        if interrupt {
-            let status = Command::new("kill").args(["-INT", &pid]).status();
-            assert!(status.is_ok_and(|s| s.success()), "kill -INT");
-        }
-        let (sender, finished) = channel();
-        std::thread::spawn(move || {
-            let _ = sender.send(child.wait_with_output());
-        });
-        let Ok(Ok(output)) = finished.recv_timeout(LIMIT) else {
-            let _ = Command::new("kill").args(["-KILL", &pid]).status();
-            panic!("kz did not end: {:#?}", self.printed);
-        };
-        while let Ok(line) = self.lines.recv_timeout(LIMIT) {
-            self.printed.push(line);
-        }
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        (output.status.code(), stderr)
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
+/// Arguments as `Background::start` takes them.
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
 }
 
 /// The API server restarts in the middle of a rollout: `rollout status` loses its watch, finds
@@ -967,14 +891,16 @@ fn rollout_status_outlives_a_restart_of_the_server() {
         .update(&key, deployment)
         .expect("update frontend");
     server.controller().step(2);
-    let mut status = Running::start(&sandbox, &args_of(&sandbox, &ROLLOUT_STATUS, &[]));
-    status.until(|line| line.starts_with("Waiting for deployment \"frontend\" rollout to finish"));
+    let args = args_of(&sandbox, &ROLLOUT_STATUS, &[]);
+    let mut status = Background::start(sandbox.kz(), &strs(&args));
+    status.until_out("Waiting for deployment \"frontend\" rollout to finish");
     server.go_down();
     let before = server.requests().len();
     server.controller().step(30);
     server.come_up();
-    status.until(|line| line == "deployment \"frontend\" successfully rolled out");
-    assert_eq!(status.finish(false), (Some(0), String::new()));
+    status.until_out("deployment \"frontend\" successfully rolled out\n");
+    let exit = status.wait();
+    assert_eq!((exit.code(), &status.stderr[..]), (Some(0), &b""[..]));
     let after: Vec<String> = server.requests()[before..]
         .iter()
         .map(|r| format!("{} {}", r.path, r.query))
@@ -999,25 +925,22 @@ fn logs_follow_outlives_a_restart_of_the_server() {
         .expect("a frontend pod")
         .name;
     server.set_log("shop", &pod, "web", &["one", "two"]);
-    let args: Vec<String> = ["logs", "-f", &pod, "-c", "web", "-n", "shop"]
-        .map(String::from)
-        .to_vec();
-    let mut follow = Running::start(&sandbox, &args);
-    follow.until(|line| line == "two");
+    let mut follow = Background::start(
+        sandbox.kz(),
+        &["logs", "-f", &pod, "-c", "web", "-n", "shop"],
+    );
+    follow.until_out("two\n");
     server.go_down();
     server.append_log("shop", &pod, "web", "three, while the server was down");
     server.come_up();
     server.append_log("shop", &pod, "web", "four, after");
-    follow.until(|line| line == "four, after");
-    assert_eq!(follow.finish(true), (Some(0), String::new()));
+    follow.until_out("four, after\n");
+    follow.interrupt();
+    let exit = follow.wait();
+    assert_eq!((exit.code(), &follow.stderr[..]), (Some(0), &b""[..]));
     assert_eq!(
-        follow.printed,
-        [
-            "one",
-            "two",
-            "three, while the server was down",
-            "four, after"
-        ]
+        String::from_utf8_lossy(&follow.stdout),
+        "one\ntwo\nthree, while the server was down\nfour, after\n"
     );
     let resumed: Vec<String> = server
         .requests()
