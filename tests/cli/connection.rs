@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::net::TcpListener;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use kz_testserver::{Fault, TestServer, User};
 
@@ -215,14 +215,14 @@ fn impersonation_is_sent_and_refusals_are_forbidden() {
     );
 }
 
+/// The server would answer after 5 s; kz, allowed 1 s, gives up first (had it waited, the
+/// answer would have come and the command succeeded).
 #[test]
 fn request_timeout_gives_up_in_time() {
     let server = TestServer::builder().frozen().start();
     let sandbox = Sandbox::for_server(&server, &User::admin());
     server.inject(Fault::delay(Duration::from_secs(5)));
-    let started = Instant::now();
     let out = run(sandbox.kz(), &["api-resources", "--request-timeout=1s"]);
-    let elapsed = started.elapsed();
     assert_eq!(
         out.failure(),
         format!(
@@ -230,7 +230,6 @@ fn request_timeout_gives_up_in_time() {
             server.url()
         )
     );
-    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
 }
 
 #[test]
