@@ -34,7 +34,7 @@ mod statefulset;
 mod util;
 mod volumes;
 
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -69,6 +69,8 @@ pub struct Controller {
     clock_offset_ms: AtomicI64,
     /// What controllers remember between passes; the lock also serialises passes.
     memory: Mutex<Memory>,
+    /// Full passes run so far.
+    full_passes: AtomicU64,
 }
 
 /// What controllers keep from one pass to the next.
@@ -78,6 +80,18 @@ struct Memory {
     sim: pods::SimState,
     /// How far the garbage collector has looked.
     gc: gc::Seen,
+}
+
+/// How often the controllers that read whole collections run when nothing changed.
+const RESYNC: Duration = Duration::from_secs(1);
+
+/// Which controllers a pass runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Every controller.
+    Full,
+    /// Only those that track changes themselves or wake on time.
+    Cheap,
 }
 
 /// What every controller gets for one pass: the store, the config and one "now".
@@ -95,12 +109,17 @@ impl Controller {
             frozen: AtomicBool::new(false),
             clock_offset_ms: AtomicI64::new(0),
             memory: Mutex::new(Memory::default()),
+            full_passes: AtomicU64::new(0),
         }
     }
 
     /// One pass of every controller, in a fixed order. Deterministic apart from generated
     /// names, uids, IPs and timestamps.
     pub fn reconcile_once(&self) {
+        self.pass(Pass::Full);
+    }
+
+    fn pass(&self, pass: Pass) {
         let mut memory = self.memory.lock().unwrap_or_else(|e| e.into_inner());
         let memory = &mut *memory;
         let ctx = Ctx {
@@ -109,31 +128,59 @@ impl Controller {
             now: self.now(),
         };
         gc::reconcile(&ctx, &mut memory.gc);
-        namespace::reconcile(&ctx);
-        deployment::reconcile(&ctx);
-        replicaset::reconcile(&ctx);
-        statefulset::reconcile(&ctx);
-        daemonset::reconcile(&ctx);
+        if pass == Pass::Full {
+            self.full_passes.fetch_add(1, Ordering::SeqCst);
+            namespace::reconcile(&ctx);
+            deployment::reconcile(&ctx);
+            replicaset::reconcile(&ctx);
+            statefulset::reconcile(&ctx);
+            daemonset::reconcile(&ctx);
+        }
         cronjob::reconcile(&ctx);
-        job::reconcile(&ctx);
-        hpa::reconcile(&ctx);
+        if pass == Pass::Full {
+            job::reconcile(&ctx);
+            hpa::reconcile(&ctx);
+        }
         pods::reconcile(&ctx, &mut memory.sim);
         node_lease::reconcile(&ctx);
-        endpoints::reconcile(&ctx);
-        volumes::reconcile(&ctx);
-        quota::reconcile(&ctx);
-        disruption::reconcile(&ctx);
+        if pass == Pass::Full {
+            endpoints::reconcile(&ctx);
+            volumes::reconcile(&ctx);
+            quota::reconcile(&ctx);
+            disruption::reconcile(&ctx);
+        }
     }
 
     /// Runs passes every `tick` until the task is dropped or aborted, skipping passes while
-    /// frozen.
+    /// frozen. The controllers that read whole collections (workloads, endpoints, volumes,
+    /// quotas, disruption budgets) run when the store changed since their last pass, and
+    /// otherwise once every `RESYNC` — for what time alone moves on (minReadySeconds, progress
+    /// deadlines, job deadlines), as the real controllers resync — so a still cluster with
+    /// workloads costs next to nothing however many pods it holds. The garbage collector,
+    /// CronJobs, the kubelet and the scheduler (which track changes themselves, or wake on
+    /// time) and node leases run on every tick. `step` always runs full passes.
     pub async fn run(self: Arc<Self>, tick: Duration) {
         let mut interval = tokio::time::interval(tick);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut seen: Option<u64> = None;
+        let mut last_full = tokio::time::Instant::now();
         loop {
             interval.tick().await;
-            if !self.is_frozen() {
-                self.reconcile_once();
+            if self.is_frozen() {
+                continue;
+            }
+            let version = self.store.resource_version();
+            let pass = if seen != Some(version) || last_full.elapsed() >= RESYNC {
+                last_full = tokio::time::Instant::now();
+                Pass::Full
+            } else {
+                Pass::Cheap
+            };
+            self.pass(pass);
+            // The version before the pass: whatever any pass wrote since is a change the next
+            // tick's full pass sees.
+            if pass == Pass::Full {
+                seen = Some(version);
             }
         }
     }
@@ -155,6 +202,12 @@ impl Controller {
         for _ in 0..n {
             self.reconcile_once();
         }
+    }
+
+    /// How many full passes have run (see `run`).
+    #[cfg(test)]
+    fn full_passes(&self) -> u64 {
+        self.full_passes.load(Ordering::SeqCst)
     }
 
     /// How many pods the kubelet looks at on every pass even when nothing changed.

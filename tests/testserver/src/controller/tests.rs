@@ -1203,3 +1203,34 @@ async fn run_ticks_until_frozen() {
     assert_eq!(pods(&store)[0]["status"]["phase"], "Running");
     task.abort();
 }
+
+/// On its own clock (paused, advanced by the runtime), the ticking loop runs the controllers
+/// that read whole collections once after a change and then only at the resync, however many
+/// ticks pass.
+#[tokio::test(start_paused = true)]
+async fn a_still_cluster_gets_full_passes_only_after_a_change_or_at_the_resync() {
+    use std::time::Duration;
+    let (store, controller) = setup();
+    let controller = Arc::new(controller);
+    let tick = Duration::from_millis(100);
+    let task = tokio::spawn(controller.clone().run(tick));
+    // Let the first passes settle whatever they write.
+    tokio::time::sleep(super::RESYNC * 3 + tick / 2).await;
+    store
+        .create(
+            &ObjectKey::new("", "configmaps", NS, "changed"),
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "changed", "namespace": NS}}),
+        )
+        .expect("create");
+    tokio::time::sleep(tick + tick / 2).await;
+    let after_change = controller.full_passes();
+    tokio::time::sleep(super::RESYNC - tick * 3).await;
+    assert_eq!(
+        controller.full_passes(),
+        after_change,
+        "no change, no resync yet"
+    );
+    tokio::time::sleep(tick * 3).await;
+    assert_eq!(controller.full_passes(), after_change + 1, "the resync");
+    task.abort();
+}
