@@ -22,6 +22,7 @@ mod diff;
 mod generated;
 mod get;
 mod get_watch;
+mod input_limits;
 mod logs;
 mod logs_follow;
 mod man;
