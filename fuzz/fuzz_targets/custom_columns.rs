@@ -17,15 +17,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    for columns in [
+    let parsed = [
         CustomColumns::from_spec(text),
         CustomColumns::from_template(text),
-    ] {
-        if let Ok(columns) = columns {
-            let mut printer = CustomColumnsPrinter::new(columns, false);
-            if printer.add(&PODS).is_ok() {
-                let _ = printer.flush(&mut io::sink());
-            }
+    ];
+    for columns in parsed.into_iter().flatten() {
+        let mut printer = CustomColumnsPrinter::new(columns, false);
+        if printer.add(&PODS).is_ok() {
+            let _ = printer.flush(&mut io::sink());
         }
     }
 });

@@ -9,9 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = manifest::decode_text(data, "fuzz.yaml") else {
         return;
     };
-    for object in manifest::parse(&text, "fuzz.yaml") {
-        if let Ok(mut object) = object {
-            object.set_namespace(Some("fuzz".into()));
-        }
+    for mut object in manifest::parse(&text, "fuzz.yaml").into_iter().flatten() {
+        object.set_namespace(Some("fuzz".into()));
     }
 });
