@@ -617,25 +617,21 @@ mod tests {
     #[test]
     fn nesting_past_the_limit_is_a_parse_error_not_a_stack_overflow() {
         let data = serde_json::json!({"one": [1]});
-        let templates: [(fn(usize) -> String, &str); 4] = [
-            (
-                |n| format!("{}x{}", "{{if 1}}".repeat(n), "{{end}}".repeat(n)),
-                "x",
-            ),
-            (
-                |n| format!("{}x{}", "{{with .}}".repeat(n), "{{end}}".repeat(n)),
-                "x",
-            ),
-            (
-                |n| format!("{}x{}", "{{range $.one}}".repeat(n), "{{end}}".repeat(n)),
-                "x",
-            ),
-            (
-                |n| format!("{{{{{}1{}}}}}", "(".repeat(n), ")".repeat(n)),
-                "1",
-            ),
+        // Around what prints, opened and closed `n` times each.
+        let shapes = [
+            ("", "{{if 1}}", "x", "{{end}}", ""),
+            ("", "{{with .}}", "x", "{{end}}", ""),
+            ("", "{{range $.one}}", "x", "{{end}}", ""),
+            ("{{", "(", "1", ")", "}}"),
         ];
-        for (template, output) in templates {
+        for (before, open, output, close, after) in shapes {
+            let template = |n: usize| {
+                format!(
+                    "{before}{}{output}{}{after}",
+                    open.repeat(n),
+                    close.repeat(n)
+                )
+            };
             let shape = template(1);
             assert_eq!(run(&template(MAX_DEPTH), &data).expect(&shape), output);
             let err = run(&template(100_000), &data).expect_err(&shape);
