@@ -123,10 +123,6 @@ fn limit_message(err: &Error) -> Option<String> {
             "aliases nested deeper than kz's limit of {}",
             aliases.max_replay_stack_depth
         ),
-        Error::AliasExpansionLimitExceeded { .. } => format!(
-            "an anchor used by more than kz's limit of {} aliases",
-            aliases.max_alias_expansions_per_anchor
-        ),
         _ => return None,
     })
 }
@@ -149,6 +145,27 @@ mod tests {
         let text = err.to_string();
         assert!(!text.contains('\n'), "{text}");
         assert!(text.contains("line 2"), "{text}");
+    }
+
+    #[test]
+    fn limits_are_errors_in_kz_words_where_they_were_breached() {
+        let nodes = format!("[{}]", vec!["1"; 250_001].join(","));
+        let err = from_str::<serde_json::Value>(&nodes).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "more than kz's limit of 250000 nodes at line 1, column 500000"
+        );
+        // Fewer events than the aliases' own limit, but past the nodes of the document.
+        let nodes_by_alias = format!(
+            "a: &a [{}]\nb: [{}]\nc: *a\n",
+            vec!["1"; 60_000].join(","),
+            vec!["1"; 180_000].join(",")
+        );
+        let err = from_str::<serde_json::Value>(&nodes_by_alias).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "aliases expand the document to more than kz's limit of 250000 nodes at line 3, column 4"
+        );
     }
 
     #[test]
