@@ -1,25 +1,130 @@
 //! YAML in and out: parsing with serde-saphyr (errors with a position), writing in the style
 //! kubectl writes it (sigs.k8s.io/yaml), through `print::kubectl_yaml`.
+//!
+//! Parsing is bounded, whatever the text: serde-saphyr's budget caps the nodes, nesting, text
+//! and alias expansion of a document, so an alias bomb ("billion laughs") or a 100,000-deep
+//! nesting is an error at the place that breached the limit, in a few milliseconds, and never
+//! a crash or an unbounded allocation.
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_saphyr::budget::BudgetBreach;
+use serde_saphyr::options::AliasLimits;
+use serde_saphyr::{Budget, Error, Location};
+
+/// The most events that aliases may add to a text. Real manifests use a few aliases, if any;
+/// an alias bomb needs millions.
+const MAX_REPLAYED_EVENTS: usize = 100_000;
 
 /// Parses every document in `text`. Errors are one line with the position ("line 2 column
 /// 11: unclosed bracket '['"), for messages that already name the file.
-pub fn from_multiple<T: DeserializeOwned>(text: &str) -> Result<Vec<T>, serde_saphyr::Error> {
-    serde_saphyr::from_multiple_with_options(text, parse_options())
+pub fn from_multiple<T: DeserializeOwned>(text: &str) -> Result<Vec<T>, Error> {
+    serde_saphyr::from_multiple_with_options(text, parse_options()).map_err(explain_limits)
 }
 
 /// Parses a single document; see `from_multiple`.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
-    serde_saphyr::from_str_with_options(text, parse_options())
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    serde_saphyr::from_str_with_options(text, parse_options()).map_err(explain_limits)
 }
 
 fn parse_options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         with_snippet: false,
+        // serde-saphyr's defaults: 250,000 nodes, 64 levels of nesting, 64 MiB of text.
+        budget: Some(Budget::default()),
+        alias_limits: alias_limits(),
     }
+}
+
+fn alias_limits() -> AliasLimits {
+    let mut limits = AliasLimits::default();
+    limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
+    limits
+}
+
+/// A breached limit in kz's words ("aliases expand the document past kz's limit of 100000
+/// events"), placed at the alias that breached it when one did; other errors as they are.
+fn explain_limits(err: Error) -> Error {
+    let mut inner = &err;
+    let mut alias_use: Option<Location> = None;
+    while let Error::AliasError {
+        error, locations, ..
+    } = inner
+    {
+        alias_use.get_or_insert(locations.reference_location);
+        inner = error;
+    }
+    let Some(mut msg) = limit_message(inner) else {
+        return err;
+    };
+    if alias_use.is_some() && !msg.contains("alias") {
+        msg = format!("aliases expand the document to {msg}");
+    }
+    match alias_use.or_else(|| err.location()) {
+        Some(location) => Error::Message { msg, location },
+        None => err,
+    }
+}
+
+/// What a limit error says; `None` for every other error.
+fn limit_message(err: &Error) -> Option<String> {
+    let budget = Budget::default();
+    let aliases = alias_limits();
+    Some(match err {
+        Error::Budget { breach, .. } => match breach {
+            BudgetBreach::Depth { .. } => {
+                format!(
+                    "nesting deeper than kz's limit of {} levels",
+                    budget.max_depth
+                )
+            }
+            BudgetBreach::Nodes { .. } => {
+                format!("more than kz's limit of {} nodes", budget.max_nodes)
+            }
+            BudgetBreach::Events { .. } => {
+                format!("more than kz's limit of {} YAML events", budget.max_events)
+            }
+            BudgetBreach::ScalarBytes { .. } => format!(
+                "more than kz's limit of {} MiB of text",
+                budget.max_total_scalar_bytes >> 20
+            ),
+            BudgetBreach::Documents { .. } => {
+                format!("more than kz's limit of {} documents", budget.max_documents)
+            }
+            BudgetBreach::Aliases { .. } => {
+                format!("more than kz's limit of {} aliases", budget.max_aliases)
+            }
+            BudgetBreach::Anchors { .. } => {
+                format!("more than kz's limit of {} anchors", budget.max_anchors)
+            }
+            BudgetBreach::MergeKeys { .. } => {
+                format!(
+                    "more than kz's limit of {} merge keys",
+                    budget.max_merge_keys
+                )
+            }
+            BudgetBreach::AliasAnchorRatio { aliases, anchors } => {
+                format!("{aliases} aliases of {anchors} anchors, more than kz reads")
+            }
+            BudgetBreach::RecordedAnchorEvents { .. }
+            | BudgetBreach::RecordedAnchorBytes { .. } => {
+                "anchors that hold more than kz keeps for their aliases".to_string()
+            }
+            _ => return None,
+        },
+        Error::AliasReplayLimitExceeded { .. } | Error::AliasReplayCounterOverflow { .. } => {
+            format!(
+                "aliases expand the document past kz's limit of {} events",
+                aliases.max_total_replayed_events
+            )
+        }
+        Error::AliasReplayStackDepthExceeded { .. } => format!(
+            "aliases nested deeper than kz's limit of {}",
+            aliases.max_replay_stack_depth
+        ),
+        _ => return None,
+    })
 }
 
 /// Serialises `value` as one YAML document, as kubectl writes YAML (see
@@ -40,6 +145,27 @@ mod tests {
         let text = err.to_string();
         assert!(!text.contains('\n'), "{text}");
         assert!(text.contains("line 2"), "{text}");
+    }
+
+    #[test]
+    fn limits_are_errors_in_kz_words_where_they_were_breached() {
+        let nodes = format!("[{}]", vec!["1"; 250_001].join(","));
+        let err = from_str::<serde_json::Value>(&nodes).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "more than kz's limit of 250000 nodes at line 1, column 500000"
+        );
+        // Fewer events than the aliases' own limit, but past the nodes of the document.
+        let nodes_by_alias = format!(
+            "a: &a [{}]\nb: [{}]\nc: *a\n",
+            vec!["1"; 60_000].join(","),
+            vec!["1"; 180_000].join(",")
+        );
+        let err = from_str::<serde_json::Value>(&nodes_by_alias).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "aliases expand the document to more than kz's limit of 250000 nodes at line 3, column 4"
+        );
     }
 
     #[test]

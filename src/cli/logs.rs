@@ -6,6 +6,8 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use jiff::SignedDuration;
 
+use super::parse_signed_duration;
+
 /// Print the logs for a container in a pod or specified resource. If the pod has only one
 /// container, the container name is optional.
 #[derive(Debug, Clone, Default, Args)]
@@ -143,17 +145,4 @@ pub enum LogFormat {
 /// A Go duration (`30s`, `2m`, `1h30m`).
 fn parse_duration(text: &str) -> Result<Duration, String> {
     super::parse_go_duration(text).ok_or_else(|| format!("time: invalid duration {text:?}"))
-}
-
-/// A Go duration that may be negative (`-5m`), for kubectl's own "must be greater than 0".
-fn parse_signed_duration(text: &str) -> Result<SignedDuration, String> {
-    let (negative, magnitude) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let duration = parse_duration(magnitude)
-        .ok()
-        .and_then(|d| SignedDuration::try_from(d).ok())
-        .ok_or_else(|| format!("time: invalid duration {text:?}"))?;
-    Ok(if negative { -duration } else { duration })
 }

@@ -37,7 +37,9 @@ pub use print::PrintArgs;
 pub use rollout::RolloutCommand;
 pub use scale::ScaleArgs;
 pub use targets::ObjectArgs;
-pub use values::{parse_go_bool, parse_go_duration, parse_request_timeout, parse_timeout};
+pub use values::{
+    parse_go_bool, parse_go_duration, parse_request_timeout, parse_signed_duration, parse_timeout,
+};
 
 /// kz's command line: the derived definition, with every boolean flag taking kubectl's
 /// optional Go-style value (`--no-headers`, `--no-headers=false`, `-A=true`).

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use jiff::SignedDuration;
+
 /// Go's `strconv.ParseBool`, which kubectl's boolean flags use (`--namespaced=false`).
 pub fn parse_go_bool(text: &str) -> Result<bool, String> {
     match text {
@@ -26,6 +28,19 @@ pub fn parse_request_timeout(text: &str) -> Result<Duration, String> {
 /// flags read it; what zero means is the flag's own.
 pub fn parse_timeout(text: &str) -> Result<Duration, String> {
     parse_go_duration(text).ok_or_else(|| format!("time: invalid duration {text:?}"))
+}
+
+/// `logs --since`: a Go duration that may be negative (`-5m`), so that the command, not the
+/// parser, says kubectl's "must be greater than 0".
+pub fn parse_signed_duration(text: &str) -> Result<SignedDuration, String> {
+    let (negative, magnitude) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let duration = parse_go_duration(magnitude)
+        .and_then(|d| SignedDuration::try_from(d).ok())
+        .ok_or_else(|| format!("time: invalid duration {text:?}"))?;
+    Ok(if negative { -duration } else { duration })
 }
 
 /// Go's `time.ParseDuration` for non-negative values: one or more `<number><unit>` terms.

@@ -151,7 +151,7 @@ impl Quantity {
             return "0".to_string();
         }
         let binary = self.format == Format::BinarySI
-            && self.nanos.abs() >= 1024 * NANOS
+            && self.nanos.unsigned_abs() >= (1024 * NANOS).unsigned_abs()
             && self.nanos % NANOS == 0;
         if binary {
             let mut amount = self.nanos / NANOS;
@@ -287,6 +287,14 @@ fn ceil_div(a: i128, b: i128) -> i128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sum_saturated_at_the_most_negative_amount_prints() {
+        let huge = Quantity::parse("-123456789035782Pi").unwrap();
+        let sum = huge.add(&huge);
+        assert_eq!(sum.nanos, i128::MIN);
+        assert_eq!(sum.canonical(), format!("{}n", i128::MIN));
+    }
 
     #[test]
     fn quantities_print_in_canonical_form() {

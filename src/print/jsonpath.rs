@@ -71,6 +71,8 @@ pub enum JsonPathError {
     UnrecognizedIdentifier(String),
     /// `{end}` without `{range}`.
     NotInRange,
+    /// Ranges nested deeper than [`MAX_RANGE_DEPTH`] (client-go has no limit).
+    RangesTooDeep,
     /// An expression [`relaxed`] cannot make sense of.
     UnexpectedPath,
     /// Writing the output failed.
@@ -119,6 +121,10 @@ impl fmt::Display for JsonPathError {
             Self::IncompatibleComparison => f.write_str("incompatible types for comparison"),
             Self::UnrecognizedIdentifier(name) => write!(f, "unrecognized identifier {name}"),
             Self::NotInRange => f.write_str("not in range, nothing to end"),
+            Self::RangesTooDeep => write!(
+                f,
+                "ranges nested deeper than kz's limit of {MAX_RANGE_DEPTH}"
+            ),
             Self::UnexpectedPath => f.write_str(
                 "unexpected path string, expected a 'name1.name2' or '.name1.name2' or \
                  '{name1.name2}' or '{.name1.name2}'",
@@ -859,6 +865,10 @@ impl JsonPathError {
     }
 }
 
+/// How deep `range`s may nest: each level is a recursion of the executor, and the stack is
+/// not Go's, which grows.
+pub const MAX_RANGE_DEPTH: usize = 100;
+
 /// The groups of values a template produced: one group per action or text, repeated for
 /// every `range` iteration. `-o jsonpath` prints a group's values separated by spaces.
 pub type Groups<'a> = Vec<Vec<Found<'a>>>;
@@ -889,6 +899,9 @@ impl<'a> Executor<'a> {
                 break;
             }
             if self.begin_range > 0 {
+                if self.in_range >= MAX_RANGE_DEPTH {
+                    return Err(JsonPathError::RangesTooDeep);
+                }
                 self.begin_range -= 1;
                 self.in_range += 1;
                 if results.is_empty() {
@@ -1361,6 +1374,24 @@ impl JsonPathPrinter {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn ranges_nested_past_the_limit_are_an_error_not_a_stack_overflow() {
+        // `{range @}` iterates once, over the current value.
+        let data = json!({"one": [1]});
+        let template =
+            |depth: usize| format!("{}x{}", "{range @}".repeat(depth), "{end}".repeat(depth));
+        let path = JsonPath::parse(&template(MAX_RANGE_DEPTH)).expect("parsed");
+        let mut out = Vec::new();
+        path.execute(&data, &mut out).expect("executed");
+        assert_eq!(out, b"x");
+        let path = JsonPath::parse(&template(100_000)).expect("parsed");
+        let err = path.execute(&data, &mut Vec::new()).expect_err("too deep");
+        assert_eq!(
+            err.to_string(),
+            "ranges nested deeper than kz's limit of 100"
+        );
+    }
 
     #[test]
     fn templates_know_which_top_level_keys_they_read() {

@@ -301,6 +301,73 @@ fn kind_of_value(value: &Value) -> &'static str {
 mod tests {
     use super::*;
 
+    /// The one error of a text that must not parse.
+    fn refusal(text: &str, source: &str) -> String {
+        let mut results = parse(text, source);
+        assert_eq!(results.len(), 1, "one error expected");
+        results.remove(0).expect_err("refused").to_string()
+    }
+
+    /// Nine levels of nine aliases each: 9^9 copies of `lol` once expanded.
+    fn alias_bomb(lol: &str) -> String {
+        let mut text = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\n");
+        text.push_str(&format!("a0: &a0 \"{lol}\"\n"));
+        for level in 1..=9 {
+            let refs = vec![format!("*a{}", level - 1); 9].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+        }
+        text.push_str("data: {lol: *a9}\n");
+        text
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_at_the_alias_that_expands_it() {
+        assert_eq!(
+            refusal(&alias_bomb("lol"), "bomb.yaml"),
+            "error parsing bomb.yaml (document 1, line 10, column 10): aliases expand the document past kz's limit of 100000 events"
+        );
+    }
+
+    #[test]
+    fn an_alias_bomb_of_long_strings_is_refused_before_it_fills_memory() {
+        assert_eq!(
+            refusal(&alias_bomb(&"lol".repeat(100_000)), "bomb.yaml"),
+            "error parsing bomb.yaml (document 1, line 7, column 15): aliases expand the document to more than kz's limit of 64 MiB of text"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let flow = format!("kind: ConfigMap\nx: {}\n", "[".repeat(100_000));
+        assert_eq!(
+            refusal(&flow, "flow.yaml"),
+            "error parsing flow.yaml (document 1, line 2, column 259): recursion limit exceeded"
+        );
+        let block = format!("kind: ConfigMap\nx:\n{}x\n", "- ".repeat(100_000));
+        assert_eq!(
+            refusal(&block, "block.yaml"),
+            "error parsing block.yaml (document 1, line 3, column 127): nesting deeper than kz's limit of 64 levels"
+        );
+        let json = format!("{{\"kind\": {}", "[".repeat(100_000));
+        assert_eq!(
+            refusal(&json, "deep.json"),
+            "error parsing deep.json (document 1): recursion limit exceeded at line 1 column 136"
+        );
+    }
+
+    #[test]
+    fn a_huge_document_is_read() {
+        let value = "x".repeat(50 << 20);
+        let text = format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata: {{big: {value}}}\n"
+        );
+        let objects = objects(&text);
+        assert_eq!(
+            objects[0].body["data"]["big"].as_str(),
+            Some(value.as_str())
+        );
+    }
+
     fn objects(text: &str) -> Vec<Manifest> {
         parse(text, "m.yaml")
             .into_iter()

@@ -24,6 +24,7 @@ mod faults;
 mod generated;
 mod get;
 mod get_watch;
+mod input_limits;
 mod logs;
 mod logs_follow;
 mod man;

@@ -404,6 +404,24 @@ mod tests {
     use super::super::fixtures::{deployment, err, ok, pods, thing};
 
     #[test]
+    fn printf_of_a_padded_list_past_the_limit_is_an_error_not_all_memory() {
+        // Found by the go_template fuzz target: `%4000000A` pads every member of the List.
+        assert_eq!(
+            err(r#"{{printf "%4000000A" $}}"#, &pods()),
+            r#"template: output:1:2: executing "output" at <printf "%4000000A" $>: error calling printf: the text is longer than kz's limit of 64 MiB"#
+        );
+        let t = thing();
+        assert_eq!(
+            err(
+                r#"{{$x := printf "%9000000d" 1}}{{print $x $x $x $x $x $x $x $x}}"#,
+                &t
+            ),
+            r#"template: output:1:32: executing "output" at <print $x $x $x $x $x $x $x $x>: error calling print: the text is longer than kz's limit of 64 MiB"#
+        );
+        assert_eq!(ok(r#"{{len (printf "%9000000d" 1)}}"#, &t), "9000000");
+    }
+
+    #[test]
     fn fields_and_values() {
         let d = deployment();
         assert_eq!(ok("{{.metadata.name}}", &d), "frontend");

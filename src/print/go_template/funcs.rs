@@ -76,7 +76,9 @@ pub(super) fn call<'a>(span: &Span, name: &str, args: Vec<Val<'a>>) -> Exec<Val<
             Some((format, rest)) => match as_str(format) {
                 Some(format) => {
                     let rest: Vec<Arg> = rest.iter().map(Val::arg).collect();
-                    Ok(Val::Str(printf::sprintf(format, &rest)))
+                    printf::sprintf(format, &rest)
+                        .map(Val::Str)
+                        .map_err(|err| err.to_string())
                 }
                 None => return fail(span, wrong_type(format)),
             },
@@ -89,11 +91,12 @@ pub(super) fn call<'a>(span: &Span, name: &str, args: Vec<Val<'a>>) -> Exec<Val<
         },
         "print" | "println" => {
             let args: Vec<Arg> = args.iter().map(Val::arg).collect();
-            Ok(Val::Str(if name == "print" {
+            let text = if name == "print" {
                 printf::sprint(&args)
             } else {
                 printf::sprintln(&args)
-            }))
+            };
+            text.map(Val::Str).map_err(|err| err.to_string())
         }
         "eq" | "ne" | "lt" | "le" | "gt" | "ge" => compare(name, &args).map(Val::Bool),
         "base64decode" => match args.as_slice() {

@@ -105,12 +105,19 @@ pub(super) fn parse(src: &str) -> Result<Vec<Node>, GoTemplateError> {
     Parser::parse(src)
 }
 
+/// How deep blocks and parenthesized pipelines may nest together. Parsing, executing and
+/// dropping the tree each recurse once per level; Go stops at 10,000 levels ("max expression
+/// depth exceeded") because its stacks grow, and kz's do not.
+pub(super) const MAX_DEPTH: usize = 100;
+
 struct Parser<'t> {
     src: &'t str,
     pieces: std::vec::IntoIter<Piece>,
     /// Variables in scope, innermost last.
     vars: Vec<String>,
     range_depth: usize,
+    /// Blocks and parenthesized pipelines open around what is being parsed.
+    depth: usize,
 }
 
 impl<'t> Parser<'t> {
@@ -128,6 +135,7 @@ impl<'t> Parser<'t> {
             pieces: pieces.into_iter(),
             vars: vec!["$".to_string()],
             range_depth: 0,
+            depth: 0,
         };
         let (nodes, end) = parser.list()?;
         match end {
@@ -175,9 +183,13 @@ impl<'t> Parser<'t> {
                         },
                     ));
                 }
-                "if" => nodes.push(Node::If(self.branches(rest(), pos, "if")?)),
-                "with" => nodes.push(Node::With(self.branches(rest(), pos, "with")?)),
-                "range" => nodes.push(self.range(rest(), pos)?),
+                "if" => nodes.push(Node::If(
+                    self.nested(pos, |parser| parser.branches(rest(), pos, "if"))?,
+                )),
+                "with" => nodes.push(Node::With(
+                    self.nested(pos, |parser| parser.branches(rest(), pos, "with"))?,
+                )),
+                "range" => nodes.push(self.nested(pos, |parser| parser.range(rest(), pos))?),
                 "break" | "continue" => {
                     if self.range_depth == 0 {
                         return Err(
@@ -201,6 +213,21 @@ impl<'t> Parser<'t> {
             }
         }
         Ok((nodes, ListEnd::Eof))
+    }
+
+    /// Parses one level deeper, or fails past [`MAX_DEPTH`] with Go's words.
+    fn nested<T>(
+        &mut self,
+        pos: usize,
+        parse: impl FnOnce(&mut Self) -> Result<T, GoTemplateError>,
+    ) -> Result<T, GoTemplateError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(pos, "max expression depth exceeded"));
+        }
+        self.depth += 1;
+        let parsed = parse(self);
+        self.depth -= 1;
+        parsed
     }
 
     fn keyword_alone<T>(
@@ -310,7 +337,19 @@ impl<'t> Parser<'t> {
         allow_two_vars: bool,
     ) -> Result<Pipeline, GoTemplateError> {
         let tokens: Vec<&Token> = tokens.iter().collect();
-        let mut tokens = trim_spaces(&tokens);
+        self.pipeline_of(&tokens, pos, context, allow_two_vars)
+    }
+
+    /// [`Parser::pipeline`] of borrowed tokens: a parenthesized pipeline is parsed where it
+    /// is, not copied, so nesting costs no memory per level.
+    fn pipeline_of(
+        &mut self,
+        tokens: &[&Token],
+        pos: usize,
+        context: &str,
+        allow_two_vars: bool,
+    ) -> Result<Pipeline, GoTemplateError> {
+        let mut tokens = trim_spaces(tokens);
         let (vars, assign) = self.declarations(&mut tokens, allow_two_vars, context)?;
         let span = Span {
             pos: tokens.first().map_or(pos, |t| t.pos),
@@ -459,14 +498,11 @@ impl<'t> Parser<'t> {
             Tok::LeftParen => {
                 let close = matching_paren(tokens, i)
                     .ok_or_else(|| self.error(token.pos, "unclosed left paren"))?;
-                let inner: Vec<Token> = tokens[i + 1..close].iter().map(|t| (*t).clone()).collect();
+                let inner = &tokens[i + 1..close];
                 next = close + 1;
-                Term::Pipeline(Box::new(self.pipeline(
-                    &inner,
-                    token.pos,
-                    "parenthesized pipeline",
-                    false,
-                )?))
+                Term::Pipeline(Box::new(self.nested(token.pos, |parser| {
+                    parser.pipeline_of(inner, token.pos, "parenthesized pipeline", false)
+                })?))
             }
             _ => {
                 return Err(self.error(
@@ -575,7 +611,37 @@ fn number(text: &str) -> Option<Term> {
 #[cfg(test)]
 mod tests {
     use super::super::GoTemplate;
-    use super::super::fixtures::{ok, thing};
+    use super::super::fixtures::{ok, run, thing};
+    use super::MAX_DEPTH;
+
+    #[test]
+    fn nesting_past_the_limit_is_a_parse_error_not_a_stack_overflow() {
+        let data = serde_json::json!({"one": [1]});
+        // Around what prints, opened and closed `n` times each.
+        let shapes = [
+            ("", "{{if 1}}", "x", "{{end}}", ""),
+            ("", "{{with .}}", "x", "{{end}}", ""),
+            ("", "{{range $.one}}", "x", "{{end}}", ""),
+            ("{{", "(", "1", ")", "}}"),
+        ];
+        for (before, open, output, close, after) in shapes {
+            let template = |n: usize| {
+                format!(
+                    "{before}{}{output}{}{after}",
+                    open.repeat(n),
+                    close.repeat(n)
+                )
+            };
+            let shape = template(1);
+            assert_eq!(run(&template(MAX_DEPTH), &data).expect(&shape), output);
+            let err = run(&template(100_000), &data).expect_err(&shape);
+            assert_eq!(
+                err.to_string(),
+                "template: output:1: max expression depth exceeded",
+                "{shape}"
+            );
+        }
+    }
 
     #[test]
     fn integer_constants_span_int64() {

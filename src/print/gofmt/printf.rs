@@ -12,11 +12,15 @@
 //! on together with the rest of the format (`%!(NOVERB)`, so at most an 8-digit width like
 //! `%10000009d` is used), and a `*` argument beyond ±1e6 is `%!(BADWIDTH)` or `%!(BADPREC)`.
 //!
+//! A list or map pads every member, and one call's result can be the next one's argument, so
+//! the text a call makes is bounded too: past [`MAX_OUTPUT`] the call fails with [`TooLong`]
+//! (Go has no such limit, and runs out of memory instead).
+//!
 //! Not supported: hexadecimal and binary floats (`%x`, `%X`, `%b` of a float print as a wrong
 //! verb), argument indexes (`%[2]d`), `%p`, trailing zeros kept by `%#g`, and widths in `%#v`
 //! of lists and maps.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use serde_json::{Map, Value};
 
@@ -24,6 +28,34 @@ use super::{GoNumber, NumberMode};
 
 /// A width or precision above this is an error (Go's `tooLarge`).
 const MAX_NUMBER: usize = 1_000_000;
+
+/// The longest text one call makes: 64 MiB, six times the widest single verb.
+pub const MAX_OUTPUT: usize = 64 << 20;
+
+/// A call whose text would be longer than [`MAX_OUTPUT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLong;
+
+impl fmt::Display for TooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the text is longer than kz's limit of {} MiB",
+            MAX_OUTPUT >> 20
+        )
+    }
+}
+
+impl std::error::Error for TooLong {}
+
+/// `out`, unless it has grown past [`MAX_OUTPUT`].
+fn bounded(out: String) -> Result<String, TooLong> {
+    if out.len() > MAX_OUTPUT {
+        Err(TooLong)
+    } else {
+        Ok(out)
+    }
+}
 
 /// A value handed to Go's `fmt` in an `interface{}`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -96,7 +128,7 @@ impl<'a> Arg<'a> {
 }
 
 /// Go's `fmt.Sprint`: operands in `%v`, a space between two operands when neither is a string.
-pub fn sprint(args: &[Arg<'_>]) -> String {
+pub fn sprint(args: &[Arg<'_>]) -> Result<String, TooLong> {
     let mut out = String::new();
     let mut previous_string = false;
     for (i, arg) in args.iter().enumerate() {
@@ -105,17 +137,24 @@ pub fn sprint(args: &[Arg<'_>]) -> String {
             out.push(' ');
         }
         out.push_str(&arg.to_text());
+        out = bounded(out)?;
         previous_string = string;
     }
-    out
+    Ok(out)
 }
 
 /// Go's `fmt.Sprintln`: operands in `%v` separated by spaces, then a newline.
-pub fn sprintln(args: &[Arg<'_>]) -> String {
-    let texts: Vec<String> = args.iter().map(|arg| arg.to_text()).collect();
-    let mut out = texts.join(" ");
+pub fn sprintln(args: &[Arg<'_>]) -> Result<String, TooLong> {
+    let mut out = String::new();
+    for (i, arg) in args.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&arg.to_text());
+        out = bounded(out)?;
+    }
     out.push('\n');
-    out
+    bounded(out)
 }
 
 /// The flags, width and precision of one verb.
@@ -133,7 +172,7 @@ struct Spec {
 }
 
 /// Go's `fmt.Sprintf`.
-pub fn sprintf(format: &str, args: &[Arg<'_>]) -> String {
+pub fn sprintf(format: &str, args: &[Arg<'_>]) -> Result<String, TooLong> {
     let bytes = format.as_bytes();
     let end = bytes.len();
     let mut out = String::with_capacity(end);
@@ -208,6 +247,7 @@ pub fn sprintf(format: &str, args: &[Arg<'_>]) -> String {
             spec.plus = false;
         }
         format_arg(&mut out, verb, &spec, arg);
+        out = bounded(out)?;
     }
     if next < args.len() {
         out.push_str("%!(EXTRA ");
@@ -222,10 +262,11 @@ pub fn sprintf(format: &str, args: &[Arg<'_>]) -> String {
                 out.push('=');
                 format_arg(&mut out, 'v', &Spec::default(), arg);
             }
+            out = bounded(out)?;
         }
         out.push(')');
     }
-    out
+    bounded(out)
 }
 
 /// Go's `parsenum`: the number at `start` (if any) and the index after it. A number still
@@ -281,6 +322,9 @@ fn format_arg(out: &mut String, verb: char, spec: &Spec, arg: Arg<'_>) {
         Kind::Slice(items) => {
             out.push('[');
             for (n, item) in items.iter().enumerate() {
+                if out.len() > MAX_OUTPUT {
+                    return;
+                }
                 if n > 0 {
                     out.push(' ');
                 }
@@ -291,6 +335,9 @@ fn format_arg(out: &mut String, verb: char, spec: &Spec, arg: Arg<'_>) {
         Kind::Map(map) => {
             out.push_str("map[");
             for (n, (key, item)) in super::sorted_entries(map).into_iter().enumerate() {
+                if out.len() > MAX_OUTPUT {
+                    return;
+                }
                 if n > 0 {
                     out.push(' ');
                 }
@@ -642,7 +689,11 @@ mod tests {
 
     fn check(cases: &[(&str, &[Arg<'_>], &str)]) {
         for (format, args, want) in cases {
-            assert_eq!(sprintf(format, args), *want, "{format} {args:?}");
+            assert_eq!(
+                sprintf(format, args).as_deref(),
+                Ok(*want),
+                "{format} {args:?}"
+            );
         }
     }
 
@@ -683,8 +734,14 @@ mod tests {
             ),
         ]);
         // The largest width Go still takes: the number was 1,000,000 before its last digit.
-        assert_eq!(sprintf("%10000009d", &[Arg::Int(1)]).len(), 10_000_009);
-        assert_eq!(sprintf("%.1000000s|", &[Arg::Str("abc")]), "abc|");
+        assert_eq!(
+            sprintf("%10000009d", &[Arg::Int(1)]).map(|s| s.len()),
+            Ok(10_000_009)
+        );
+        assert_eq!(
+            sprintf("%.1000000s|", &[Arg::Str("abc")]).as_deref(),
+            Ok("abc|")
+        );
     }
 
     #[test]
@@ -717,8 +774,8 @@ mod tests {
             ),
         ]);
         assert_eq!(
-            sprintf("%*d|", &[Arg::Int(1_000_000), Arg::Int(1)]).len(),
-            1_000_001
+            sprintf("%*d|", &[Arg::Int(1_000_000), Arg::Int(1)]).map(|s| s.len()),
+            Ok(1_000_001)
         );
     }
 
@@ -1094,8 +1151,14 @@ mod tests {
             Arg::Str("b"),
             Arg::Int(3),
         ];
-        assert_eq!(sprint(&args), "1 2ab3");
-        assert_eq!(sprintln(&[Arg::Str("x"), Arg::Int(1)]), "x 1\n");
-        assert_eq!(sprint(&[Arg::Nil, Arg::Float(1e6)]), "<nil> 1e+06");
+        assert_eq!(sprint(&args).as_deref(), Ok("1 2ab3"));
+        assert_eq!(
+            sprintln(&[Arg::Str("x"), Arg::Int(1)]).as_deref(),
+            Ok("x 1\n")
+        );
+        assert_eq!(
+            sprint(&[Arg::Nil, Arg::Float(1e6)]).as_deref(),
+            Ok("<nil> 1e+06")
+        );
     }
 }
