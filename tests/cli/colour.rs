@@ -46,16 +46,27 @@ fn plain(text: &str) -> String {
 /// `text` with each line's AGE (its last word, `0s`, `12m`) left out: two runs a second
 /// apart may differ there.
 fn without_ages(text: &str) -> String {
+    // An age: `7s`, `5m10s`, `3d` — digits and a unit, once or more.
     let is_age = |word: &str| {
-        let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-        !digits.is_empty()
-            && digits.len() < word.len()
-            && digits.bytes().all(|b| b.is_ascii_digit())
+        let mut rest = word;
+        while !rest.is_empty() {
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let unit = rest[digits..].chars().next();
+            if digits == 0 || !unit.is_some_and(|u| "smhdy".contains(u)) {
+                return false;
+            }
+            rest = &rest[digits + 1..];
+        }
+        !word.is_empty()
     };
+    // Ages anywhere (describe's Events table has them mid-line), and the blanks around them:
+    // a wider age moves the columns after it.
     text.lines()
-        .map(|line| match line.rsplit_once(' ') {
-            Some((head, last)) if is_age(last) => head.to_string(),
-            _ => line.to_string(),
+        .map(|line| {
+            line.split_whitespace()
+                .map(|word| if is_age(word) { "AGE" } else { word })
+                .collect::<Vec<_>>()
+                .join(" ")
         })
         .collect::<Vec<_>>()
         .join("\n")
