@@ -1,9 +1,10 @@
-//! Ctrl-C for the commands that wait: `get --watch`, `rollout status`, `delete --wait`.
+//! Ctrl-C for the commands that wait: `get --watch`, `rollout status`, `delete --wait` (and
+//! `logs -f`, which listens itself, to print what it read in whole lines first).
 //!
 //! kubectl stops them at once and silently, with exit code 1 (its interrupt handler ends in
 //! `os.Exit(1)`); kz does the same. The wait is dropped between two awaits, and printers write
 //! whole lines in between, so what was printed is flushed whole: no half-printed line.
-//! (`apply` reports what it applied and exits 130; `logs -f` ends successfully: see there.)
+//! (`apply` reports what it applied and exits 130.)
 
 use std::future::Future;
 
@@ -12,7 +13,7 @@ use anyhow::Result;
 use crate::error::ExitStatus;
 
 /// kubectl's exit code for a wait stopped by Ctrl-C.
-const EXIT_STOPPED: u8 = 1;
+pub const EXIT_STOPPED: u8 = 1;
 
 /// Runs `work` to its end, or until Ctrl-C comes: then the error is `ExitStatus(1)`, with
 /// nothing more to print. Must run inside kz's runtime.

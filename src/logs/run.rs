@@ -19,6 +19,8 @@ use super::colour;
 use super::pick::{ContainerChoice, Source, containers};
 use super::stream::{Message, StreamRequest, started};
 use crate::api::{EventType, JSON_ACCEPT, ListQuery, ListRequest, WatchItem, Watcher};
+use crate::error::ExitStatus;
+use crate::signals::EXIT_STOPPED;
 use crate::streams::Stderr;
 
 /// Lines in flight between the streams and the writer.
@@ -105,7 +107,12 @@ pub async fn run(streams: Streams, out: &mut dyn Write, stderr: &Stderr) -> Resu
         }
         tokio::select! {
             biased;
-            _ = &mut interrupted => break,
+            // kubectl's interrupt handler ends in `os.Exit(1)`: what was read is printed
+            // (whole lines), then the follow ends with exit code 1 and nothing more to say.
+            _ = &mut interrupted => {
+                out.flush().context("writing output")?;
+                return Err(ExitStatus(EXIT_STOPPED).into());
+            }
             message = receiver.recv() => match message {
                 Some(Message::Output(bytes)) => {
                     out.write_all(&bytes).context("writing output")?;

@@ -937,7 +937,7 @@ fn logs_follow_outlives_a_restart_of_the_server() {
     follow.until_out("four, after\n");
     follow.interrupt();
     let exit = follow.wait();
-    assert_eq!((exit.code(), &follow.stderr[..]), (Some(0), &b""[..]));
+    assert_eq!((exit.code(), &follow.stderr[..]), (Some(1), &b""[..]));
     assert_eq!(
         String::from_utf8_lossy(&follow.stdout),
         "one\ntwo\nthree, while the server was down\nfour, after\n"

@@ -210,15 +210,15 @@ fn a_multi_pod_follow_prints_every_pods_lines_like_kubectl() {
         lines.sort();
         printed.push((lines, code));
     }
-    assert_eq!(
-        printed[0].1,
-        Some(0),
-        "kz: Ctrl-C ends the follow successfully"
-    );
+    assert_eq!(printed[0].1, Some(1), "kz: Ctrl-C ends the follow with 1");
     if let [kz, kubectl] = printed.as_slice() {
         assert_eq!(
             kz.0, kubectl.0,
             "kz (left) and kubectl (right) printed other lines"
+        );
+        assert_eq!(
+            kz.1, kubectl.1,
+            "kz's and kubectl's exit codes after Ctrl-C"
         );
     }
 }
@@ -265,7 +265,7 @@ fn pods_joining_and_leaving_are_followed_with_notices() {
     server.append_log("shop", leaving, "web", "not followed any more");
     server.append_log("shop", &pods[1], "web", "still followed");
     kz.until_out("still followed");
-    assert_eq!(kz.interrupt(), Some(0));
+    assert_eq!(kz.interrupt(), Some(1), "Ctrl-C: exit 1, as kubectl");
     assert!(
         !kz.out().iter().any(|l| l == "not followed any more"),
         "{:#?}",
@@ -331,7 +331,7 @@ fn following_a_rollout_shows_the_new_replica_sets_pods() {
         .to_string();
     kz.until_out(&format!("{new_pod}/web line 1"));
     assert_eq!(stopped, before.len(), "the old pods were dropped");
-    assert_eq!(kz.interrupt(), Some(0));
+    assert_eq!(kz.interrupt(), Some(1), "Ctrl-C: exit 1, as kubectl");
 }
 
 #[test]
@@ -359,7 +359,7 @@ fn a_cut_stream_resumes_with_nothing_lost_or_repeated() {
     kz.until_out("five");
     server.append_log("shop", pod, "web", "six");
     kz.until_out("six");
-    assert_eq!(kz.interrupt(), Some(0));
+    assert_eq!(kz.interrupt(), Some(1), "Ctrl-C: exit 1, as kubectl");
     assert_eq!(
         kz.out(),
         ["one", "two", "three", "three again", "four", "five", "six"]
@@ -422,7 +422,7 @@ fn stream_errors_end_the_follow_unless_ignored() {
         .expect("a running pod");
     server.append_log("shop", running, "web", "still here");
     kz.until_out("still here");
-    assert_eq!(kz.interrupt(), Some(0));
+    assert_eq!(kz.interrupt(), Some(1), "Ctrl-C: exit 1, as kubectl");
 }
 
 #[test]
