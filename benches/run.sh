@@ -633,7 +633,10 @@ group_apply() {
     done
 }
 
+# A restart in the same second as the last one is refused (kubectl's rule, which kz keeps):
+# the previous run may have ended within it.
 restart_deployments() {
+    sleep 1
     "$KZ" rollout restart deployment -l bench=rollout -n bench-rollout
 }
 
