@@ -42,9 +42,15 @@ else
     defaults=(SIZES="2000 5000 20000" RUNS=5 SLOW_RUNS=1 STARTUP_RUNS=20 CRDS=200 OBJECTS=2000
         DEPLOYS=10 LOG_PODS=20 LOG_LINES=5000 DELETE_OBJECTS=1000 DESCRIBE_PODS=10000 NODE_PODS=1000)
 fi
+# What the user set goes into the report's command line.
+SETTINGS_SHOWN=
 for setting in "${defaults[@]}"; do
     name=${setting%%=*}
-    [[ -n ${!name:-} ]] || printf -v "$name" '%s' "${setting#*=}"
+    if [[ -n ${!name:-} ]]; then
+        SETTINGS_SHOWN+="$name=\"${!name}\" "
+    else
+        printf -v "$name" '%s' "${setting#*=}"
+    fi
 done
 ALL_GROUPS="startup discovery get describe apply rollout logs delete"
 ONLY=${ONLY:-$ALL_GROUPS}
@@ -729,7 +735,7 @@ main() {
     RAW=$WORK/raw
     mkdir -p -- "$RAW"
     touch -- "$WORK"/{table,differences,settle}.md
-    COMMAND_SHOWN="${SMOKE:+SMOKE=1 }benches/run.sh"
+    COMMAND_SHOWN="${SMOKE:+SMOKE=1 }${SETTINGS_SHOWN}benches/run.sh"
     [[ $ONLY == "$ALL_GROUPS" ]] || COMMAND_SHOWN="ONLY=\"$ONLY\" $COMMAND_SHOWN"
     machine >"$WORK/machine.md"
     local group
