@@ -2,15 +2,16 @@
 //! pages), each with its kind and apiVersion filled in so printers and describers can say
 //! what it is.
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::JSON_ACCEPT;
 use super::list::{ListQuery, ListRequest, Pages};
 use super::path::object_path;
 use crate::client::ApiClient;
 use crate::discovery::ResourceType;
-use crate::print::objects::{TypeDefaults, list_items};
+use crate::print::objects::TypeDefaults;
 
 /// `GET` one object of `rt`, with its kind and apiVersion filled in.
 pub async fn get_object(
@@ -35,6 +36,34 @@ pub async fn list_objects(
     namespace: Option<&str>,
     query: ListQuery,
 ) -> Result<Vec<Value>> {
+    collect(client, rt, namespace, query, ManagedFields::Keep).await
+}
+
+/// As [`list_objects`], without each object's `metadata.managedFields`, for what never shows
+/// them (`describe`): they are most of a real object's tree — about 100 small maps in a pod —
+/// and a node's 500 pods held whole outweighed kubectl.
+pub async fn list_objects_to_describe(
+    client: &ApiClient,
+    rt: &ResourceType,
+    namespace: Option<&str>,
+    query: ListQuery,
+) -> Result<Vec<Value>> {
+    collect(client, rt, namespace, query, ManagedFields::Drop).await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ManagedFields {
+    Keep,
+    Drop,
+}
+
+async fn collect(
+    client: &ApiClient,
+    rt: &ResourceType,
+    namespace: Option<&str>,
+    query: ListQuery,
+    managed_fields: ManagedFields,
+) -> Result<Vec<Value>> {
     let mut pages = Pages::start(
         client,
         ListRequest {
@@ -45,12 +74,85 @@ pub async fn list_objects(
         },
     );
     let mut objects = Vec::new();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = pages.next_raw().await {
         let page = page?;
         if page.restarted {
             objects.clear();
         }
-        objects.extend(list_items(rt, page.body));
+        let list = page.items()?;
+        let defaults =
+            TypeDefaults::for_list(rt, list.kind.as_deref(), list.api_version.as_deref());
+        for text in list.items {
+            let mut object = decode_item(text.get(), managed_fields == ManagedFields::Keep)
+                .context("decoding an item of the server's list")?;
+            defaults.fill(&mut object);
+            objects.push(object);
+        }
     }
     Ok(objects)
+}
+
+/// One item of a list decoded into a tree, without its `metadata.managedFields` unless
+/// `keep_managed_fields`. The item and its metadata are split into their fields as borrowed
+/// text first, so the managed fields are skipped, never built; a field name that cannot be
+/// borrowed (an escape in it) sends the item through the plain decoder instead.
+fn decode_item(text: &str, keep_managed_fields: bool) -> serde_json::Result<Value> {
+    if keep_managed_fields || !text.contains("\"managedFields\"") {
+        return serde_json::from_str(text);
+    }
+    without_managed_fields(text).unwrap_or_else(|| {
+        let mut object: Value = serde_json::from_str(text)?;
+        if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+            metadata.remove("managedFields");
+        }
+        Ok(object)
+    })
+}
+
+/// A JSON object's fields, names and values borrowed from its text.
+type Fields<'a> = std::collections::BTreeMap<&'a str, &'a RawValue>;
+
+/// The item decoded without `metadata.managedFields`; `None` when it is not an object with a
+/// `metadata` object, or a field name there cannot be borrowed.
+fn without_managed_fields(text: &str) -> Option<serde_json::Result<Value>> {
+    let fields: Fields = serde_json::from_str(text).ok()?;
+    let metadata: Fields = serde_json::from_str(fields.get("metadata")?.get()).ok()?;
+    Some(decode_fields(&fields, "metadata").and_then(|mut object| {
+        object["metadata"] = decode_fields(&metadata, "managedFields")?;
+        Ok(object)
+    }))
+}
+
+/// An object of these fields but `skip`, decoded.
+fn decode_fields(fields: &Fields, skip: &str) -> serde_json::Result<Value> {
+    let mut object = serde_json::Map::new();
+    for (name, value) in fields.iter().filter(|(name, _)| **name != skip) {
+        object.insert((*name).to_string(), serde_json::from_str(value.get())?);
+    }
+    Ok(Value::Object(object))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_decode_without_managed_fields_unless_they_are_kept() {
+        let text = r#"{"kind":"Pod","metadata":{"name":"a","managedFields":[{"manager":"x","fieldsV1":{"f:a":{}}}],"labels":{"k\"q":"v"}},"spec":{"n":1.5,"s":"\u00e9"}}"#;
+        let whole: Value = serde_json::from_str(text).expect("json");
+        assert_eq!(decode_item(text, true).expect("kept"), whole);
+        let mut stripped = whole.clone();
+        stripped["metadata"]
+            .as_object_mut()
+            .expect("metadata")
+            .remove("managedFields");
+        assert_eq!(decode_item(text, false).expect("stripped"), stripped);
+        // A field name with an escape cannot be borrowed: decoded whole, then stripped.
+        let escaped = r#"{"a\"b":1,"metadata":{"name":"b","managedFields":[]}}"#;
+        assert_eq!(
+            decode_item(escaped, false).expect("escaped"),
+            serde_json::json!({"a\"b": 1, "metadata": {"name": "b"}})
+        );
+        assert!(decode_item(r#"{"metadata":{"managedFields":[}"#, false).is_err());
+    }
 }

@@ -13,7 +13,7 @@ use anyhow::{Result, bail};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use crate::api::{JSON_ACCEPT, ListQuery, get_object, list_objects};
+use crate::api::{JSON_ACCEPT, ListQuery, get_object, list_objects_to_describe};
 use crate::cli::DescribeArgs;
 use crate::client::ApiClient;
 use crate::context::Context;
@@ -185,7 +185,8 @@ async fn collect(
                     include_object: false,
                 };
                 for object in
-                    list_objects(client, &target.rt, target.namespace.as_deref(), query).await?
+                    list_objects_to_describe(client, &target.rt, target.namespace.as_deref(), query)
+                        .await?
                 {
                     subjects.push(Subject {
                         rt: target.rt.clone(),
@@ -219,7 +220,8 @@ async fn by_prefix(
         chunk_size: options.chunk_size,
         ..ListQuery::default()
     };
-    let objects = list_objects(client, &target.rt, target.namespace.as_deref(), query).await?;
+    let objects =
+        list_objects_to_describe(client, &target.rt, target.namespace.as_deref(), query).await?;
     Ok(objects
         .into_iter()
         .filter(|object| {
@@ -336,7 +338,7 @@ async fn fetch_related(client: &ApiClient, fetch: Fetch) -> Result<Value> {
                 chunk_size: Some(500),
                 include_object: false,
             };
-            let items = list_objects(client, &rt, namespace.as_deref(), query).await?;
+            let items = list_objects_to_describe(client, &rt, namespace.as_deref(), query).await?;
             Ok(serde_json::json!({ "items": items }))
         }
         Fetch::Get {
