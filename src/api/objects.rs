@@ -11,7 +11,7 @@ use super::list::{ListQuery, ListRequest, Pages};
 use super::path::object_path;
 use crate::client::ApiClient;
 use crate::discovery::ResourceType;
-use crate::print::objects::TypeDefaults;
+use crate::print::objects::{TypeDefaults, list_items};
 
 /// `GET` one object of `rt`, with its kind and apiVersion filled in.
 pub async fn get_object(
@@ -79,11 +79,16 @@ async fn collect(
         if page.restarted {
             objects.clear();
         }
+        if managed_fields == ManagedFields::Keep {
+            // Every object is kept either way: one pass over the page builds them.
+            objects.extend(list_items(rt, page.decode()?.body));
+            continue;
+        }
         let list = page.items()?;
         let defaults =
             TypeDefaults::for_list(rt, list.kind.as_deref(), list.api_version.as_deref());
         for text in list.items {
-            let mut object = decode_item(text.get(), managed_fields == ManagedFields::Keep)
+            let mut object = without_managed_fields(text.get())
                 .context("decoding an item of the server's list")?;
             defaults.fill(&mut object);
             objects.push(object);
@@ -92,15 +97,15 @@ async fn collect(
     Ok(objects)
 }
 
-/// One item of a list decoded into a tree, without its `metadata.managedFields` unless
-/// `keep_managed_fields`. The item and its metadata are split into their fields as borrowed
-/// text first, so the managed fields are skipped, never built; a field name that cannot be
-/// borrowed (an escape in it) sends the item through the plain decoder instead.
-fn decode_item(text: &str, keep_managed_fields: bool) -> serde_json::Result<Value> {
-    if keep_managed_fields || !text.contains("\"managedFields\"") {
+/// One item of a list decoded into a tree without its `metadata.managedFields`. The item and
+/// its metadata are split into their fields as borrowed text first, so the managed fields are
+/// skipped, never built; a field name that cannot be borrowed (an escape in it) sends the item
+/// through the plain decoder instead, and the managed fields are dropped after.
+fn without_managed_fields(text: &str) -> serde_json::Result<Value> {
+    if !text.contains("\"managedFields\"") {
         return serde_json::from_str(text);
     }
-    without_managed_fields(text).unwrap_or_else(|| {
+    skipping_managed_fields(text).unwrap_or_else(|| {
         let mut object: Value = serde_json::from_str(text)?;
         if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
             metadata.remove("managedFields");
@@ -112,9 +117,9 @@ fn decode_item(text: &str, keep_managed_fields: bool) -> serde_json::Result<Valu
 /// A JSON object's fields, names and values borrowed from its text.
 type Fields<'a> = std::collections::BTreeMap<&'a str, &'a RawValue>;
 
-/// The item decoded without `metadata.managedFields`; `None` when it is not an object with a
-/// `metadata` object, or a field name there cannot be borrowed.
-fn without_managed_fields(text: &str) -> Option<serde_json::Result<Value>> {
+/// The item decoded with its `metadata.managedFields` skipped; `None` when it is not an object
+/// with a `metadata` object, or a field name there cannot be borrowed.
+fn skipping_managed_fields(text: &str) -> Option<serde_json::Result<Value>> {
     let fields: Fields = serde_json::from_str(text).ok()?;
     let metadata: Fields = serde_json::from_str(fields.get("metadata")?.get()).ok()?;
     Some(decode_fields(&fields, "metadata").and_then(|mut object| {
@@ -137,22 +142,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn items_decode_without_managed_fields_unless_they_are_kept() {
+    fn items_decode_without_managed_fields() {
         let text = r#"{"kind":"Pod","metadata":{"name":"a","managedFields":[{"manager":"x","fieldsV1":{"f:a":{}}}],"labels":{"k\"q":"v"}},"spec":{"n":1.5,"s":"\u00e9"}}"#;
-        let whole: Value = serde_json::from_str(text).expect("json");
-        assert_eq!(decode_item(text, true).expect("kept"), whole);
-        let mut stripped = whole.clone();
+        let mut stripped: Value = serde_json::from_str(text).expect("json");
         stripped["metadata"]
             .as_object_mut()
             .expect("metadata")
             .remove("managedFields");
-        assert_eq!(decode_item(text, false).expect("stripped"), stripped);
+        assert_eq!(without_managed_fields(text).expect("stripped"), stripped);
+        // Nothing to skip: decoded as it is.
+        let plain = r#"{"metadata":{"name":"p"},"n":1}"#;
+        assert_eq!(
+            without_managed_fields(plain).expect("plain"),
+            serde_json::json!({"metadata": {"name": "p"}, "n": 1})
+        );
         // A field name with an escape cannot be borrowed: decoded whole, then stripped.
         let escaped = r#"{"a\"b":1,"metadata":{"name":"b","managedFields":[]}}"#;
         assert_eq!(
-            decode_item(escaped, false).expect("escaped"),
+            without_managed_fields(escaped).expect("escaped"),
             serde_json::json!({"a\"b": 1, "metadata": {"name": "b"}})
         );
-        assert!(decode_item(r#"{"metadata":{"managedFields":[}"#, false).is_err());
+        assert!(without_managed_fields(r#"{"metadata":{"managedFields":[}"#).is_err());
     }
 }

@@ -371,19 +371,14 @@ impl Printer {
             return self.table_page(client_side_table(&page));
         }
         for item in list_items(rt, page) {
-            let position = list_position(&item);
-            if skip_until.is_some_and(|skip| position <= *skip) {
-                continue;
-            }
-            *last_seen = Some(position);
-            self.held_or_printed(item, out)?;
+            self.list_item(item, skip_until, last_seen, out)?;
         }
         Ok(())
     }
 
-    /// One page of a list as the server sent it. Tables are decoded whole; a list of objects
-    /// is decoded one item at a time, each printed (or held) before the next is built, so that
-    /// a page's items never exist as trees all at once. Otherwise as [`Printer::list_page`].
+    /// One page of a list as the server sent it, decoded one item (or Table row) at a time,
+    /// each printed or held before the next is built, so that a page's items never exist as
+    /// trees all at once. Otherwise as [`Printer::list_page`].
     pub fn raw_list_page(
         &mut self,
         rt: &ResourceType,
@@ -409,14 +404,25 @@ impl Printer {
             let mut item: Value = serde_json::from_str(text.get())
                 .context("decoding an item of the server's list")?;
             defaults.fill(&mut item);
-            let position = list_position(&item);
-            if skip_until.is_some_and(|skip| position <= *skip) {
-                continue;
-            }
-            *last_seen = Some(position);
-            self.held_or_printed(item, out)?;
+            self.list_item(item, skip_until, last_seen, out)?;
         }
         Ok(())
+    }
+
+    /// One item of a list page, skipped if it was printed before the list restarted.
+    fn list_item(
+        &mut self,
+        item: Value,
+        skip_until: Option<&(String, String)>,
+        last_seen: &mut Option<(String, String)>,
+        out: &mut impl Write,
+    ) -> Result<()> {
+        let position = list_position(&item);
+        if skip_until.is_some_and(|skip| position <= *skip) {
+            return Ok(());
+        }
+        *last_seen = Some(position);
+        self.held_or_printed(item, out)
     }
 
     /// One object fetched by name (or written by a verb): a one-row Table, or the object.
@@ -434,33 +440,35 @@ impl Printer {
 
     /// The rows of a server-side Table answer (a list page, or one object).
     pub fn table_page(&mut self, table: Value) -> Result<()> {
-        let Layout::Tables { current, keys, .. } = &mut self.layout else {
-            return Ok(());
-        };
-        let buffer = current.get_or_insert_with(TableBuffer::default);
-        let sort_by = self.sort_by.as_ref();
-        self.printed += buffer.add_table(&table, None, |object| {
-            if let Some(sort_by) = sort_by {
-                keys.push(sort_by.key(object));
-            }
-        });
-        Ok(())
+        self.add_rows(|buffer, on_row| Ok(buffer.add_table(&table, None, on_row)))
     }
 
     /// As [`Printer::table_page`], for a Table still in the server's text.
     fn raw_table_page(&mut self, table: RawTable<'_>) -> Result<()> {
+        self.add_rows(|buffer, on_row| {
+            buffer
+                .add_raw_table(table, on_row)
+                .context("decoding a row of the server's Table")
+        })
+    }
+
+    /// Rows for the current table: `add` puts them into its buffer, calling `on_row` with each
+    /// row's object (for `--sort-by`), and says how many it added.
+    fn add_rows(
+        &mut self,
+        add: impl FnOnce(&mut TableBuffer, &mut dyn FnMut(&Value)) -> Result<usize>,
+    ) -> Result<()> {
         let Layout::Tables { current, keys, .. } = &mut self.layout else {
             return Ok(());
         };
         let buffer = current.get_or_insert_with(TableBuffer::default);
         let sort_by = self.sort_by.as_ref();
-        self.printed += buffer
-            .add_raw_table(table, |object| {
-                if let Some(sort_by) = sort_by {
-                    keys.push(sort_by.key(object));
-                }
-            })
-            .context("decoding a row of the server's Table")?;
+        let mut on_row = |object: &Value| {
+            if let Some(sort_by) = sort_by {
+                keys.push(sort_by.key(object));
+            }
+        };
+        self.printed += add(buffer, &mut on_row)?;
         Ok(())
     }
 
