@@ -16,6 +16,7 @@ pub mod der;
 pub mod discovery;
 pub mod events;
 pub mod faults;
+pub(crate) mod gofmt;
 pub mod logs;
 pub mod openapi;
 pub mod panics;

@@ -9,6 +9,8 @@
 
 use serde_json::Value;
 
+use crate::gofmt;
+
 /// The alphabet of generated names and hashes: no vowels, no look-alike characters.
 pub const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
@@ -95,17 +97,7 @@ fn write_canonical(v: &Value, out: &mut String) {
 }
 
 fn write_string(s: &str, out: &mut String) {
-    let quoted = Value::String(s.to_string()).to_string();
-    for c in quoted.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
+    out.push_str(&gofmt::html_safe(&Value::String(s.to_string()).to_string()));
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use super::fieldset::{Comparison, FieldSet, fields_of};
 use super::schema::Node;
+use crate::gofmt;
 
 /// The annotation kubectl's client-side apply keeps its configuration in.
 pub const ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -65,7 +66,7 @@ pub fn encode(applied: &Value) -> String {
     {
         annotations.remove(ANNOTATION);
     }
-    let mut text = go_escaped(&serde_json::to_string(&sorted(config)).unwrap_or_default());
+    let mut text = gofmt::html_safe(&serde_json::to_string(&sorted(config)).unwrap_or_default());
     text.push('\n');
     text
 }
@@ -99,23 +100,6 @@ fn sorted(value: Value) -> Value {
         },
         other => other,
     }
-}
-
-/// Go's HTML-safe escaping of JSON text. The characters only occur inside strings, where the
-/// escapes mean the same.
-fn go_escaped(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The fields an apply by `kubectl` may take from other managers without force: those the live

@@ -22,7 +22,6 @@
 //! differs in details (defaults, status) from the real one; the 4 KiB cap on warning headers
 //! is not modelled.
 
-mod gofmt;
 mod shape;
 mod walk;
 
@@ -31,6 +30,7 @@ use serde_json::{Value, json};
 use shape::Shape;
 use walk::{Problem, prune, scan, undeclared};
 
+use crate::gofmt;
 use crate::registry::{ResourceType, split_group_version};
 use crate::router::Target;
 use crate::server::{ApiRequest, Shared};

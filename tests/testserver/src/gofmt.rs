@@ -1,5 +1,6 @@
-//! Values as kube-apiserver's Go code prints them into messages: `strconv.Quote`, the
-//! `encoding/json` text of an object and `fmt`'s `%+v` of a decoded map.
+//! Values as kube-apiserver's Go code writes them: `strconv.Quote`, `encoding/json`'s
+//! HTML-safe escaping and the text of an object, and `fmt`'s `%+v` of a decoded map. The
+//! validation messages, the last-applied annotation and the controllers' hashes use them.
 
 use std::fmt::Write;
 
@@ -35,9 +36,14 @@ pub fn quote(text: &str) -> String {
 
 /// `json.Marshal` of an object: keys in order, `<`, `>`, `&`, U+2028 and U+2029 escaped.
 pub fn json(value: &Value) -> String {
-    let text = value.to_string();
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    html_safe(&value.to_string())
+}
+
+/// `encoding/json`'s HTML-safe escaping of JSON text: `<`, `>`, `&`, U+2028 and U+2029 as
+/// `\u` escapes. They only occur inside strings, where the escapes mean the same.
+pub fn html_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
         match c {
             '<' => out.push_str("\\u003c"),
             '>' => out.push_str("\\u003e"),
