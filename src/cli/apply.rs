@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::{PrintArgs, parse_timeout};
+use crate::resource::{Builder, Verb};
 
 /// `kz apply --help`'s description: what kz does differently from kubectl, and why.
 pub const LONG_ABOUT: &str = "Apply a configuration to resources by file name or stdin.
@@ -19,13 +20,10 @@ unreadable document, or one of an unknown kind, and nothing is applied. Namespac
 CustomResourceDefinitions are applied first (a CRD that other objects need is waited for until it
 is established), then everything else in the order given.";
 
-/// Apply a configuration to resources by file name or stdin.
+/// The configuration files `apply` and `diff` read, and which of their objects count.
 #[derive(Debug, Clone, Default, Args)]
-#[command(
-    after_help = "Examples:\n  kz apply -f web.yaml\n  kz apply -f manifests/ -R\n  cat web.yaml | kz apply -f -\n  kz apply -f manifests/ -l app=web --dry-run=server\n  kz apply -f web.yaml --wait --timeout=5m\n  kz apply -f web.yaml --force-conflicts"
-)]
-pub struct ApplyArgs {
-    /// Files, directories, URLs or "-" (stdin) with the configuration to apply.
+pub struct ManifestArgs {
+    /// Files, directories, URLs or "-" (stdin) with the configuration.
     #[arg(short = 'f', long = "filename", value_name = "PATH")]
     pub filenames: Vec<PathBuf>,
 
@@ -33,9 +31,32 @@ pub struct ApplyArgs {
     #[arg(short = 'R', long)]
     pub recursive: bool,
 
-    /// Only apply the objects of the files whose labels match this selector (e.g. app=web).
+    /// Only the objects of the files whose labels match this selector (e.g. app=web).
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
+
+    /// Positional arguments: kubectl refuses them.
+    #[arg(hide = true)]
+    pub args: Vec<String>,
+}
+
+impl ManifestArgs {
+    /// A resource builder for `verb` reading these files (positional arguments refused).
+    pub fn builder(&self, verb: Verb) -> Builder {
+        Builder::new(verb)
+            .args(&self.args)
+            .filenames(&self.filenames, self.recursive)
+    }
+}
+
+/// Apply a configuration to resources by file name or stdin.
+#[derive(Debug, Clone, Default, Args)]
+#[command(
+    after_help = "Examples:\n  kz apply -f web.yaml\n  kz apply -f manifests/ -R\n  cat web.yaml | kz apply -f -\n  kz apply -f manifests/ -l app=web --dry-run=server\n  kz apply -f web.yaml --wait --timeout=5m\n  kz apply -f web.yaml --force-conflicts"
+)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
 
     #[command(flatten)]
     pub dry_run: super::DryRunArg,
@@ -73,10 +94,6 @@ pub struct ApplyArgs {
     /// With --wait, how long to wait before giving up (e.g. 30s, 5m); 0 waits forever.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_timeout)]
     pub timeout: Duration,
-
-    /// Positional arguments: kubectl refuses them.
-    #[arg(hide = true)]
-    pub args: Vec<String>,
 
     #[command(flatten)]
     pub print: PrintArgs,

@@ -1,8 +1,8 @@
 //! `kz diff`: kubectl's flags, parsed. `cmd::diff` validates them into options.
 
-use std::path::PathBuf;
-
 use clap::Args;
+
+use super::apply::ManifestArgs;
 
 /// `kz diff --help`'s description: what is compared, and how kz differs from kubectl.
 pub const LONG_ABOUT: &str = "Diff the live version against a would-be applied version.
@@ -23,17 +23,8 @@ Exit status: 0 no differences, 1 differences, 2 kz or the diff program failed.";
     after_help = "Examples:\n  kz diff -f web.yaml\n  cat web.yaml | kz diff -f -\n  kz diff -f manifests/ -R -l app=web\n  KUBECTL_EXTERNAL_DIFF=\"meld\" kz diff -f web.yaml"
 )]
 pub struct DiffArgs {
-    /// Files, directories, URLs or "-" (stdin) with the configuration to diff.
-    #[arg(short = 'f', long = "filename", value_name = "PATH")]
-    pub filenames: Vec<PathBuf>,
-
-    /// Read directories given with -f recursively.
-    #[arg(short = 'R', long)]
-    pub recursive: bool,
-
-    /// Only diff the objects of the files whose labels match this selector (e.g. app=web).
-    #[arg(short = 'l', long, value_name = "SELECTOR")]
-    pub selector: Option<String>,
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
 
     /// Name of the manager that would own the applied fields.
     #[arg(long, value_name = "NAME", default_value = "kz")]
@@ -56,8 +47,4 @@ pub struct DiffArgs {
     /// How many objects to ask the server about at once.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: u16,
-
-    /// Positional arguments: kubectl refuses them.
-    #[arg(hide = true)]
-    pub args: Vec<String>,
 }

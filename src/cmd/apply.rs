@@ -28,7 +28,7 @@ use crate::discovery::ResourceType;
 use crate::error;
 use crate::print::objects::list_items;
 use crate::print::{OutputFormat, PrintOptions, Printer};
-use crate::resource::{Builder, Objects, Plan, Target, Verb};
+use crate::resource::{Objects, Plan, Target, Verb};
 use crate::rollout::status::Kind as RolloutKind;
 use crate::selector::LabelSelector;
 use crate::streams::Stderr;
@@ -81,14 +81,11 @@ impl Options {
             }
             _ => (Some(print), false),
         };
-        let selector = input::selector(args.selector.as_deref())?;
+        let selector = input::selector(args.manifests.selector.as_deref())?;
         if args.wait && dry_run != DryRun::None {
             bail!("--wait cannot be used with --dry-run: nothing is applied to wait for");
         }
-        let plan = Builder::new(Verb::Apply)
-            .args(&args.args)
-            .filenames(&args.filenames, args.recursive)
-            .parse()?;
+        let plan = args.manifests.builder(Verb::Apply).parse()?;
         Ok(Options {
             plan,
             settings: Settings {

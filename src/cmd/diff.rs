@@ -23,7 +23,7 @@ use crate::context::Context;
 use crate::diff::external::{self, ExternalDiff};
 use crate::diff::{self, Pair};
 use crate::error::{self, ExitStatus};
-use crate::resource::{Builder, Plan, Verb};
+use crate::resource::{Plan, Verb};
 use crate::selector::LabelSelector;
 use crate::ui::colour::Palette;
 
@@ -54,11 +54,8 @@ pub struct Options {
 
 impl Options {
     pub fn from_args(args: DiffArgs) -> Result<Options> {
-        let selector = input::selector(args.selector.as_deref())?;
-        let plan = Builder::new(Verb::Diff)
-            .args(&args.args)
-            .filenames(&args.filenames, args.recursive)
-            .parse()?;
+        let selector = input::selector(args.manifests.selector.as_deref())?;
+        let plan = args.manifests.builder(Verb::Diff).parse()?;
         Ok(Options {
             plan,
             settings: Settings {
