@@ -104,30 +104,30 @@ impl ApiClient {
     /// kz fetched itself renews it, and a renewed token is tried once.
     pub async fn send(&self, mut request: Request<Vec<u8>>) -> Result<ApiResponse> {
         let Some(credentials) = &self.credentials else {
-            return self.send_with_retries(request).await;
+            return self.send_with_retries(&mut request).await;
         };
-        let mut again = copy_request(&request)?;
         let used = credentials.header().await?;
         request.headers_mut().insert(AUTHORIZATION, used.clone());
-        match self.send_with_retries(request).await {
+        match self.send_with_retries(&mut request).await {
             Err(err) if is_unauthorized(&err) && credentials.renew(&used).await? => {
-                again
+                request
                     .headers_mut()
                     .insert(AUTHORIZATION, credentials.header().await?);
-                self.send_with_retries(again).await
+                self.send_with_retries(&mut request).await
             }
             outcome => outcome,
         }
     }
 
-    /// One request, sent again as `retry` decides.
-    async fn send_with_retries(&self, mut request: Request<Vec<u8>>) -> Result<ApiResponse> {
-        let (method, url) = self.prepare(&mut request);
+    /// One request, sent again as `retry` decides. Each attempt sends a copy, so the request
+    /// stays whole for a renewed credential's try.
+    async fn send_with_retries(&self, request: &mut Request<Vec<u8>>) -> Result<ApiResponse> {
+        let (method, url) = self.prepare(request);
         let mut retries = Retries::new(&method);
         loop {
             let started = Instant::now();
             let exchange = async {
-                let response = self.send_once(&request).await?;
+                let response = self.send_once(request).await?;
                 let status = response.status();
                 let headers = response.headers().clone();
                 let body = response
@@ -146,7 +146,7 @@ impl ApiClient {
                         self.wait(&method, &url, retry).await;
                         continue;
                     }
-                    return Err(self.unanswered_error(unanswered, &request));
+                    return Err(self.unanswered_error(unanswered, request));
                 }
             };
             self.trace
@@ -410,18 +410,6 @@ fn never_sent(err: &(dyn std::error::Error + 'static)) -> bool {
 /// Whether the server refused the request's credentials.
 fn is_unauthorized(error: &anyhow::Error) -> bool {
     crate::error::server_error(error).is_some_and(|server| server.status.code == 401)
-}
-
-/// The same request again, for a second try with renewed credentials.
-fn copy_request(request: &Request<Vec<u8>>) -> Result<Request<Vec<u8>>> {
-    let mut copy = Request::builder()
-        .method(request.method().clone())
-        .uri(request.uri().clone())
-        .version(request.version())
-        .body(request.body().clone())
-        .context("copying a request")?;
-    *copy.headers_mut() = request.headers().clone();
-    Ok(copy)
 }
 
 /// A response body read as it arrives.
