@@ -1,5 +1,6 @@
 //! Ctrl-C for the commands that wait: `get --watch`, `rollout status`, `delete --wait` (and
-//! `logs -f`, which listens itself, to print what it read in whole lines first).
+//! `logs -f` and `apply`, which listen through the same `CtrlC` and end in their own way:
+//! logs prints what it read in whole lines first, apply reports what it applied).
 //!
 //! kubectl stops them at once and silently, with exit code 1 (its interrupt handler ends in
 //! `os.Exit(1)`); kz does the same. The wait is dropped between two awaits, and printers write
@@ -53,7 +54,9 @@ impl CtrlC {
         }
     }
 
-    async fn interrupted(&mut self) {
+    /// Resolves when Ctrl-C comes (or came since `listen`); never, when no handler could be
+    /// set up. For commands that end on Ctrl-C in their own way (`logs -f`, `apply`).
+    pub async fn interrupted(&mut self) {
         #[cfg(unix)]
         let received = match &mut self.signal {
             Some(signal) => signal.recv().await.is_some(),

@@ -31,6 +31,7 @@ use crate::print::{OutputFormat, PrintOptions, Printer};
 use crate::resource::{Objects, Plan, Target, Verb};
 use crate::rollout::status::Kind as RolloutKind;
 use crate::selector::LabelSelector;
+use crate::signals::CtrlC;
 use crate::streams::Stderr;
 
 /// How many objects are applied at once.
@@ -206,10 +207,10 @@ impl Interrupt {
     fn new() -> Interrupt {
         let (stop, _) = watch::channel(false);
         let on_signal = stop.clone();
+        let mut ctrl_c = CtrlC::listen();
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                on_signal.send_replace(true);
-            }
+            ctrl_c.interrupted().await;
+            on_signal.send_replace(true);
         });
         Interrupt { stop }
     }

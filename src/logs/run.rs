@@ -20,7 +20,7 @@ use super::pick::{ContainerChoice, Source, containers};
 use super::stream::{Message, StreamRequest, started};
 use crate::api::{EventType, JSON_ACCEPT, ListQuery, ListRequest, WatchItem, Watcher};
 use crate::error::ExitStatus;
-use crate::signals::EXIT_STOPPED;
+use crate::signals::{CtrlC, EXIT_STOPPED};
 use crate::streams::Stderr;
 
 /// Lines in flight between the streams and the writer.
@@ -99,8 +99,7 @@ pub async fn run(streams: Streams, out: &mut dyn Write, stderr: &Stderr) -> Resu
         ),
         None => (None, None),
     };
-    let interrupted = tokio::signal::ctrl_c();
-    tokio::pin!(interrupted);
+    let mut ctrl_c = CtrlC::listen();
     loop {
         if running.active.is_empty() && queue.is_empty() && watching.is_none() {
             break;
@@ -109,7 +108,7 @@ pub async fn run(streams: Streams, out: &mut dyn Write, stderr: &Stderr) -> Resu
             biased;
             // kubectl's interrupt handler ends in `os.Exit(1)`: what was read is printed
             // (whole lines), then the follow ends with exit code 1 and nothing more to say.
-            _ = &mut interrupted => {
+            () = ctrl_c.interrupted() => {
                 out.flush().context("writing output")?;
                 return Err(ExitStatus(EXIT_STOPPED).into());
             }
