@@ -69,8 +69,9 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub force_conflicts: bool,
 
-    /// Apply server-side. kz always does; the flag is accepted so kubectl command lines work.
-    #[arg(long)]
+    /// Apply server-side. kz always does: the flag is accepted so kubectl command lines work,
+    /// and --server-side=false (kubectl's client-side apply) is refused.
+    #[arg(long, default_value = "true")]
     pub server_side: bool,
 
     /// How the server treats fields the type does not have: strict (refuse the object),

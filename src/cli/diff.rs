@@ -35,9 +35,9 @@ pub struct DiffArgs {
     #[arg(long)]
     pub force_conflicts: bool,
 
-    /// Diff a server-side apply. kz always applies server-side; the flag is accepted so
-    /// kubectl command lines work.
-    #[arg(long)]
+    /// Diff a server-side apply. kz always applies server-side: the flag is accepted so
+    /// kubectl command lines work, and --server-side=false is refused.
+    #[arg(long, default_value = "true")]
     pub server_side: bool,
 
     /// Include managedFields in the diff.

@@ -69,6 +69,7 @@ pub struct Options {
 
 impl Options {
     pub fn from_args(args: ApplyArgs) -> Result<Options> {
+        refuse_client_side(args.server_side)?;
         let (dry_run, dry_run_warning) = args.dry_run.parse()?;
         let validation = Validation::parse(&args.validate)?;
         let print = args.print.to_options()?;
@@ -523,21 +524,41 @@ impl Report {
     }
 }
 
+/// `--server-side=false` asks for kubectl's client-side apply, which kz does not do: refused
+/// rather than applied server-side regardless.
+pub fn refuse_client_side(server_side: bool) -> Result<()> {
+    if !server_side {
+        bail!(
+            "--server-side=false: kz applies server-side only; use kubectl for a client-side apply"
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn args(extra: &[&str]) -> ApplyArgs {
-        use clap::Parser as _;
         let mut argv = vec!["kz", "apply", "-f", "x.yaml"];
         argv.extend_from_slice(extra);
-        match crate::cli::Cli::try_parse_from(argv)
-            .expect("parsed")
-            .command
-        {
+        // As the binary parses: Go-style booleans (`--flag=false`) included.
+        match crate::cli::try_parse_from(argv).expect("parsed").command {
             crate::cli::Command::Apply(args) => *args,
             other => panic!("not apply: {other:?}"),
         }
+    }
+
+    #[test]
+    fn client_side_apply_is_refused_not_ignored() {
+        assert!(Options::from_args(args(&["--server-side"])).is_ok());
+        assert!(Options::from_args(args(&["--server-side=true"])).is_ok());
+        let refused =
+            Options::from_args(args(&["--server-side=false"])).expect_err("client-side apply");
+        assert_eq!(
+            refused.to_string(),
+            "--server-side=false: kz applies server-side only; use kubectl for a client-side apply"
+        );
     }
 
     #[test]

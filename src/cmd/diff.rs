@@ -54,6 +54,7 @@ pub struct Options {
 
 impl Options {
     pub fn from_args(args: DiffArgs) -> Result<Options> {
+        super::apply::refuse_client_side(args.server_side)?;
         let selector = input::selector(args.manifests.selector.as_deref())?;
         let plan = args.manifests.builder(Verb::Diff).parse()?;
         Ok(Options {
@@ -187,13 +188,23 @@ mod tests {
     use super::*;
 
     fn args(extra: &[&str]) -> clap::error::Result<DiffArgs> {
-        use clap::Parser as _;
         let mut argv = vec!["kz", "diff", "-f", "x.yaml"];
         argv.extend_from_slice(extra);
-        match crate::cli::Cli::try_parse_from(argv)?.command {
+        // As the binary parses: Go-style booleans (`--flag=false`) included.
+        match crate::cli::try_parse_from(argv)?.command {
             crate::cli::Command::Diff(args) => Ok(*args),
             other => panic!("not diff: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_client_side_diff_is_refused_not_ignored() {
+        let refused = Options::from_args(args(&["--server-side=false"]).expect("parsed"))
+            .expect_err("client-side");
+        assert!(
+            refused.to_string().starts_with("--server-side=false: "),
+            "{refused}"
+        );
     }
 
     #[test]
