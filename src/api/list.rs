@@ -12,7 +12,11 @@ use std::borrow::Cow;
 
 use anyhow::{Context as _, Result};
 use bytes::Bytes;
+use std::fmt;
+use std::marker::PhantomData;
+
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use tokio::sync::mpsc;
@@ -78,18 +82,35 @@ impl Page {
 const HANDOFF_YIELDS: usize = 4;
 
 /// A page as the server sent it, not yet decoded: decoded whole ([`RawPage::decode`]), or
-/// item by item ([`RawPage::items`]) so that only one item's tree is built at a time.
+/// item by item ([`RawPage::items`], [`RawPage::for_each_item`]) so that only one item's tree
+/// is built at a time.
 #[derive(Debug)]
 pub struct RawPage {
     body: Bytes,
+    head: ListHead,
     /// As [`Page::restarted`].
     pub restarted: bool,
 }
 
 impl RawPage {
-    /// A page of this text (what the fetcher hands over; tests make their own).
-    pub fn new(body: Bytes, restarted: bool) -> RawPage {
-        RawPage { body, restarted }
+    /// A page of this text, its head (kind, apiVersion, continue token) read.
+    pub fn read(body: Bytes, restarted: bool) -> Result<RawPage> {
+        let head = ListHead::of(&body)?;
+        Ok(RawPage {
+            body,
+            head,
+            restarted,
+        })
+    }
+
+    /// The list's kind (`PodList`, `Table`, `PartialObjectMetadataList`), if it says.
+    pub fn kind(&self) -> Option<&str> {
+        self.head.kind.as_deref()
+    }
+
+    /// The list's apiVersion, if it says.
+    pub fn api_version(&self) -> Option<&str> {
+        self.head.api_version.as_deref()
     }
 
     /// The whole page as one tree.
@@ -114,6 +135,117 @@ impl RawPage {
     /// The page read into any shape borrowing from its text (a Table's rows, say).
     pub fn parts<'a, T: Deserialize<'a>>(&'a self) -> Result<T> {
         serde_json::from_slice(&self.body).context("decoding the server's JSON response")
+    }
+
+    /// Reads the page's items one at a time, each handed to `each` before the next is read:
+    /// one pass over the text, and one item's tree at a time. Stops at `each`'s first error.
+    pub fn for_each_item<'a, T: Deserialize<'a>>(
+        &'a self,
+        each: impl FnMut(T) -> Result<()>,
+    ) -> Result<()> {
+        // Checked as UTF-8 once, whole: the reader then borrows strings without checking each.
+        let text = std::str::from_utf8(&self.body)
+            .context("decoding the server's JSON response: not UTF-8")?;
+        let mut stopped = None;
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let read = EachItem {
+            each,
+            stopped: &mut stopped,
+            item: PhantomData,
+        }
+        .deserialize(&mut reader)
+        .and_then(|()| reader.end());
+        match (stopped, read) {
+            (Some(err), _) => Err(err),
+            (None, read) => read.context("decoding the server's JSON response"),
+        }
+    }
+}
+
+/// The reader of a page's `items` behind [`RawPage::for_each_item`]; an error of `each` is
+/// kept in `stopped` (serde's errors carry only text) and ends the read.
+struct EachItem<'s, F, T> {
+    each: F,
+    stopped: &'s mut Option<anyhow::Error>,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<'de, F: FnMut(T) -> Result<()>, T: Deserialize<'de>> DeserializeSeed<'de>
+    for EachItem<'_, F, T>
+{
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(T) -> Result<()>, T: Deserialize<'de>> Visitor<'de> for EachItem<'_, F, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == "items" {
+                map.next_value_seed(Items {
+                    each: &mut self.each,
+                    stopped: &mut *self.stopped,
+                    item: PhantomData,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A page's `items`, each handed to `each` as it is read.
+struct Items<'s, F, T> {
+    each: &'s mut F,
+    stopped: &'s mut Option<anyhow::Error>,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<'de, F: FnMut(T) -> Result<()>, T: Deserialize<'de>> DeserializeSeed<'de> for Items<'_, F, T> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, F: FnMut(T) -> Result<()>, T: Deserialize<'de>> Visitor<'de> for Items<'_, F, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list's items")
+    }
+
+    /// `null` when the list is empty (as Go encodes a nil slice).
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<T>()? {
+            if let Err(err) = (self.each)(item) {
+                *self.stopped = Some(err);
+                return Err(de::Error::custom("stopped by the reader of the items"));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -173,10 +305,13 @@ impl Drop for Pages {
     }
 }
 
-/// The part of a list the fetcher reads: where the next page starts.
-#[derive(Deserialize, Default)]
+/// The part of a list read before its items: what it is, and where the next page starts.
+#[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 struct ListHead {
+    kind: Option<String>,
+    #[serde(rename = "apiVersion")]
+    api_version: Option<String>,
     metadata: Option<ListMeta>,
 }
 
@@ -193,6 +328,7 @@ impl ListHead {
             head.push(b'}');
             if let Ok(parsed) = serde_json::from_slice::<ListHead>(&head)
                 && parsed.metadata.is_some()
+                && parsed.kind.is_some()
             {
                 return Ok(parsed);
             }
@@ -200,14 +336,15 @@ impl ListHead {
         serde_json::from_slice(body).context("decoding the server's JSON response")
     }
 
-    fn continue_token(self) -> Option<String> {
+    fn continue_token(&self) -> Option<String> {
         self.metadata
-            .and_then(|meta| meta.continue_token)
+            .as_ref()
+            .and_then(|meta| meta.continue_token.clone())
             .filter(|token| !token.is_empty())
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 struct ListMeta {
     #[serde(rename = "continue")]
@@ -237,7 +374,7 @@ async fn fetch_pages(
             .pair("includeObject", include);
         let path = format!("{base}{query}");
         let answer = match client.get(&path, request.accept).await {
-            Ok(response) => ListHead::of(&response.body).map(|head| (response.body, head)),
+            Ok(response) => RawPage::read(response.body, restarted),
             Err(err) if next.is_some() && error::reason(&err) == Some(Reason::Expired) => {
                 // The snapshot behind the token is gone: list again from the start.
                 next = None;
@@ -247,16 +384,16 @@ async fn fetch_pages(
             }
             Err(err) => Err(with_list_context(err, &request)),
         };
-        let (body, head) = match answer {
-            Ok(answer) => answer,
+        let page = match answer {
+            Ok(page) => page,
             Err(err) => {
                 permit.send(Err(err));
                 return;
             }
         };
-        next = head.continue_token();
+        next = page.head.continue_token();
         let last = next.is_none();
-        permit.send(Ok(RawPage::new(body, restarted)));
+        permit.send(Ok(page));
         restarted = false;
         if last {
             return;

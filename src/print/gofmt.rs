@@ -11,6 +11,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Number, Value};
 
+use super::node::{Node, sort_fields};
+
 /// A JSON number as Go holds it after decoding.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum GoNumber {
@@ -294,32 +296,73 @@ pub fn write_go_syntax(out: &mut String, value: &Value, mode: NumberMode) {
 /// `encoding/json`'s escaping of a string, HTML-safe like `json.Marshal`.
 pub fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0C}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    let bytes = s.as_bytes();
+    // Runs of bytes that need no escape are copied whole.
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !JSON_ATTENTION[usize::from(b)] {
+            i += 1;
+            continue;
         }
+        let (escape, len): (Option<&str>, usize) = match b {
+            b'"' => (Some("\\\""), 1),
+            b'\\' => (Some("\\\\"), 1),
+            b'\n' => (Some("\\n"), 1),
+            b'\r' => (Some("\\r"), 1),
+            b'\t' => (Some("\\t"), 1),
+            0x08 => (Some("\\b"), 1),
+            0x0c => (Some("\\f"), 1),
+            // U+2028 and U+2029, which end a line in JavaScript.
+            0xe2 if matches!(bytes.get(i + 1..i + 3), Some([0x80, 0xa8 | 0xa9])) => (None, 3),
+            0xe2 => {
+                i += 1;
+                continue;
+            }
+            // `<`, `>`, `&` and the other control characters.
+            _ => (None, 1),
+        };
+        out.push_str(&s[copied..i]);
+        match escape {
+            Some(escape) => out.push_str(escape),
+            None => {
+                let c = s[i..].chars().next().map_or(0, u32::from);
+                let _ = write!(out, "\\u{c:04x}");
+            }
+        }
+        i += len;
+        copied = i;
     }
+    out.push_str(&s[copied..]);
     out.push('"');
 }
 
-/// `encoding/json`'s text for a number decoded in `mode`.
-fn json_number(n: &Number, mode: NumberMode) -> String {
+/// The bytes [`write_json_string`] looks at twice: those it escapes, and 0xE2, the first
+/// byte of U+2028 and U+2029 (and of other characters, which it copies).
+const JSON_ATTENTION: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'&' as usize] = true;
+    table[0xe2] = true;
+    table
+};
+
+/// Appends `encoding/json`'s text for a number decoded in `mode`.
+fn write_json_number(out: &mut String, n: &Number, mode: NumberMode) {
     match go_number(n, mode) {
-        GoNumber::Int(i) => i.to_string(),
-        GoNumber::Float(f) => format_json_float(f),
+        GoNumber::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        GoNumber::Float(f) => out.push_str(&format_json_float(f)),
     }
 }
 
@@ -327,13 +370,6 @@ fn json_number(n: &Number, mode: NumberMode) -> String {
 /// keys sorted, HTML characters escaped, Go's number texts.
 pub fn write_json(out: &mut String, value: &Value, indent: Option<&str>, mode: NumberMode) {
     write_json_at(out, value, indent, mode, 0);
-}
-
-fn newline(out: &mut String, indent: Option<&str>, depth: usize) {
-    if let Some(indent) = indent {
-        out.push('\n');
-        out.push_str(&indent.repeat(depth));
-    }
 }
 
 /// [`write_json`] for a value nested `depth` levels deep in an indented document.
@@ -344,28 +380,41 @@ pub fn write_json_at(
     mode: NumberMode,
     depth: usize,
 ) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&json_number(n, mode)),
-        Value::String(s) => write_json_string(out, s),
-        Value::Array(items) if items.is_empty() => out.push_str("[]"),
-        Value::Array(items) => {
+    write_node_json(out, &mut Node::from(value), indent, mode, depth);
+}
+
+/// [`write_json_at`] of a [`Node`], whose objects' fields are sorted on the way.
+pub fn write_node_json(
+    out: &mut String,
+    node: &mut Node<'_>,
+    indent: Option<&str>,
+    mode: NumberMode,
+    depth: usize,
+) {
+    match node {
+        Node::Null => out.push_str("null"),
+        Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Node::Number(n) => write_json_number(out, n, mode),
+        Node::String(s) => write_json_string(out, s),
+        Node::Array(items) if items.is_empty() => out.push_str("[]"),
+        Node::Array(items) => {
             out.push('[');
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.iter_mut().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
                 newline(out, indent, depth + 1);
-                write_json_at(out, item, indent, mode, depth + 1);
+                write_node_json(out, item, indent, mode, depth + 1);
             }
             newline(out, indent, depth);
             out.push(']');
         }
-        Value::Object(map) if map.is_empty() => out.push_str("{}"),
-        Value::Object(map) => {
+        Node::Object(fields) if fields.is_empty() => out.push_str("{}"),
+        Node::Object(fields) => {
+            // Go sorts a map's keys by their bytes.
+            sort_fields(fields, str::cmp);
             out.push('{');
-            for (i, (key, item)) in sorted_entries(map).into_iter().enumerate() {
+            for (i, (key, item)) in fields.iter_mut().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -375,10 +424,24 @@ pub fn write_json_at(
                 if indent.is_some() {
                     out.push(' ');
                 }
-                write_json_at(out, item, indent, mode, depth + 1);
+                write_node_json(out, item, indent, mode, depth + 1);
             }
             newline(out, indent, depth);
             out.push('}');
+        }
+    }
+}
+
+fn newline(out: &mut String, indent: Option<&str>, depth: usize) {
+    let Some(indent) = indent else {
+        return;
+    };
+    out.push('\n');
+    if indent.bytes().all(|b| b == b' ') {
+        super::push_spaces(out, indent.len() * depth);
+    } else {
+        for _ in 0..depth {
+            out.push_str(indent);
         }
     }
 }
@@ -431,10 +494,9 @@ mod tests {
         assert_eq!(go_number(&n, NumberMode::Unstructured), GoNumber::Int(3));
         assert_eq!(go_number(&n, NumberMode::Float64), GoNumber::Float(3.0));
         let big: Number = serde_json::from_str("18446744073709551615").expect("number");
-        assert_eq!(
-            json_number(&big, NumberMode::Unstructured),
-            "18446744073709552000"
-        );
+        let mut text = String::new();
+        write_json_number(&mut text, &big, NumberMode::Unstructured);
+        assert_eq!(text, "18446744073709552000");
     }
 
     #[test]

@@ -15,6 +15,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::node::{Fields, Node, sort_fields};
+
 /// One document, ending with a newline.
 pub fn to_string(value: &Value) -> String {
     let mut out = String::new();
@@ -24,9 +26,20 @@ pub fn to_string(value: &Value) -> String {
 
 /// Appends one document to `out`, ending with a newline.
 pub fn write_document(out: &mut String, value: &Value) {
-    match value {
-        Value::Object(map) if !map.is_empty() => write_map(out, map, 0),
-        Value::Array(items) if !items.is_empty() => write_seq(out, items, 0),
+    write_node_document(out, &mut Node::from(value));
+}
+
+/// Appends `value` as one item of a top-level sequence (`- ` before it, its lines two
+/// spaces in), as the items of a List are written under `items:`.
+pub fn write_list_item(out: &mut String, value: &Value) {
+    write_node_list_item(out, &mut Node::from(value));
+}
+
+/// [`write_document`] of a [`Node`], whose objects' fields are sorted on the way.
+pub fn write_node_document(out: &mut String, node: &mut Node<'_>) {
+    match node {
+        Node::Object(fields) if !fields.is_empty() => write_map(out, fields, 0),
+        Node::Array(items) if !items.is_empty() => write_seq(out, items, 0),
         scalar => {
             write_scalar(out, scalar, 0, false);
             out.push('\n');
@@ -34,20 +47,19 @@ pub fn write_document(out: &mut String, value: &Value) {
     }
 }
 
-/// Appends `value` as one item of a top-level sequence (`- ` before it, its lines two
-/// spaces in), as the items of a List are written under `items:`.
-pub fn write_list_item(out: &mut String, value: &Value) {
+/// [`write_list_item`] of a [`Node`], whose objects' fields are sorted on the way.
+pub fn write_node_list_item(out: &mut String, node: &mut Node<'_>) {
     out.push('-');
-    write_value(out, value, 0, false);
+    write_value(out, node, 0, false);
 }
 
 fn pad(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    super::push_spaces(out, indent);
 }
 
-fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, indent: usize) {
-    for (i, key) in key_order::sorted_keys(map).into_iter().enumerate() {
-        let value = &map[key];
+fn write_map(out: &mut String, fields: &mut Fields<'_>, indent: usize) {
+    sort_fields(fields, key_order::compare);
+    for (i, (key, value)) in fields.iter_mut().enumerate() {
         // The first key of a list item follows its `- `.
         if i > 0 {
             pad(out, indent);
@@ -58,8 +70,8 @@ fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, indent: usi
     }
 }
 
-fn write_seq(out: &mut String, items: &[Value], indent: usize) {
-    for (i, item) in items.iter().enumerate() {
+fn write_seq(out: &mut String, items: &mut [Node<'_>], indent: usize) {
+    for (i, item) in items.iter_mut().enumerate() {
         if i > 0 {
             pad(out, indent);
         }
@@ -69,18 +81,18 @@ fn write_seq(out: &mut String, items: &[Value], indent: usize) {
 }
 
 /// A value after `key:` (`in_map`) or `-`, at the parent's `indent`.
-fn write_value(out: &mut String, value: &Value, indent: usize, in_map: bool) {
+fn write_value(out: &mut String, value: &mut Node<'_>, indent: usize, in_map: bool) {
     match value {
-        Value::Object(map) if !map.is_empty() => {
+        Node::Object(fields) if !fields.is_empty() => {
             if in_map {
                 out.push('\n');
                 pad(out, indent + 2);
             } else {
                 out.push(' ');
             }
-            write_map(out, map, indent + 2);
+            write_map(out, fields, indent + 2);
         }
-        Value::Array(items) if !items.is_empty() => {
+        Node::Array(items) if !items.is_empty() => {
             if in_map {
                 // Sequences in mappings are not indented.
                 out.push('\n');
@@ -99,14 +111,14 @@ fn write_value(out: &mut String, value: &Value, indent: usize, in_map: bool) {
     }
 }
 
-fn write_scalar(out: &mut String, value: &Value, indent: usize, key: bool) {
+fn write_scalar(out: &mut String, value: &Node<'_>, indent: usize, key: bool) {
     match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => write_number(out, n),
-        Value::String(s) => write_string(out, s, key, indent),
-        Value::Object(_) => out.push_str("{}"),
-        Value::Array(_) => out.push_str("[]"),
+        Node::Null => out.push_str("null"),
+        Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Node::Number(n) => write_number(out, n),
+        Node::String(s) => write_string(out, s, key, indent),
+        Node::Object(_) => out.push_str("{}"),
+        Node::Array(_) => out.push_str("[]"),
     }
 }
 
@@ -180,8 +192,29 @@ fn obviously_plain(s: &str) -> bool {
 
 /// One of the words go-yaml reads as something other than a string.
 fn is_special(s: &str) -> bool {
-    // The longest is five bytes.
-    s.len() <= 5 && SPECIAL.contains(&s)
+    // The longest is five bytes, and few words start as one of them does: most keys and
+    // values are ruled out before any comparison.
+    s.len() <= 5
+        && s.as_bytes().first().is_none_or(|b| {
+            matches!(
+                b,
+                b'~' | b'n'
+                    | b'N'
+                    | b'y'
+                    | b'Y'
+                    | b't'
+                    | b'T'
+                    | b'f'
+                    | b'F'
+                    | b'o'
+                    | b'O'
+                    | b'.'
+                    | b'+'
+                    | b'-'
+                    | b'<'
+            )
+        })
+        && SPECIAL.contains(&s)
 }
 
 /// A string scalar in go-yaml's style; `indent` is the indentation of the key or `-` it
@@ -566,6 +599,16 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(scalar_string(text, false, 0), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn every_special_word_passes_the_first_byte_filter() {
+        for word in SPECIAL {
+            assert!(is_special(word), "{word:?}");
+        }
+        for word in ["name", "nulls", "Y2", "<", "-", "truth"] {
+            assert!(!is_special(word), "{word:?}");
         }
     }
 

@@ -14,6 +14,7 @@ pub mod go_template;
 pub mod gofmt;
 pub mod jsonpath;
 pub mod kubectl_yaml;
+pub mod node;
 pub mod objects;
 pub mod printer;
 pub mod server_table;
@@ -40,6 +41,16 @@ pub fn escape_terminal(text: String) -> String {
     text.replace('\u{1b}', "^[").replace('\r', "\\r")
 }
 
+/// Appends `n` spaces (indentation), as few copies as it takes.
+pub(crate) fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let step = n.min(SPACES.len());
+        out.push_str(&SPACES[..step]);
+        n -= step;
+    }
+}
+
 /// JSON with `indent` spaces per level and a final newline (kubectl uses 4 for objects and
 /// kubeconfig, 2 for `version`).
 pub fn write_json<W: Write, T: Serialize>(out: &mut W, value: &T, indent: usize) -> Result<()> {
@@ -60,6 +71,16 @@ pub fn write_yaml<W: Write, T: Serialize>(out: &mut W, value: &T) -> Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spaces_come_in_any_number() {
+        for n in [0, 1, 63, 64, 65, 200] {
+            let mut out = String::from("x");
+            push_spaces(&mut out, n);
+            assert_eq!(out.len(), n + 1);
+            assert!(out[1..].bytes().all(|b| b == b' '), "{n}");
+        }
+    }
 
     #[test]
     fn json_indentation_is_configurable() {

@@ -7,12 +7,15 @@
 //! `items`, `kind`, `metadata`), which is what makes streaming it possible. Under a watch each
 //! object is its own document (YAML ones separated by `---`), optionally as `{type, object}`.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::Result;
 use serde_json::Value;
 
+use super::gofmt::{self, NumberMode};
 use super::kubectl_yaml;
+use super::node::Node;
 use crate::discovery::ResourceType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +91,16 @@ impl TypeDefaults {
             }
         }
     }
+
+    /// As [`TypeDefaults::fill`], for an object read as a [`Node`].
+    pub fn fill_node<'a>(&'a self, object: &mut Node<'a>) {
+        for (key, value) in [("kind", &self.kind), ("apiVersion", &self.api_version)] {
+            let missing = self.replace || object.str_at(&[key]).is_none_or(str::is_empty);
+            if missing {
+                object.set(key, Node::String(Cow::Borrowed(value)));
+            }
+        }
+    }
 }
 
 /// The items of a list page, each with its kind and apiVersion.
@@ -110,12 +123,13 @@ pub struct ObjectPrinter {
     show_managed_fields: bool,
     printed: usize,
     started: bool,
-    /// The YAML or JSON of the object being printed, kept to be reused by the next.
-    yaml: String,
-    json: Vec<u8>,
+    /// The text of the object being printed, kept to be reused by the next.
+    text: String,
 }
 
-const JSON_INDENT: &[u8] = b"    ";
+/// kubectl's `json.MarshalIndent(obj, "", "    ")` of unstructured objects.
+const JSON_INDENT: &str = "    ";
+const JSON_NUMBERS: NumberMode = NumberMode::Unstructured;
 
 impl ObjectPrinter {
     pub fn new(format: ObjectFormat, arrangement: Arrangement, show_managed_fields: bool) -> Self {
@@ -125,8 +139,7 @@ impl ObjectPrinter {
             show_managed_fields,
             printed: 0,
             started: false,
-            yaml: String::new(),
-            json: Vec::new(),
+            text: String::new(),
         }
     }
 
@@ -159,58 +172,86 @@ impl ObjectPrinter {
     pub fn object(
         &mut self,
         out: &mut impl Write,
-        mut object: Value,
+        object: Value,
         event: Option<&str>,
+    ) -> Result<()> {
+        self.node(out, Node::from(&object), event)
+    }
+
+    /// As [`ObjectPrinter::object`], for an object read as a [`Node`].
+    pub fn node<'a>(
+        &mut self,
+        out: &mut impl Write,
+        mut object: Node<'a>,
+        event: Option<&'a str>,
     ) -> Result<()> {
         self.start(out)?;
         if !self.show_managed_fields
-            && let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut)
+            && let Some(meta) = object.get_mut("metadata")
         {
             meta.remove("managedFields");
         }
-        let object = match (self.arrangement, event) {
+        let mut object = match (self.arrangement, event) {
             (Arrangement::Stream { events: true }, Some(event))
                 if self.format != ObjectFormat::Name =>
             {
-                serde_json::json!({"type": event, "object": object})
+                Node::Object(vec![
+                    (Cow::Borrowed("type"), Node::String(Cow::Borrowed(event))),
+                    (Cow::Borrowed("object"), object),
+                ])
             }
             _ => object,
         };
+        self.text.clear();
         match (self.format, self.arrangement) {
-            (ObjectFormat::Name, _) => writeln!(out, "{}", name_of(&object))?,
-            (ObjectFormat::Json, arrangement) => {
-                // The serializer writes token by token: into a buffer, not through `out`.
-                self.json.clear();
-                if arrangement == Arrangement::List {
-                    self.json
-                        .extend_from_slice(if self.printed == 0 { b"\n" } else { b",\n" });
-                    write_pretty_json(&mut self.json, &object, 2)?;
-                } else {
-                    write_pretty_json(&mut self.json, &object, 0)?;
-                    self.json.push(b'\n');
-                }
-                out.write_all(&self.json)?;
+            (ObjectFormat::Name, _) => {
+                self.text.push_str(&object_name(
+                    object.str_at(&["kind"]),
+                    object.str_at(&["apiVersion"]),
+                    object.str_at(&["metadata", "name"]),
+                ));
+                self.text.push('\n');
             }
-            (ObjectFormat::Yaml, arrangement) => {
-                self.yaml.clear();
-                match arrangement {
-                    Arrangement::Single => kubectl_yaml::write_document(&mut self.yaml, &object),
-                    Arrangement::Stream { .. } => {
-                        if self.printed > 0 {
-                            self.yaml.push_str("---\n");
-                        }
-                        kubectl_yaml::write_document(&mut self.yaml, &object);
-                    }
-                    Arrangement::List => {
-                        if self.printed == 0 {
-                            self.yaml.push_str("items:\n");
-                        }
-                        kubectl_yaml::write_list_item(&mut self.yaml, &object);
-                    }
+            (ObjectFormat::Json, Arrangement::List) => {
+                self.text
+                    .push_str(if self.printed == 0 { "\n" } else { ",\n" });
+                self.text.push_str(JSON_INDENT);
+                self.text.push_str(JSON_INDENT);
+                gofmt::write_node_json(
+                    &mut self.text,
+                    &mut object,
+                    Some(JSON_INDENT),
+                    JSON_NUMBERS,
+                    2,
+                );
+            }
+            (ObjectFormat::Json, _) => {
+                gofmt::write_node_json(
+                    &mut self.text,
+                    &mut object,
+                    Some(JSON_INDENT),
+                    JSON_NUMBERS,
+                    0,
+                );
+                self.text.push('\n');
+            }
+            (ObjectFormat::Yaml, Arrangement::Single) => {
+                kubectl_yaml::write_node_document(&mut self.text, &mut object);
+            }
+            (ObjectFormat::Yaml, Arrangement::Stream { .. }) => {
+                if self.printed > 0 {
+                    self.text.push_str("---\n");
                 }
-                out.write_all(self.yaml.as_bytes())?;
+                kubectl_yaml::write_node_document(&mut self.text, &mut object);
+            }
+            (ObjectFormat::Yaml, Arrangement::List) => {
+                if self.printed == 0 {
+                    self.text.push_str("items:\n");
+                }
+                kubectl_yaml::write_node_list_item(&mut self.text, &mut object);
             }
         }
+        out.write_all(self.text.as_bytes())?;
         self.printed += 1;
         Ok(())
     }
@@ -246,118 +287,24 @@ impl ObjectPrinter {
 
 /// `pod/web-1` or `deployment.apps/web`, as `-o name` prints objects.
 pub fn name_of(object: &Value) -> String {
-    let kind = object["kind"].as_str().unwrap_or_default().to_lowercase();
-    let group = object["apiVersion"]
-        .as_str()
+    object_name(
+        object["kind"].as_str(),
+        object["apiVersion"].as_str(),
+        object["metadata"]["name"].as_str(),
+    )
+}
+
+fn object_name(kind: Option<&str>, api_version: Option<&str>, name: Option<&str>) -> String {
+    let kind = kind.unwrap_or_default().to_lowercase();
+    let group = api_version
         .and_then(|v| v.split_once('/'))
         .map(|(group, _)| group)
         .unwrap_or_default();
-    let name = object["metadata"]["name"].as_str().unwrap_or_default();
+    let name = name.unwrap_or_default();
     if group.is_empty() {
         format!("{kind}/{name}")
     } else {
         format!("{kind}.{group}/{name}")
-    }
-}
-
-/// Pretty JSON with kubectl's 4-space indent, as if nested `depth` levels deep (the first line
-/// indented too, no final newline).
-fn write_pretty_json(out: &mut impl Write, value: &Value, depth: usize) -> Result<()> {
-    for _ in 0..depth {
-        out.write_all(JSON_INDENT)?;
-    }
-    let formatter = NestedPretty {
-        depth,
-        has_value: false,
-    };
-    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, formatter);
-    serde::Serialize::serialize(value, &mut serializer)?;
-    Ok(())
-}
-
-/// serde_json's pretty layout (4 spaces) starting `depth` levels in, so a List item is
-/// written once, straight to the output, instead of being written and then re-indented.
-struct NestedPretty {
-    depth: usize,
-    has_value: bool,
-}
-
-impl NestedPretty {
-    fn newline<W: ?Sized + Write>(&self, out: &mut W) -> std::io::Result<()> {
-        out.write_all(b"\n")?;
-        for _ in 0..self.depth {
-            out.write_all(JSON_INDENT)?;
-        }
-        Ok(())
-    }
-
-    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        out.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline(out)?;
-        }
-        out.write_all(bracket)
-    }
-
-    fn element<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> std::io::Result<()> {
-        if !first {
-            out.write_all(b",")?;
-        }
-        self.newline(out)
-    }
-}
-
-impl serde_json::ser::Formatter for NestedPretty {
-    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.open(out, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.close(out, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        out: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.element(out, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.open(out, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.close(out, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        out: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.element(out, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
-        out.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
     }
 }
 
@@ -435,22 +382,27 @@ mod tests {
     }
 
     #[test]
-    fn nested_items_are_laid_out_like_re_indented_pretty_json() {
-        let object: Value =
-            serde_json::from_str(&fixture_stdout("get-deploy-json.txt")).expect("json");
-        let mut pretty = Vec::new();
-        write_pretty_json(&mut pretty, &object, 0).expect("pretty");
-        let expected: Vec<String> = String::from_utf8(pretty)
-            .expect("utf8")
+    fn one_object_prints_as_kubectl_printed_it_and_list_items_nest_it() {
+        let kubectl = fixture_stdout("get-deploy-json.txt");
+        let object: Value = serde_json::from_str(&kubectl).expect("json");
+        let mut single = ObjectPrinter::new(ObjectFormat::Json, Arrangement::Single, true);
+        let mut out = Vec::new();
+        single
+            .object(&mut out, object.clone(), None)
+            .expect("print");
+        assert_eq!(String::from_utf8(out).expect("utf8"), kubectl);
+
+        let list = print(ObjectFormat::Json, true, &[object.clone(), object]);
+        let nested: String = kubectl
             .lines()
-            .map(|line| format!("        {line}"))
+            .map(|line| format!("        {line}\n"))
             .collect();
-        let mut nested = Vec::new();
-        write_pretty_json(&mut nested, &object, 2).expect("nested");
-        assert_eq!(
-            String::from_utf8(nested).expect("utf8"),
-            expected.join("\n")
+        let expected = format!(
+            "{{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n{},\n{}\n    ],\n    \"kind\": \"List\",\n    \"metadata\": {{\n        \"resourceVersion\": \"\"\n    }}\n}}\n",
+            nested.trim_end(),
+            nested.trim_end()
         );
+        assert_eq!(list, expected);
     }
 
     #[test]

@@ -10,11 +10,13 @@ use std::io::Write;
 
 use anyhow::{Context as _, Result};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::custom_columns::{CustomColumns, CustomColumnsPrinter};
 use super::format::{OutputFormat, Template};
 use super::go_template::GoTemplatePrinter;
 use super::jsonpath::{Found, JsonPath, JsonPathOutput, JsonPathPrinter, relaxed};
+use super::node::Node;
 use super::objects::{Arrangement, ObjectFormat, ObjectPrinter, TypeDefaults, list_items};
 use super::server_table::{RawTable, TableBuffer, TableOptions, cell_text};
 use crate::api::{RawPage, list_position};
@@ -107,6 +109,20 @@ fn found_value(found: &Found) -> Value {
 }
 
 /// Orders two sort keys: numbers numerically, everything else by its text; missing first.
+/// Whether the item at `position` (namespace, name) was printed before its list restarted
+/// (at or before `skip_until`); if not, it becomes the `last_seen`.
+fn printed_before(
+    position: (&str, &str),
+    skip_until: Option<&(String, String)>,
+    last_seen: &mut Option<(String, String)>,
+) -> bool {
+    if skip_until.is_some_and(|(namespace, name)| position <= (namespace.as_str(), name.as_str())) {
+        return true;
+    }
+    *last_seen = Some((position.0.to_owned(), position.1.to_owned()));
+    false
+}
+
 fn compare_keys(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
         (Value::Null, Value::Null) => Ordering::Equal,
@@ -394,19 +410,32 @@ impl Printer {
             }
             return self.raw_table_page(table);
         }
-        let list = page.items()?;
-        if list.kind.as_deref() == Some("Table") {
+        if page.kind() == Some("Table") {
             return self.list_page(rt, page.body()?, skip_until, last_seen, out);
         }
-        let defaults =
-            TypeDefaults::for_list(rt, list.kind.as_deref(), list.api_version.as_deref());
-        for text in list.items {
+        let defaults = TypeDefaults::for_list(rt, page.kind(), page.api_version());
+        if let (Layout::Objects(printer), None) = (&mut self.layout, &self.sort_by) {
+            // Printed as read: no Value is built for the item.
+            let printed = &mut self.printed;
+            return page.for_each_item(|mut item: Node| {
+                defaults.fill_node(&mut item);
+                let position = (
+                    item.str_at(&["metadata", "namespace"]).unwrap_or_default(),
+                    item.str_at(&["metadata", "name"]).unwrap_or_default(),
+                );
+                if printed_before(position, skip_until, last_seen) {
+                    return Ok(());
+                }
+                *printed += 1;
+                printer.node(out, item, None)
+            });
+        }
+        page.for_each_item(|text: &RawValue| {
             let mut item: Value = serde_json::from_str(text.get())
                 .context("decoding an item of the server's list")?;
             defaults.fill(&mut item);
-            self.list_item(item, skip_until, last_seen, out)?;
-        }
-        Ok(())
+            self.list_item(item, skip_until, last_seen, out)
+        })
     }
 
     /// One item of a list page, skipped if it was printed before the list restarted.
@@ -417,11 +446,10 @@ impl Printer {
         last_seen: &mut Option<(String, String)>,
         out: &mut impl Write,
     ) -> Result<()> {
-        let position = list_position(&item);
-        if skip_until.is_some_and(|skip| position <= *skip) {
+        let (namespace, name) = list_position(&item);
+        if printed_before((&namespace, &name), skip_until, last_seen) {
             return Ok(());
         }
-        *last_seen = Some(position);
         self.held_or_printed(item, out)
     }
 
@@ -831,7 +859,7 @@ mod tests {
         let mut last_seen = None;
         printer.begin(&rt, true);
         if raw {
-            let page = RawPage::new(bytes::Bytes::from(page.to_string()), false);
+            let page = RawPage::read(bytes::Bytes::from(page.to_string()), false).expect("page");
             printer
                 .raw_list_page(&rt, &page, None, &mut last_seen, &mut out)
                 .expect("raw page");

@@ -82,18 +82,6 @@ fn compare_units<T: Unit>(a: &[T], b: &[T]) -> Ordering {
     an.cmp(&bn).then(alen.cmp(&blen)).then(x.cmp(&y))
 }
 
-/// The keys of `map` in go-yaml's order.
-pub fn sorted_keys(map: &serde_json::Map<String, serde_json::Value>) -> Vec<&String> {
-    let mut keys: Vec<&String> = map.keys().collect();
-    if !keys
-        .windows(2)
-        .all(|pair| compare(pair[0], pair[1]) != Ordering::Greater)
-    {
-        keys.sort_by(|a, b| compare(a, b));
-    }
-    keys
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
