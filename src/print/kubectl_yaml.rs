@@ -8,6 +8,7 @@
 //! Everything is written straight into one `String` the caller may reuse: no text per node,
 //! and the common plain scalar (a key, a name, a label) is copied without further analysis.
 
+mod emitter;
 mod key_order;
 
 use std::borrow::Cow;
@@ -15,6 +16,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use self::emitter::Scalar;
+use super::gofmt::{self, GoNumber, NumberMode};
 use super::node::{Fields, Node, sort_fields};
 
 /// One document, ending with a newline.
@@ -41,8 +44,9 @@ pub fn write_node_document(out: &mut String, node: &mut Node<'_>) {
         Node::Object(fields) if !fields.is_empty() => write_map(out, fields, 0),
         Node::Array(items) if !items.is_empty() => write_seq(out, items, 0),
         scalar => {
-            write_scalar(out, scalar, 0, false);
-            out.push('\n');
+            if !write_scalar(out, scalar, 0, false) {
+                out.push('\n');
+            }
         }
     }
 }
@@ -64,10 +68,26 @@ fn write_map(out: &mut String, fields: &mut Fields<'_>, indent: usize) {
         if i > 0 {
             pad(out, indent);
         }
-        write_string(out, key, true, indent);
-        out.push(':');
-        write_value(out, value, indent, true);
+        if is_simple_key(key) {
+            write_string(out, key, true, indent);
+            out.push(':');
+            write_value(out, value, indent, true);
+        } else {
+            // go-yaml's complex key: `? key`, then `: value` on a line of its own.
+            out.push_str("? ");
+            if !write_string(out, key, false, indent) {
+                out.push('\n');
+            }
+            pad(out, indent);
+            out.push(':');
+            write_value(out, value, indent, false);
+        }
     }
+}
+
+/// go-yaml writes a key as `key:` when it is at most 128 bytes on one line.
+fn is_simple_key(key: &str) -> bool {
+    key.len() <= 128 && !key.contains(emitter::is_break)
 }
 
 fn write_seq(out: &mut String, items: &mut [Node<'_>], indent: usize) {
@@ -105,60 +125,45 @@ fn write_value(out: &mut String, value: &mut Node<'_>, indent: usize, in_map: bo
         }
         scalar => {
             out.push(' ');
-            write_scalar(out, scalar, indent, false);
-            out.push('\n');
+            if !write_scalar(out, scalar, indent, false) {
+                out.push('\n');
+            }
         }
     }
 }
 
-fn write_scalar(out: &mut String, value: &Node<'_>, indent: usize, key: bool) {
+/// Appends a scalar (or an empty `{}` or `[]`); says whether it ended with a line break.
+fn write_scalar(out: &mut String, value: &Node<'_>, indent: usize, key: bool) -> bool {
     match value {
         Node::Null => out.push_str("null"),
         Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Node::Number(n) => write_number(out, n),
-        Node::String(s) => write_string(out, s, key, indent),
+        Node::String(s) => return write_string(out, s, key, indent),
         Node::Object(_) => out.push_str("{}"),
         Node::Array(_) => out.push_str("[]"),
     }
+    false
 }
 
-/// Go's `strconv.FormatFloat(f, 'g', -1, 64)` for floats, decimal for integers.
+/// A number as kubectl's YAML has it: the object is written as JSON (an int64 as digits, a
+/// float64 in encoding/json's form), which go-yaml reads back — as an integer if that text
+/// fits an int64 or uint64, else as a float — and writes with `strconv.FormatFloat(f, 'g',
+/// -1, 64)`: `1e+20`, `1.23456789125e+08`, `0.5`.
 fn write_number(out: &mut String, n: &serde_json::Number) {
-    // Writing into a String cannot fail.
-    if let Some(i) = n.as_i64() {
-        let _ = write!(out, "{i}");
-        return;
+    match gofmt::go_number(n, NumberMode::Unstructured) {
+        GoNumber::Int(i) => {
+            // Writing into a String cannot fail.
+            let _ = write!(out, "{i}");
+        }
+        GoNumber::Float(f) => {
+            let json = gofmt::format_json_float(f);
+            if json.parse::<i64>().is_ok() || json.parse::<u64>().is_ok() {
+                out.push_str(&json);
+            } else {
+                out.push_str(&gofmt::format_float(f));
+            }
+        }
     }
-    if let Some(u) = n.as_u64() {
-        let _ = write!(out, "{u}");
-        return;
-    }
-    let f = n.as_f64().unwrap_or_default();
-    if f.is_nan() {
-        out.push_str(".nan");
-        return;
-    }
-    if f.is_infinite() {
-        out.push_str(if f > 0.0 { ".inf" } else { "-.inf" });
-        return;
-    }
-    let exponent = if f == 0.0 {
-        0
-    } else {
-        f.abs().log10().floor() as i32
-    };
-    if (-4..21).contains(&exponent) {
-        let _ = write!(out, "{f}");
-        return;
-    }
-    // Go writes at least two exponent digits with a sign: 1e+21, 1e-07.
-    let text = format!("{f:e}");
-    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
-    let (sign, digits) = match exp.strip_prefix('-') {
-        Some(d) => ('-', d),
-        None => ('+', exp),
-    };
-    let _ = write!(out, "{mantissa}e{sign}{digits:0>2}");
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -226,21 +231,25 @@ fn scalar_string(s: &str, key: bool, indent: usize) -> String {
     out
 }
 
-/// Appends a string scalar in go-yaml's style; see `scalar_string`.
-fn write_string(out: &mut String, s: &str, key: bool, indent: usize) {
+/// Appends a string scalar in go-yaml's style (see `scalar_string`); says whether it ended
+/// with a line break.
+fn write_string(out: &mut String, s: &str, key: bool, indent: usize) -> bool {
     if obviously_plain(s) {
         out.push_str(s);
+        false
     } else {
-        write_analysed(out, s, key, indent);
+        write_analysed(out, s, key, indent)
     }
 }
 
-/// A string scalar styled after go-yaml's full analysis.
-fn write_analysed(out: &mut String, s: &str, key: bool, indent: usize) {
+/// A string scalar styled after go-yaml's full analysis, folded and indented as go-yaml's
+/// emitter writes it (nothing is folded in a key).
+fn write_analysed(out: &mut String, s: &str, key: bool, indent: usize) -> bool {
+    let s = &*folded_next_lines(s);
+    let scalar = Scalar::new(out, indent, !key);
     if !reads_back_as_string(s) {
         // Nothing overrides double quotes.
-        double_quoted(out, s);
-        return;
+        return scalar.double_quoted(s);
     }
     let requested = if s.contains('\n') {
         Style::Literal
@@ -259,22 +268,41 @@ fn write_analysed(out: &mut String, s: &str, key: bool, indent: usize) {
         style = Style::Double;
     }
     match style {
-        Style::Plain => out.push_str(s),
-        Style::Single => single_quoted(out, s),
-        Style::Double => double_quoted(out, s),
-        Style::Literal => literal(out, s, indent),
+        Style::Plain => scalar.plain(s),
+        Style::Single => scalar.single_quoted(s),
+        Style::Double => scalar.double_quoted(s),
+        Style::Literal => scalar.literal(s),
     }
 }
 
-fn single_quoted(out: &mut String, s: &str) {
-    out.push('\'');
-    for (i, part) in s.split('\'').enumerate() {
-        if i > 0 {
-            out.push_str("''");
-        }
-        out.push_str(part);
+/// A string as kubectl's YAML printer has it. kubectl writes the object as JSON and reads
+/// that back with go-yaml, where a raw U+0085 (which encoding/json does not escape) is a line
+/// break inside a double-quoted scalar, and is folded: one break becomes a space, `n` breaks
+/// `n - 1` newlines, and the spaces around them are dropped.
+fn folded_next_lines(s: &str) -> Cow<'_, str> {
+    const NEXT_LINE: char = '\u{85}';
+    if !s.contains(NEXT_LINE) {
+        return Cow::Borrowed(s);
     }
-    out.push('\'');
+    let mut folded = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find(NEXT_LINE) {
+        folded.push_str(rest[..at].trim_end_matches(' '));
+        let mut breaks = 0;
+        rest = &rest[at..];
+        while let Some(after) = rest.trim_start_matches(' ').strip_prefix(NEXT_LINE) {
+            breaks += 1;
+            rest = after;
+        }
+        rest = rest.trim_start_matches(' ');
+        if breaks == 1 {
+            folded.push(' ');
+        } else {
+            folded.extend(std::iter::repeat_n('\n', breaks - 1));
+        }
+    }
+    folded.push_str(rest);
+    Cow::Owned(folded)
 }
 
 /// go-yaml's `resolve`: whether the text, written plain, would read back as this string
@@ -500,64 +528,11 @@ impl Analysis {
     }
 }
 
+/// go-yaml's `is_printable`, which (unlike the YAML spec) leaves out U+0085 and everything
+/// past U+FFFF: an emoji is written `"\U0001F680"`, as kubectl writes it.
 fn is_printable(c: char) -> bool {
-    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
         && c != '\u{feff}'
-}
-
-fn double_quoted(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\0' => out.push_str("\\0"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{b}' => out.push_str("\\v"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            '\u{1b}' => out.push_str("\\e"),
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{85}' => out.push_str("\\N"),
-            '\u{a0}' => out.push_str("\\_"),
-            '\u{2028}' => out.push_str("\\L"),
-            '\u{2029}' => out.push_str("\\P"),
-            c if !is_printable(c) || c == '\u{feff}' => {
-                let code = u32::from(c);
-                let _ = match code {
-                    0..=0xff => write!(out, "\\x{code:02X}"),
-                    0x100..=0xffff => write!(out, "\\u{code:04X}"),
-                    _ => write!(out, "\\U{code:08X}"),
-                };
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// `|`, `|-` or `|+` (with `2` first when the text starts with a space or a line break),
-/// then the lines indented two more than `indent`; empty lines stay empty.
-fn literal(out: &mut String, s: &str, indent: usize) {
-    out.push('|');
-    if s.starts_with([' ', '\n']) {
-        out.push('2');
-    }
-    if !s.ends_with('\n') {
-        out.push('-');
-    } else if s == "\n" || s.ends_with("\n\n") {
-        out.push('+');
-    }
-    let body = s.strip_suffix('\n').unwrap_or(s);
-    for line in body.split('\n') {
-        out.push('\n');
-        if !line.is_empty() {
-            pad(out, indent + 2);
-            out.push_str(line);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -600,6 +575,46 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(scalar_string(text, false, 0), expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn long_scalars_fold_at_a_space_past_80_columns_as_kubectl_folds_them() {
+        // kubectl v1.32's -o yaml of a ConfigMap with these values.
+        let words = |n: usize| vec!["word"; n].join(" ");
+        let doc = json!({"data": {
+            "plain": words(22),
+            "single": format!("[x] {}", words(21)),
+            "dq": format!("1 {}\t", words(21)),
+        }});
+        assert_eq!(
+            to_string(&doc),
+            format!(
+                "data:\n  dq: \"1 {}\n    {}\\t\"\n  plain: {}\n    {}\n  single: '[x] {}\n    {}'\n",
+                words(15),
+                words(6),
+                words(15),
+                words(7),
+                words(14),
+                words(7),
+            )
+        );
+        // Keys are not folded; a key past 128 bytes is a complex key.
+        let key = "k".repeat(129);
+        assert_eq!(
+            to_string(&json!({&key: "v", "a": [1]})),
+            format!("a:\n- 1\n? {key}\n: v\n")
+        );
+    }
+
+    #[test]
+    fn line_breaks_inside_scalars_are_indented_or_folded_like_go_yaml() {
+        // U+2028 breaks the line: what follows is indented. U+0085 is folded as go-yaml
+        // reads it back from JSON: one a space, two (spaces around them dropped) a newline.
+        let doc = json!({"a": {"s": "line\u{2028}next", "x": "c\u{85}d  \u{85} \u{85}e"}});
+        assert_eq!(
+            to_string(&doc),
+            "a:\n  s: 'line\u{2028}    next'\n  x: |-\n    c d\n    e\n"
+        );
     }
 
     #[test]

@@ -323,6 +323,88 @@ fn output_formats_match_kubectl() {
     assert_all_like_kubectl(&sandbox, &all);
 }
 
+/// Strings and numbers that Go writes its own way: HTML characters and U+2028 escaped in
+/// JSON, floats in Go's forms (`1e+21`, `1e-7`, `100000000000000000000`), go-yaml's quoting.
+const AWKWARD_VALUES: &str = r#"
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: blobs.example.com}
+spec:
+  group: example.com
+  names: {kind: Blob, listKind: BlobList, plural: blobs, singular: blob}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: awkward, namespace: shop, labels: {"node-10": "a", "node-9": "b", "a_b": "c", "aZ": "d"}}
+data:
+  html: "<b>&amp;</b>"
+  separators: "line\u2028paragraph\u2029end"
+  controls: "tab\tbell\u0007nul-ish\u0001 \"quoted\" back\\slash"
+  unicode: "héllo ✓ 🚀"
+  words: "yes"
+  number: "1e3"
+  spaced: " leading and trailing "
+  multi: "one\ntwo\n"
+  long-plain: "word word word word word word word word word word word word word word word word word word word word word word"
+  long-single: "[x] word word word word word word word word word word word word word word word word word word word word word word"
+  long-double: "1 word word word word word word word word word word word word word word word word word word word word word word\t"
+  long-spaces: "1 word word word word word word word word word word word word word word word  two   three    four word word word word word word word word word word word word word word word word word word word word word word"
+  literal-breaks: "a\u2028b\nc\u0085\n\nd\n"
+  kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk: "a key past 128 bytes"
+---
+apiVersion: example.com/v1
+kind: Blob
+metadata: {name: numbers, namespace: shop}
+spec:
+  floats: [0.1, 2.5, -0.5, 1.5e-7, 0.000001, 1e20, 1e21, 123456789.125]
+  ints: [0, -1, 9007199254740993, 9223372036854775807]
+  mixed: {"<key>": "&", "": "empty key", "k\u2028": 1.0}
+  args: ["word word word word word word word word word word word word word word word word word word word word word word", ["word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word"]]
+"#;
+
+#[test]
+fn awkward_strings_and_numbers_print_like_kubectl() {
+    let server = frozen_server();
+    server.create(AWKWARD_VALUES).expect("create");
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    let mut all = Vec::new();
+    for target in [
+        &["cm", "awkward", "-n", "shop"][..],
+        &["cm", "-n", "shop"],
+        &["blob", "numbers", "-n", "shop"],
+        &["blobs", "-A"],
+    ] {
+        for output in ["json", "yaml", "jsonpath={.items}", "jsonpath={.spec}"] {
+            let mut case: Vec<String> = target.iter().map(|s| s.to_string()).collect();
+            case.extend(["-o".to_string(), output.to_string()]);
+            all.push(case);
+        }
+    }
+    assert_all_like_kubectl(&sandbox, &all);
+    // What is compared holds what was written (kubectl could be missing on this machine).
+    let json = run(
+        sandbox.kz(),
+        &["get", "cm", "awkward", "-n", "shop", "-o", "json"],
+    );
+    assert!(
+        json.success()
+            .contains(r#""html": "\u003cb\u003e\u0026amp;\u003c/b\u003e""#),
+        "{}",
+        json.stdout
+    );
+    let numbers = run(
+        sandbox.kz(),
+        &["get", "blob", "numbers", "-n", "shop", "-o", "json"],
+    );
+    assert!(numbers.success().contains("1e+21"), "{}", numbers.stdout);
+}
+
 #[test]
 fn table_options_match_kubectl() {
     let server = frozen_server();
