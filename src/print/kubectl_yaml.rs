@@ -246,7 +246,7 @@ fn write_string(out: &mut String, s: &str, key: bool, indent: usize) -> bool {
 /// emitter writes it (nothing is folded in a key).
 fn write_analysed(out: &mut String, s: &str, key: bool, indent: usize) -> bool {
     let s = &*folded_next_lines(s);
-    let scalar = Scalar::new(out, indent, !key);
+    let scalar = Scalar::new(out, s, indent, !key);
     if !reads_back_as_string(s) {
         // Nothing overrides double quotes.
         return scalar.double_quoted(s);

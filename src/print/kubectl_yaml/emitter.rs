@@ -26,11 +26,18 @@ pub struct Scalar<'o> {
 }
 
 impl<'o> Scalar<'o> {
-    /// A scalar appended to `out`, after its key's `:` or its `-` and one space; `indent` is
-    /// the indentation of that key or `-`.
-    pub fn new(out: &'o mut String, indent: usize, allow_breaks: bool) -> Scalar<'o> {
-        let line_start = out.rfind('\n').map_or(0, |i| i + 1);
-        let column = out[line_start..].chars().count();
+    /// A scalar `s` appended to `out`, after its key's `:` or its `-` and one space;
+    /// `indent` is the indentation of that key or `-`.
+    pub fn new(out: &'o mut String, s: &str, indent: usize, allow_breaks: bool) -> Scalar<'o> {
+        // Only a space can end a line: without one the column never matters (after a line
+        // break inside the scalar it is counted afresh).
+        let allow_breaks = allow_breaks && s.contains(' ');
+        let column = if allow_breaks {
+            let line_start = out.rfind('\n').map_or(0, |i| i + 1);
+            out[line_start..].chars().count()
+        } else {
+            0
+        };
         Scalar {
             out,
             column,
@@ -91,6 +98,10 @@ impl<'o> Scalar<'o> {
     }
 
     pub fn plain(mut self, s: &str) -> bool {
+        if !self.allow_breaks && !s.contains(is_break) {
+            self.out.push_str(s);
+            return false;
+        }
         let mut spaces = false;
         let mut breaks = false;
         let mut chars = s.chars().peekable();
@@ -123,6 +134,12 @@ impl<'o> Scalar<'o> {
     }
 
     pub fn single_quoted(mut self, s: &str) -> bool {
+        if !self.allow_breaks && !s.contains(|c| c == '\'' || is_break(c)) {
+            self.out.push('\'');
+            self.out.push_str(s);
+            self.out.push('\'');
+            return false;
+        }
         self.put('\'');
         let mut spaces = false;
         let mut breaks = false;
@@ -162,11 +179,17 @@ impl<'o> Scalar<'o> {
     }
 
     pub fn double_quoted(mut self, s: &str) -> bool {
+        if !self.allow_breaks && !s.contains(needs_escape) {
+            self.out.push('"');
+            self.out.push_str(s);
+            self.out.push('"');
+            return false;
+        }
         self.put('"');
         let mut spaces = false;
         let mut chars = s.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
-            if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
+            if needs_escape(c) {
                 self.escape(c);
                 spaces = false;
             } else if c == ' ' {
@@ -258,6 +281,11 @@ impl<'o> Scalar<'o> {
         }
         self.at_line_start()
     }
+}
+
+/// What a double-quoted scalar writes as an escape.
+fn needs_escape(c: char) -> bool {
+    !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\'
 }
 
 /// go-yaml's `is_break`.
