@@ -18,7 +18,6 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
-use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -82,7 +81,7 @@ impl Page {
 const HANDOFF_YIELDS: usize = 4;
 
 /// A page as the server sent it, not yet decoded: decoded whole ([`RawPage::decode`]), or
-/// item by item ([`RawPage::items`], [`RawPage::for_each_item`]) so that only one item's tree
+/// item by item ([`RawPage::for_each_item`]) so that only one item's tree
 /// is built at a time.
 #[derive(Debug)]
 pub struct RawPage {
@@ -124,12 +123,6 @@ impl RawPage {
     /// The page's body as one tree.
     pub fn body(&self) -> Result<Value> {
         serde_json::from_slice(&self.body).context("decoding the server's JSON response")
-    }
-
-    /// The list's type and its items, each still the server's JSON text: one pass over the
-    /// page that builds nothing but the slices.
-    pub fn items(&self) -> Result<ListItems<'_>> {
-        self.parts()
     }
 
     /// The page read into any shape borrowing from its text (a Table's rows, say).
@@ -247,24 +240,6 @@ impl<'de, F: FnMut(T) -> Result<()>, T: Deserialize<'de>> Visitor<'de> for Items
         }
         Ok(())
     }
-}
-
-/// A list page split into its items, borrowed from the page's text (see [`RawPage::items`]).
-#[derive(Debug, Deserialize)]
-pub struct ListItems<'a> {
-    #[serde(default, borrow)]
-    pub kind: Option<Cow<'a, str>>,
-    #[serde(default, borrow, rename = "apiVersion")]
-    pub api_version: Option<Cow<'a, str>>,
-    /// `null` when the list is empty (as Go encodes a nil slice).
-    #[serde(default, borrow, deserialize_with = "items_or_null")]
-    pub items: Vec<&'a RawValue>,
-}
-
-fn items_or_null<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Vec<&'de RawValue>, D::Error> {
-    Ok(Option::<Vec<&'de RawValue>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// The pages of one list, fetched one ahead of the reader. Dropping it stops the fetching.
@@ -447,6 +422,62 @@ pub fn list_position(object: &Value) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, Instant};
+
+    #[test]
+    fn items_are_handed_over_one_at_a_time_and_a_refusal_stops_the_read() {
+        let page = |text: &str| RawPage::read(Bytes::from(text.to_string()), false).expect("page");
+        let list = page(
+            r#"{"kind":"PodList","apiVersion":"v1","metadata":{"continue":"t"},"items":[{"n":1},{"n":2},{"n":3}]}"#,
+        );
+        assert_eq!(
+            (list.kind(), list.api_version()),
+            (Some("PodList"), Some("v1"))
+        );
+        let mut seen = Vec::new();
+        list.for_each_item(|item: Value| {
+            seen.push(item["n"].clone());
+            Ok(())
+        })
+        .expect("read");
+        assert_eq!(seen, [1, 2, 3]);
+
+        let mut seen = 0;
+        let err = list
+            .for_each_item(|_: Value| {
+                seen += 1;
+                anyhow::ensure!(seen < 2, "enough");
+                Ok(())
+            })
+            .expect_err("stopped");
+        assert_eq!((seen, err.to_string()), (2, "enough".to_string()));
+
+        // Go's nil slice, and a server that writes its kind after the items.
+        let empty = page(r#"{"kind":"PodList","metadata":{},"items":null}"#);
+        empty
+            .for_each_item(|_: Value| anyhow::bail!("no item expected"))
+            .expect("empty");
+        let late =
+            page(r#"{"metadata":{},"items":[{}],"kind":"Table","apiVersion":"meta.k8s.io/v1"}"#);
+        assert_eq!(
+            (late.kind(), late.api_version()),
+            (Some("Table"), Some("meta.k8s.io/v1"))
+        );
+        // An item cut off is an error of the read, after the items before it.
+        let cut = page(r#"{"kind":"PodList","metadata":{},"items":[{"n":1},{"n":"#);
+        let mut seen = 0;
+        let err = cut
+            .for_each_item(|_: Value| {
+                seen += 1;
+                Ok(())
+            })
+            .expect_err("cut");
+        assert_eq!(seen, 1);
+        assert!(
+            err.to_string()
+                .contains("decoding the server's JSON response"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn the_continue_token_is_read_from_the_head_or_the_whole_body() {

@@ -7,7 +7,7 @@ pub mod objects;
 pub mod path;
 pub mod watch;
 
-pub use list::{ListItems, ListQuery, ListRequest, Page, Pages, RawPage, list_position};
+pub use list::{ListQuery, ListRequest, Page, Pages, RawPage, list_position};
 pub use objects::{get_object, list_objects, list_objects_to_describe};
 pub use path::{Query, Subresource, collection_path, object_path};
 pub use watch::{EventType, WatchItem, Watcher};

@@ -84,15 +84,14 @@ async fn collect(
             objects.extend(list_items(rt, page.decode()?.body));
             continue;
         }
-        let list = page.items()?;
-        let defaults =
-            TypeDefaults::for_list(rt, list.kind.as_deref(), list.api_version.as_deref());
-        for text in list.items {
+        let defaults = TypeDefaults::for_list(rt, page.kind(), page.api_version());
+        page.for_each_item(|text: &RawValue| {
             let mut object = without_managed_fields(text.get())
                 .context("decoding an item of the server's list")?;
             defaults.fill(&mut object);
             objects.push(object);
-        }
+            Ok(())
+        })?;
     }
     Ok(objects)
 }
