@@ -68,6 +68,23 @@ pub fn write_yaml<W: Write, T: Serialize>(out: &mut W, value: &T) -> Result<()> 
     Ok(())
 }
 
+/// The recorded API responses that are JSON (`tests/fixtures/http`): path, text, value.
+#[cfg(test)]
+pub(crate) fn recorded_json_responses() -> Vec<(std::path::PathBuf, String, serde_json::Value)> {
+    let dir = format!("{}/tests/fixtures/http", env!("CARGO_MANIFEST_DIR"));
+    let mut responses = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if let Ok(value) = serde_json::from_str(&text) {
+            responses.push((path, text, value));
+        }
+    }
+    responses
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -97,50 +97,28 @@ impl<'o> Scalar<'o> {
         self.allow_breaks && !spaces && self.column > BEST_WIDTH
     }
 
-    pub fn plain(mut self, s: &str) -> bool {
-        if !self.allow_breaks && !s.contains(is_break) {
-            self.out.push_str(s);
-            return false;
-        }
-        let mut spaces = false;
-        let mut breaks = false;
-        let mut chars = s.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == ' ' {
-                if self.folds_at(spaces) && chars.peek() != Some(&' ') {
-                    self.write_indent();
-                } else {
-                    self.put(c);
-                }
-                spaces = true;
-            } else if is_break(c) {
-                if !breaks && c == '\n' {
-                    self.put_break();
-                }
-                self.write_break(c);
-                self.indention = true;
-                breaks = true;
-            } else {
-                if breaks {
-                    self.write_indent();
-                }
-                self.put(c);
-                self.indention = false;
-                spaces = false;
-                breaks = false;
-            }
-        }
-        self.at_line_start()
+    pub fn plain(self, s: &str) -> bool {
+        self.text(s, None)
     }
 
-    pub fn single_quoted(mut self, s: &str) -> bool {
-        if !self.allow_breaks && !s.contains(|c| c == '\'' || is_break(c)) {
-            self.out.push('\'');
+    pub fn single_quoted(self, s: &str) -> bool {
+        self.text(s, Some('\''))
+    }
+
+    /// Plain or single-quoted text: go-yaml's two writers differ only in the quotes, the
+    /// quote doubled inside, and never folding at the text's first or last character (where
+    /// plain text has no space anyway).
+    fn text(mut self, s: &str, quote: Option<char>) -> bool {
+        let quoted_inside = quote.is_some_and(|q| s.contains(q));
+        if !self.allow_breaks && !quoted_inside && !s.contains(is_break) {
+            self.out.extend(quote);
             self.out.push_str(s);
-            self.out.push('\'');
+            self.out.extend(quote);
             return false;
         }
-        self.put('\'');
+        if let Some(q) = quote {
+            self.put(q);
+        }
         let mut spaces = false;
         let mut breaks = false;
         let mut chars = s.char_indices().peekable();
@@ -165,8 +143,8 @@ impl<'o> Scalar<'o> {
                 if breaks {
                     self.write_indent();
                 }
-                if c == '\'' {
-                    self.put('\'');
+                if Some(c) == quote {
+                    self.put(c);
                 }
                 self.put(c);
                 self.indention = false;
@@ -174,8 +152,10 @@ impl<'o> Scalar<'o> {
                 breaks = false;
             }
         }
-        self.put('\'');
-        false
+        if let Some(q) = quote {
+            self.put(q);
+        }
+        self.at_line_start()
     }
 
     pub fn double_quoted(mut self, s: &str) -> bool {
