@@ -179,30 +179,32 @@ impl ObjectPrinter {
     }
 
     /// As [`ObjectPrinter::object`], for an object read as a [`Node`].
-    pub fn node<'a>(
+    pub fn node(
         &mut self,
         out: &mut impl Write,
-        mut object: Node<'a>,
-        event: Option<&'a str>,
+        mut object: Node<'_>,
+        event: Option<&str>,
     ) -> Result<()> {
         self.start(out)?;
-        if !self.show_managed_fields
+        // kubectl prints a watch event (`--output-watch-events`) as its WatchEvent: the
+        // object whole, managed fields included.
+        let event = match self.arrangement {
+            Arrangement::Stream { events: true } if self.format != ObjectFormat::Name => event,
+            _ => None,
+        };
+        if event.is_none()
+            && !self.show_managed_fields
             && let Some(meta) = object.get_mut("metadata")
         {
             meta.remove("managedFields");
         }
-        let mut object = match (self.arrangement, event) {
-            (Arrangement::Stream { events: true }, Some(event))
-                if self.format != ObjectFormat::Name =>
-            {
-                Node::Object(vec![
-                    (Cow::Borrowed("type"), Node::String(Cow::Borrowed(event))),
-                    (Cow::Borrowed("object"), object),
-                ])
-            }
-            _ => object,
-        };
         self.text.clear();
+        if let Some(event) = event {
+            self.event(event, object);
+            out.write_all(self.text.as_bytes())?;
+            self.printed += 1;
+            return Ok(());
+        }
         match (self.format, self.arrangement) {
             (ObjectFormat::Name, _) => {
                 self.text.push_str(&object_name(
@@ -254,6 +256,30 @@ impl ObjectPrinter {
         out.write_all(self.text.as_bytes())?;
         self.printed += 1;
         Ok(())
+    }
+
+    /// One watch event as kubectl prints its `metav1.WatchEvent`: JSON is `json.Marshal`'s
+    /// one line, `type` first (the struct's order); YAML is a document of its two keys.
+    fn event(&mut self, event: &str, mut object: Node<'_>) {
+        match self.format {
+            ObjectFormat::Json => {
+                self.text.push_str("{\"type\":");
+                gofmt::write_json_string(&mut self.text, event);
+                self.text.push_str(",\"object\":");
+                gofmt::write_node_json(&mut self.text, &mut object, None, JSON_NUMBERS, 0);
+                self.text.push_str("}\n");
+            }
+            ObjectFormat::Yaml | ObjectFormat::Name => {
+                if self.printed > 0 {
+                    self.text.push_str("---\n");
+                }
+                let mut document = Node::Object(vec![
+                    (Cow::Borrowed("type"), Node::String(Cow::Borrowed(event))),
+                    (Cow::Borrowed("object"), object),
+                ]);
+                kubectl_yaml::write_node_document(&mut self.text, &mut document);
+            }
+        }
     }
 
     /// Closes the List (an empty one if nothing was printed).
@@ -455,9 +481,22 @@ mod tests {
         printer.object(&mut out, a, Some("DELETED")).expect("b");
         printer.finish(&mut out).expect("finish");
         let text = String::from_utf8(out).expect("utf8");
+        // kubectl prints the WatchEvent whole: its object keeps its managed fields.
         assert_eq!(
             text,
-            "object:\n  apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\ntype: ADDED\n---\nobject:\n  apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\ntype: DELETED\n"
+            "object:\n  apiVersion: v1\n  kind: Pod\n  metadata:\n    managedFields:\n    - {}\n    name: a\ntype: ADDED\n---\nobject:\n  apiVersion: v1\n  kind: Pod\n  metadata:\n    managedFields:\n    - {}\n    name: a\ntype: DELETED\n"
+        );
+        let mut json = ObjectPrinter::new(
+            ObjectFormat::Json,
+            Arrangement::Stream { events: true },
+            false,
+        );
+        let mut out = Vec::new();
+        let b = json!({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "<b>"}});
+        json.object(&mut out, b, Some("ADDED")).expect("b");
+        assert_eq!(
+            String::from_utf8(out).expect("utf8"),
+            "{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"\\u003cb\\u003e\"}}}\n"
         );
     }
 

@@ -23,13 +23,17 @@ struct Watcher {
 
 impl Watcher {
     fn start(sandbox: &Sandbox, args: &[&str]) -> Watcher {
-        let mut child = sandbox
-            .kz()
+        Watcher::start_command(sandbox.kz(), args)
+    }
+
+    /// `command` (kz, or kubectl to compare with) with `args`, watched line by line.
+    fn start_command(mut command: std::process::Command, args: &[&str]) -> Watcher {
+        let mut child = command
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .expect("spawn kz");
+            .expect("spawn the watch");
         let stdout = child.stdout.take().expect("stdout");
         let (sender, lines) = channel();
         std::thread::spawn(move || {
@@ -115,7 +119,8 @@ fn wait_for_watches(server: &TestServer, count: usize) {
         let watches = server
             .requests()
             .iter()
-            .filter(|r| r.query.contains("watch=1"))
+            // kz asks with `watch=1`, kubectl with `watch=true`.
+            .filter(|r| r.query.contains("watch=1") || r.query.contains("watch=true"))
             .count();
         if watches >= count {
             return;
@@ -277,6 +282,46 @@ fn object_formats_stream_under_watch() {
     assert_eq!(event["object"]["metadata"]["name"], "watched-a");
     assert_eq!(event["object"]["kind"], "Pod");
     assert!(event["object"]["metadata"].get("managedFields").is_none());
+}
+
+#[test]
+fn watch_events_print_like_kubectl_in_json_and_yaml() {
+    let server = TestServer::builder().frozen().start();
+    let sandbox = Sandbox::for_server(&server, &User::admin());
+    if sandbox.kubectl().is_none() {
+        return;
+    }
+    let kubectl = || sandbox.kubectl().expect("kubectl");
+    let args = |output| {
+        [
+            "get",
+            "pods",
+            "-n",
+            "shop",
+            "--watch-only",
+            "--output-watch-events",
+            "-o",
+            output,
+        ]
+    };
+    let mut watches = Vec::new();
+    for output in ["json", "yaml"] {
+        let kz = Watcher::start(&sandbox, &args(output));
+        let theirs = Watcher::start_command(kubectl(), &args(output));
+        watches.push((output, kz, theirs));
+    }
+    wait_for_watches(&server, 4);
+    server.create(&pod("watched-a")).expect("create");
+    for (output, mut kz, mut kubectl) in watches {
+        // JSON: one line per event; YAML: a document ending with its `type`.
+        let done = |line: &str| line.starts_with('{') || line.starts_with("type: ");
+        let (ours, theirs) = (kz.until(done), kubectl.until(done));
+        assert_eq!(
+            ours, theirs,
+            "-o {output}: kz (left) and kubectl (right) differ"
+        );
+        assert!(ours.join("\n").contains("managedFields"), "{ours:?}");
+    }
 }
 
 #[test]
