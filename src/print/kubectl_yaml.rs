@@ -617,6 +617,49 @@ mod tests {
         );
     }
 
+    /// Strings that exercise the folding: words of every length at every column, runs of
+    /// spaces where a line would end, quotes, escapes and line breaks among them.
+    fn awkward_long_strings() -> Vec<String> {
+        let mut strings = Vec::new();
+        for width in 1..12 {
+            let word = "w".repeat(width);
+            for count in [10, 30, 60] {
+                let words = vec![word.as_str(); count];
+                strings.push(words.join(" "));
+                strings.push(words.join("  "));
+                strings.push(format!("[{}]", words.join(" ")));
+                strings.push(format!("1 {}\t", words.join("   ")));
+                strings.push(format!("{} it's \u{2028} é 🚀 \\ \"q\"", words.join(" ")));
+                strings.push(format!(
+                    "{}\nnext line {}\n",
+                    words.join(" "),
+                    words.join(" ")
+                ));
+            }
+        }
+        strings
+    }
+
+    #[test]
+    fn what_is_written_reads_back_as_the_same_value() {
+        let mut documents: Vec<Value> = crate::print::recorded_json_responses()
+            .into_iter()
+            .map(|(_, _, value)| value)
+            .collect();
+        let strings = awkward_long_strings();
+        documents.push(json!({
+            "top": strings,
+            "nested": {"deeper": {"items": [{"message": strings[40], "list": [strings[41], [strings[42]]]}]}},
+            "k".repeat(200): "a long key",
+        }));
+        for document in &documents {
+            let text = to_string(document);
+            let read: Value =
+                crate::yaml::from_str(&text).unwrap_or_else(|err| panic!("{err}\n{text}"));
+            assert_eq!(&read, document, "{text}");
+        }
+    }
+
     #[test]
     fn every_special_word_passes_the_first_byte_filter() {
         for word in SPECIAL {
