@@ -10,7 +10,6 @@ use std::io::Write;
 
 use anyhow::{Context as _, Result};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use super::custom_columns::{CustomColumns, CustomColumnsPrinter};
 use super::format::{OutputFormat, Template};
@@ -403,15 +402,14 @@ impl Printer {
         last_seen: &mut Option<(String, String)>,
         out: &mut impl Write,
     ) -> Result<()> {
-        if self.wants_tables() {
-            let table: RawTable = page.parts()?;
-            if table.kind.as_deref() != Some("Table") {
-                return self.list_page(rt, page.body()?, skip_until, last_seen, out);
-            }
-            return self.raw_table_page(table);
-        }
-        if page.kind() == Some("Table") {
+        // The page's kind was read with its head: a Table where items were wanted (or items
+        // where a Table was) takes the decoded path.
+        let is_table = page.kind() == Some("Table");
+        if is_table != self.wants_tables() {
             return self.list_page(rt, page.body()?, skip_until, last_seen, out);
+        }
+        if is_table {
+            return self.raw_table_page(page.parts()?);
         }
         let defaults = TypeDefaults::for_list(rt, page.kind(), page.api_version());
         if let (Layout::Objects(printer), None) = (&mut self.layout, &self.sort_by) {
@@ -430,9 +428,7 @@ impl Printer {
                 printer.node(out, item, None)
             });
         }
-        page.for_each_item(|text: &RawValue| {
-            let mut item: Value = serde_json::from_str(text.get())
-                .context("decoding an item of the server's list")?;
+        page.for_each_item(|mut item: Value| {
             defaults.fill(&mut item);
             self.list_item(item, skip_until, last_seen, out)
         })

@@ -84,8 +84,6 @@ impl Row {
 /// [`crate::api::RawPage::parts`]).
 #[derive(Debug, serde::Deserialize)]
 pub struct RawTable<'a> {
-    #[serde(default, borrow)]
-    pub kind: Option<std::borrow::Cow<'a, str>>,
     #[serde(default, rename = "columnDefinitions")]
     pub column_definitions: Option<Vec<Value>>,
     /// `null` for a Table without rows.
