@@ -8,6 +8,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::print::gofmt::{self, NumberMode};
+
 pub const ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// The API server's limit on the total size of an object's annotations (keys and values).
@@ -56,55 +58,9 @@ fn take_annotations(object: &mut Value) -> Map<String, Value> {
 /// Go's `json.Marshal` of an unstructured object, plus the encoder's newline.
 fn encode(value: &Value) -> String {
     let mut out = String::new();
-    write_sorted(value, &mut out);
+    gofmt::write_json(&mut out, value, None, NumberMode::Unstructured);
     out.push('\n');
     out
-}
-
-fn write_sorted(value: &Value, out: &mut String) {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(key, out);
-                out.push(':');
-                write_sorted(&map[key], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_sorted(item, out);
-            }
-            out.push(']');
-        }
-        Value::String(text) => write_string(text, out),
-        other => out.push_str(&other.to_string()),
-    }
-}
-
-/// A JSON string as Go escapes it by default (HTML-safe).
-fn write_string(text: &str, out: &mut String) {
-    let quoted = Value::String(text.to_owned()).to_string();
-    for c in quoted.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]
