@@ -23,23 +23,13 @@ use super::node::{Fields, Node, sort_fields};
 /// One document, ending with a newline.
 pub fn to_string(value: &Value) -> String {
     let mut out = String::new();
-    write_document(&mut out, value);
+    write_document(&mut out, &mut Node::from(value));
     out
 }
 
-/// Appends one document to `out`, ending with a newline.
-pub fn write_document(out: &mut String, value: &Value) {
-    write_node_document(out, &mut Node::from(value));
-}
-
-/// Appends `value` as one item of a top-level sequence (`- ` before it, its lines two
-/// spaces in), as the items of a List are written under `items:`.
-pub fn write_list_item(out: &mut String, value: &Value) {
-    write_node_list_item(out, &mut Node::from(value));
-}
-
-/// [`write_document`] of a [`Node`], whose objects' fields are sorted on the way.
-pub fn write_node_document(out: &mut String, node: &mut Node<'_>) {
+/// Appends one document to `out`, ending with a newline; the objects' fields are sorted on
+/// the way.
+pub fn write_document(out: &mut String, node: &mut Node<'_>) {
     match node {
         Node::Object(fields) if !fields.is_empty() => write_map(out, fields, 0),
         Node::Array(items) if !items.is_empty() => write_seq(out, items, 0),
@@ -51,8 +41,9 @@ pub fn write_node_document(out: &mut String, node: &mut Node<'_>) {
     }
 }
 
-/// [`write_list_item`] of a [`Node`], whose objects' fields are sorted on the way.
-pub fn write_node_list_item(out: &mut String, node: &mut Node<'_>) {
+/// Appends `node` as one item of a top-level sequence (`- ` before it, its lines two spaces
+/// in), as the items of a List are written under `items:`; fields are sorted on the way.
+pub fn write_list_item(out: &mut String, node: &mut Node<'_>) {
     out.push('-');
     write_value(out, node, 0, false);
 }
@@ -741,7 +732,7 @@ mod tests {
             expected.push('\n');
         }
         let mut item = String::new();
-        write_list_item(&mut item, &doc);
+        write_list_item(&mut item, &mut Node::from(&doc));
         assert_eq!(item, expected);
         assert!(item.contains("\n\n"), "{item}");
     }

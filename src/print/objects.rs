@@ -238,19 +238,19 @@ impl ObjectPrinter {
                 self.text.push('\n');
             }
             (ObjectFormat::Yaml, Arrangement::Single) => {
-                kubectl_yaml::write_node_document(&mut self.text, &mut object);
+                kubectl_yaml::write_document(&mut self.text, &mut object);
             }
             (ObjectFormat::Yaml, Arrangement::Stream { .. }) => {
                 if self.printed > 0 {
                     self.text.push_str("---\n");
                 }
-                kubectl_yaml::write_node_document(&mut self.text, &mut object);
+                kubectl_yaml::write_document(&mut self.text, &mut object);
             }
             (ObjectFormat::Yaml, Arrangement::List) => {
                 if self.printed == 0 {
                     self.text.push_str("items:\n");
                 }
-                kubectl_yaml::write_node_list_item(&mut self.text, &mut object);
+                kubectl_yaml::write_list_item(&mut self.text, &mut object);
             }
         }
         out.write_all(self.text.as_bytes())?;
@@ -277,7 +277,7 @@ impl ObjectPrinter {
                     (Cow::Borrowed("type"), Node::String(Cow::Borrowed(event))),
                     (Cow::Borrowed("object"), object),
                 ]);
-                kubectl_yaml::write_node_document(&mut self.text, &mut document);
+                kubectl_yaml::write_document(&mut self.text, &mut document);
             }
         }
     }
@@ -312,14 +312,6 @@ impl ObjectPrinter {
 }
 
 /// `pod/web-1` or `deployment.apps/web`, as `-o name` prints objects.
-pub fn name_of(object: &Value) -> String {
-    object_name(
-        object["kind"].as_str(),
-        object["apiVersion"].as_str(),
-        object["metadata"]["name"].as_str(),
-    )
-}
-
 fn object_name(kind: Option<&str>, api_version: Option<&str>, name: Option<&str>) -> String {
     let kind = kind.unwrap_or_default().to_lowercase();
     let group = api_version
@@ -458,7 +450,12 @@ mod tests {
             {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": {"name": "a"}},
         ]});
         let item = list_items(&rt, partial).next().expect("item");
-        assert_eq!(name_of(&item), "deployment.apps/a");
+        let name = object_name(
+            item["kind"].as_str(),
+            item["apiVersion"].as_str(),
+            item["metadata"]["name"].as_str(),
+        );
+        assert_eq!(name, "deployment.apps/a");
         // A page without an apiVersion (a watch's relist through a proxy, say) never leaves
         // `apiVersion: ""`: the resource type knows it.
         let bare = json!({"items": [{"metadata": {"name": "a"}}]});
