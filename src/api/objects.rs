@@ -2,15 +2,15 @@
 //! pages), each with its kind and apiVersion filled in so printers and describers can say
 //! what it is.
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use super::JSON_ACCEPT;
 use super::list::{ListQuery, ListRequest, Pages};
 use super::path::object_path;
 use crate::client::ApiClient;
 use crate::discovery::ResourceType;
+use crate::print::node::Node;
 use crate::print::objects::{TypeDefaults, list_items};
 
 /// `GET` one object of `rt`, with its kind and apiVersion filled in.
@@ -85,9 +85,8 @@ async fn collect(
             continue;
         }
         let defaults = TypeDefaults::for_list(rt, page.kind(), page.api_version());
-        page.for_each_item(|text: &RawValue| {
-            let mut object = without_managed_fields(text.get())
-                .context("decoding an item of the server's list")?;
+        page.for_each_item(|item: Node| {
+            let mut object = without_managed_fields(item);
             defaults.fill(&mut object);
             objects.push(object);
             Ok(())
@@ -96,44 +95,13 @@ async fn collect(
     Ok(objects)
 }
 
-/// One item of a list decoded into a tree without its `metadata.managedFields`. The item and
-/// its metadata are split into their fields as borrowed text first, so the managed fields are
-/// skipped, never built; a field name that cannot be borrowed (an escape in it) sends the item
-/// through the plain decoder instead, and the managed fields are dropped after.
-fn without_managed_fields(text: &str) -> serde_json::Result<Value> {
-    if !text.contains("\"managedFields\"") {
-        return serde_json::from_str(text);
+/// An item read as a borrowed [`Node`], kept as a tree without its `metadata.managedFields`:
+/// only what is kept is copied out of the page.
+fn without_managed_fields(mut item: Node<'_>) -> Value {
+    if let Some(metadata) = item.get_mut("metadata") {
+        metadata.remove("managedFields");
     }
-    skipping_managed_fields(text).unwrap_or_else(|| {
-        let mut object: Value = serde_json::from_str(text)?;
-        if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
-            metadata.remove("managedFields");
-        }
-        Ok(object)
-    })
-}
-
-/// A JSON object's fields, names and values borrowed from its text.
-type Fields<'a> = std::collections::BTreeMap<&'a str, &'a RawValue>;
-
-/// The item decoded with its `metadata.managedFields` skipped; `None` when it is not an object
-/// with a `metadata` object, or a field name there cannot be borrowed.
-fn skipping_managed_fields(text: &str) -> Option<serde_json::Result<Value>> {
-    let fields: Fields = serde_json::from_str(text).ok()?;
-    let metadata: Fields = serde_json::from_str(fields.get("metadata")?.get()).ok()?;
-    Some(decode_fields(&fields, "metadata").and_then(|mut object| {
-        object["metadata"] = decode_fields(&metadata, "managedFields")?;
-        Ok(object)
-    }))
-}
-
-/// An object of these fields but `skip`, decoded.
-fn decode_fields(fields: &Fields, skip: &str) -> serde_json::Result<Value> {
-    let mut object = serde_json::Map::new();
-    for (name, value) in fields.iter().filter(|(name, _)| **name != skip) {
-        object.insert((*name).to_string(), serde_json::from_str(value.get())?);
-    }
-    Ok(Value::Object(object))
+    Value::from(item)
 }
 
 #[cfg(test)]
@@ -148,19 +116,20 @@ mod tests {
             .as_object_mut()
             .expect("metadata")
             .remove("managedFields");
-        assert_eq!(without_managed_fields(text).expect("stripped"), stripped);
+        let read = |text| Node::parse(text).map(without_managed_fields);
+        assert_eq!(read(text).expect("stripped"), stripped);
         // Nothing to skip: decoded as it is.
         let plain = r#"{"metadata":{"name":"p"},"n":1}"#;
         assert_eq!(
-            without_managed_fields(plain).expect("plain"),
+            read(plain).expect("plain"),
             serde_json::json!({"metadata": {"name": "p"}, "n": 1})
         );
         // A field name with an escape cannot be borrowed: decoded whole, then stripped.
         let escaped = r#"{"a\"b":1,"metadata":{"name":"b","managedFields":[]}}"#;
         assert_eq!(
-            without_managed_fields(escaped).expect("escaped"),
+            read(escaped).expect("escaped"),
             serde_json::json!({"a\"b": 1, "metadata": {"name": "b"}})
         );
-        assert!(without_managed_fields(r#"{"metadata":{"managedFields":[}"#).is_err());
+        assert!(read(r#"{"metadata":{"managedFields":[}"#).is_err());
     }
 }

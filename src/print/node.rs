@@ -125,6 +125,24 @@ impl<'a> From<&'a Value> for Node<'a> {
     }
 }
 
+impl From<Node<'_>> for Value {
+    fn from(node: Node<'_>) -> Value {
+        match node {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(b),
+            Node::Number(n) => Value::Number(n),
+            Node::String(s) => Value::String(s.into_owned()),
+            Node::Array(items) => Value::Array(items.into_iter().map(Value::from).collect()),
+            Node::Object(fields) => Value::Object(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), Value::from(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Node<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Node<'de>, D::Error> {
         deserializer.deserialize_any(NodeVisitor)
@@ -236,19 +254,7 @@ mod tests {
 
     /// What a `Value` holds of `node`, for comparing the two readings of one text.
     fn to_value(node: &Node) -> Value {
-        match node {
-            Node::Null => Value::Null,
-            Node::Bool(b) => Value::Bool(*b),
-            Node::Number(n) => Value::Number(n.clone()),
-            Node::String(s) => Value::String(s.to_string()),
-            Node::Array(items) => Value::Array(items.iter().map(to_value).collect()),
-            Node::Object(fields) => Value::Object(
-                fields
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), to_value(v)))
-                    .collect(),
-            ),
-        }
+        Value::from(node.clone())
     }
 
     #[test]
