@@ -115,8 +115,10 @@ fn ctrl_c_stops_delete_wait_like_kubectl() {
         let args = ["delete", "configmap", name, "-n", "shop", "--wait"];
         let mut running = Background::start(command, &args);
         running.until_out(&format!("configmap \"{name}\" deleted\n"));
-        // kubectl listens for Ctrl-C from its first look at the deleted object on.
-        wait_for_a_look_after_the_delete(&server, name);
+        // kz listens for Ctrl-C from before the DELETE; kubectl only once it lists and watches
+        // the object by field selector, after a first plain GET of it.
+        let by_selector = name == "held-kubectl";
+        wait_for_a_look_after_the_delete(&server, name, by_selector);
         running.interrupt();
         let status = running.wait();
         assert_eq!(status.code(), Some(1), "{name}: {}", running.printed());
@@ -126,9 +128,10 @@ fn ctrl_c_stops_delete_wait_like_kubectl() {
     }
 }
 
-/// Waits until the server has answered a GET (a read or a watch) of `name` after its DELETE.
+/// Waits until the server has been asked a GET of `name` after its DELETE: any read, or with
+/// `by_selector` only a list or watch that selects it by `metadata.name`.
 #[track_caller]
-fn wait_for_a_look_after_the_delete(server: &TestServer, name: &str) {
+fn wait_for_a_look_after_the_delete(server: &TestServer, name: &str, by_selector: bool) {
     let deadline = std::time::Instant::now() + crate::background::PATIENCE;
     loop {
         let requests = server.requests();
@@ -138,10 +141,11 @@ fn wait_for_a_look_after_the_delete(server: &TestServer, name: &str) {
         let deleted_at = requests
             .iter()
             .position(|r| r.method == "DELETE" && mentions(r));
+        let selects = |r: &kz_testserver::RecordedRequest| r.query.contains(name);
         let looked = deleted_at.is_some_and(|at| {
             requests[at..]
                 .iter()
-                .any(|r| r.method == "GET" && mentions(r))
+                .any(|r| r.method == "GET" && if by_selector { selects(r) } else { mentions(r) })
         });
         if looked {
             return;
