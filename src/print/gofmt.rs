@@ -383,13 +383,46 @@ pub fn write_json_at(
     write_node_json(out, &mut Node::from(value), indent, mode, depth);
 }
 
-/// [`write_json_at`] of a [`Node`], whose objects' fields are sorted on the way.
+/// [`write_json_at`] of a [`Node`], whose objects' fields are sorted on the way (Go's maps).
 pub fn write_node_json(
     out: &mut String,
     node: &mut Node<'_>,
     indent: Option<&str>,
     mode: NumberMode,
     depth: usize,
+) {
+    write_node(out, node, indent, mode, depth, KeyOrder::Sorted);
+}
+
+/// `json.MarshalIndent` of a Go struct: [`write_node_json`] with every object's fields in the
+/// order `node` has them (a struct's declaration order; maps must come sorted already).
+pub fn write_struct_json(out: &mut String, node: &mut Node<'_>, indent: &str) {
+    write_node(
+        out,
+        node,
+        Some(indent),
+        NumberMode::Unstructured,
+        0,
+        KeyOrder::AsGiven,
+    );
+}
+
+/// The order an object's fields are written in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyOrder {
+    /// By their bytes, as Go writes a map.
+    Sorted,
+    /// As they come, as Go writes a struct.
+    AsGiven,
+}
+
+fn write_node(
+    out: &mut String,
+    node: &mut Node<'_>,
+    indent: Option<&str>,
+    mode: NumberMode,
+    depth: usize,
+    order: KeyOrder,
 ) {
     match node {
         Node::Null => out.push_str("null"),
@@ -404,15 +437,16 @@ pub fn write_node_json(
                     out.push(',');
                 }
                 newline(out, indent, depth + 1);
-                write_node_json(out, item, indent, mode, depth + 1);
+                write_node(out, item, indent, mode, depth + 1, order);
             }
             newline(out, indent, depth);
             out.push(']');
         }
         Node::Object(fields) if fields.is_empty() => out.push_str("{}"),
         Node::Object(fields) => {
-            // Go sorts a map's keys by their bytes.
-            sort_fields(fields, str::cmp);
+            if order == KeyOrder::Sorted {
+                sort_fields(fields, str::cmp);
+            }
             out.push('{');
             for (i, (key, item)) in fields.iter_mut().enumerate() {
                 if i > 0 {
@@ -424,7 +458,7 @@ pub fn write_node_json(
                 if indent.is_some() {
                     out.push(' ');
                 }
-                write_node_json(out, item, indent, mode, depth + 1);
+                write_node(out, item, indent, mode, depth + 1, order);
             }
             newline(out, indent, depth);
             out.push('}');

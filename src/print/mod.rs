@@ -51,14 +51,16 @@ pub(crate) fn push_spaces(out: &mut String, mut n: usize) {
     }
 }
 
-/// JSON with `indent` spaces per level and a final newline (kubectl uses 4 for objects and
-/// kubeconfig, 2 for `version`).
+/// `json.MarshalIndent` of a Go struct, and a final newline: `value`'s fields in serde's order
+/// (a struct's as declared, so `value` should hold no `HashMap`), written by Go's rules (`<`
+/// as `\u003c`, …), `indent` spaces a level (kubectl uses 4 for kubeconfig, 2 for `version`).
 pub fn write_json<W: Write, T: Serialize>(out: &mut W, value: &T, indent: usize) -> Result<()> {
-    let indent = vec![b' '; indent];
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(&indent);
-    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, formatter);
-    value.serialize(&mut serializer)?;
-    out.write_all(b"\n")?;
+    let compact = serde_json::to_string(value)?;
+    let mut node = node::Node::parse(&compact)?;
+    let mut text = String::with_capacity(compact.len() * 2);
+    gofmt::write_struct_json(&mut text, &mut node, &" ".repeat(indent));
+    text.push('\n');
+    out.write_all(text.as_bytes())?;
     Ok(())
 }
 
