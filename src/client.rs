@@ -362,7 +362,7 @@ impl ApiClient {
         }
         let cause = ConnectCause::classify(&err);
         let failure = match cause {
-            ConnectCause::Refused | ConnectCause::Dns(_) => Failure::NotSent,
+            ConnectCause::Refused | ConnectCause::Dns(_) => Failure::Unreachable,
             ConnectCause::Timeout(_) => Failure::TimedOut,
             ConnectCause::UntrustedCertificate(_) | ConnectCause::CertificateNotForHost { .. } => {
                 Failure::Final

@@ -4,10 +4,12 @@
 //! - An answer of 429, or of 5xx with a `Retry-After` header, says the server did not act: it
 //!   is retried after the server's delay (capped at `MAX_WAIT`), whatever the method, up to
 //!   `MAX_RETRIES` times in all (client-go's default), after which the last answer stands.
-//! - A request that got no answer is retried only if it is a `GET`, at most
-//!   `MAX_UNANSWERED_RETRIES` times, with a doubling backoff from `FIRST_BACKOFF`: whether no
-//!   byte of it left (connection refused, DNS) or it was sent and the answer broke off
-//!   (connection reset, EOF mid-body).
+//! - A `GET` whose connection or answer broke off (connection reset, EOF mid-body) is retried,
+//!   at most `MAX_UNANSWERED_RETRIES` times, with a doubling backoff from `FIRST_BACKOFF`. A
+//!   server that cannot be reached at all (connection refused, a name that does not resolve)
+//!   is not: client-go's `IsProbableEOF` does not count those, so kubectl says at once that
+//!   nothing answers there, and so does kz. (`rollout status`, `get -w` and `logs -f` wait
+//!   out a restarting server with their own reconnects.)
 //! - A write (`POST`, `PUT`, `PATCH`, `DELETE`) that was sent and got no whole answer is never
 //!   sent again: the server may have acted on it. It is reported as an `UnconfirmedWrite`.
 //! - A `--request-timeout` that ran out is the user's bound for the request: not retried, and
@@ -31,7 +33,9 @@ pub const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 /// How far a request that got no answer went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
-    /// No byte of the request left: the connection was refused, the name did not resolve.
+    /// Nothing answers there: the connection was refused, the name did not resolve.
+    Unreachable,
+    /// No byte of the request left: the connection broke while it was being made.
     NotSent,
     /// The request was sent (or may have been) and its answer did not come back whole.
     MaybeSent,
@@ -86,10 +90,11 @@ impl Retries {
         )
     }
 
-    /// After a request that got no answer: a retry, for a `GET` with retries left.
+    /// After a request that got no answer: a retry, for a `GET` whose connection or answer
+    /// broke off, with retries left.
     pub fn after_failure(&mut self, failure: Failure) -> Option<Retry> {
         if !self.idempotent
-            || matches!(failure, Failure::Final | Failure::TimedOut)
+            || !matches!(failure, Failure::NotSent | Failure::MaybeSent)
             || self.unanswered >= MAX_UNANSWERED_RETRIES
         {
             return None;
@@ -233,7 +238,7 @@ mod tests {
     }
 
     #[test]
-    fn only_gets_are_retried_without_an_answer_with_a_doubling_backoff() {
+    fn only_gets_whose_connection_broke_are_retried_with_a_doubling_backoff() {
         let mut get = Retries::new(&Method::GET);
         let waits: Vec<Duration> =
             std::iter::from_fn(|| get.after_failure(Failure::MaybeSent).map(|r| r.wait)).collect();
@@ -247,12 +252,15 @@ mod tests {
                 .after_failure(Failure::NotSent)
                 .is_some()
         );
-        assert_eq!(
-            Retries::new(&Method::GET).after_failure(Failure::Final),
-            None
-        );
+        for failure in [Failure::Unreachable, Failure::TimedOut, Failure::Final] {
+            assert_eq!(
+                Retries::new(&Method::GET).after_failure(failure),
+                None,
+                "{failure:?}"
+            );
+        }
         for method in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
-            for failure in [Failure::NotSent, Failure::MaybeSent] {
+            for failure in [Failure::Unreachable, Failure::NotSent, Failure::MaybeSent] {
                 assert_eq!(
                     Retries::new(&method).after_failure(failure),
                     None,
@@ -272,8 +280,8 @@ mod tests {
                     .is_some()
             );
         }
-        assert!(retries.after_failure(Failure::NotSent).is_some());
-        assert_eq!(retries.after_failure(Failure::NotSent), None);
+        assert!(retries.after_failure(Failure::MaybeSent).is_some());
+        assert_eq!(retries.after_failure(Failure::MaybeSent), None);
     }
 
     #[test]

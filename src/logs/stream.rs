@@ -58,7 +58,9 @@ impl StreamRequest {
     async fn read(&self, sink: &mpsc::Sender<Message>) -> Result<()> {
         let format = self.format.for_source(&self.source);
         let mut cursor = Cursor::default();
-        let mut backoff = Backoff::new(BackoffPolicy::default());
+        let policy = BackoffPolicy::default();
+        let mut backoff = Backoff::new(policy);
+        // Requests in a row that failed while resuming (the stream, or the look at the pod).
         let mut failed_connects = 0;
         loop {
             let path = log_path(&self.pods, &self.source, &self.options, Some(&cursor));
@@ -66,7 +68,9 @@ impl StreamRequest {
                 Ok(stream) => stream,
                 // The first answer is the command's (a container not started, no previous
                 // instance); a resume that fails is tried again a few times.
-                Err(err) if !cursor.started() || failed_connects >= 4 => return Err(err),
+                Err(err) if !cursor.started() || failed_connects >= policy.max_failed_connects => {
+                    return Err(err);
+                }
                 Err(_) => {
                     failed_connects += 1;
                     tokio::time::sleep(backoff.next_delay()).await;
@@ -112,8 +116,16 @@ impl StreamRequest {
             if !self.resumes() {
                 return ended;
             }
-            if !self.still_running().await? {
-                return Ok(());
+            // A server that went away (restarting) is waited for as a failed resume is.
+            match self.still_running().await {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(err) if failed_connects >= policy.max_failed_connects => return Err(err),
+                Err(_) => {
+                    failed_connects += 1;
+                    tokio::time::sleep(backoff.next_delay()).await;
+                    continue;
+                }
             }
             if lines > 0 {
                 backoff.reset();
