@@ -5,6 +5,7 @@
 //! Only the rows' text is kept (never the raw answers), so memory grows with the rows printed,
 //! not with the size of the objects behind them.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::Result;
@@ -54,9 +55,9 @@ impl Row {
     }
 
     /// The tab-separated line, with `kind/` before the cell in `name_column` when given.
-    pub fn line(&self, kind: Option<&str>, name_column: usize) -> std::borrow::Cow<'_, str> {
+    pub fn line(&self, kind: Option<&str>, name_column: usize) -> Cow<'_, str> {
         let Some(kind) = kind else {
-            return std::borrow::Cow::Borrowed(&self.line);
+            return Cow::Borrowed(&self.line);
         };
         let start = if name_column == 0 {
             Some(0)
@@ -73,9 +74,9 @@ impl Row {
                 line.push_str(kind);
                 line.push('/');
                 line.push_str(&self.line[at..]);
-                std::borrow::Cow::Owned(line)
+                Cow::Owned(line)
             }
-            None => std::borrow::Cow::Borrowed(&self.line),
+            None => Cow::Borrowed(&self.line),
         }
     }
 }
@@ -250,16 +251,21 @@ impl TableBuffer {
     /// Writes the table (header unless `--no-headers`) with kubectl's column layout; with
     /// `kind` (`pod`, `deployment.apps`), names are printed as `kind/name`.
     pub fn write(&self, out: &mut impl Write, kind: Option<&str>) -> Result<()> {
-        let mut text = String::new();
-        if !self.options.no_headers {
-            push_header(&mut text, &self.header);
-        }
+        let header = (!self.options.no_headers).then(|| {
+            let mut line = String::new();
+            push_header(&mut line, &self.header);
+            line.pop();
+            line
+        });
         let name_column = self.name_column();
-        for row in &self.rows {
-            text.push_str(&row.line(kind, name_column));
-            text.push('\n');
-        }
-        TabWriter::new().write(&text, out)?;
+        // The rows are laid out where they are, not copied into one text first.
+        let lines = || {
+            header
+                .iter()
+                .map(|line| Cow::Borrowed(line.as_str()))
+                .chain(self.rows.iter().map(|row| row.line(kind, name_column)))
+        };
+        TabWriter::new().write_lines(lines, out)?;
         Ok(())
     }
 }

@@ -82,68 +82,149 @@ impl TabWriter {
 
     /// Lays out `text` and writes it, like Go's `Write(text)` followed by `Flush()`.
     pub fn write(&mut self, text: &str, out: &mut impl Write) -> io::Result<()> {
-        let lines = split_lines(text);
-        let widths = self.layout(&lines);
-        let mut buffer = String::with_capacity(text.len() + text.len() / 2);
-        for (line, widths) in lines.iter().zip(&widths) {
-            for (column, cell) in line.cells.iter().enumerate() {
+        self.write_laid_out(|| TextLines { rest: text }, out)
+    }
+
+    /// [`TabWriter::write`] of `lines` (each without its `\n`) joined by line breaks, without
+    /// the joined text: `lines` is called twice, once for the widths and once to write, so a
+    /// table of many rows is never held twice.
+    pub fn write_lines<S, I>(
+        &mut self,
+        lines: impl Fn() -> I,
+        out: &mut impl Write,
+    ) -> io::Result<()>
+    where
+        S: AsRef<str>,
+        I: Iterator<Item = S>,
+    {
+        self.write_laid_out(|| lines().map(|line| (line, LineEnd::Newline)), out)
+    }
+
+    fn write_laid_out<S, I>(
+        &mut self,
+        lines: impl Fn() -> I,
+        out: &mut impl Write,
+    ) -> io::Result<()>
+    where
+        S: AsRef<str>,
+        I: Iterator<Item = (S, LineEnd)>,
+    {
+        let runs = self.layout(lines());
+        let mut next_run = vec![0; runs.len()];
+        let mut buffer = String::with_capacity(WRITE_CHUNK + 1024);
+        for (at, (line, end)) in lines().enumerate() {
+            let line = line.as_ref();
+            let columns = columns_of(line, end);
+            for (column, cell) in line.split(CELL_ENDS).enumerate() {
                 buffer.push_str(cell);
-                if let Some(&width) = widths.get(column) {
-                    let fill = width.saturating_sub(cell.chars().count());
-                    buffer.extend(std::iter::repeat_n(' ', fill));
+                if column < columns {
+                    let column_runs = &runs[column];
+                    while column_runs[next_run[column]].end <= at {
+                        next_run[column] += 1;
+                    }
+                    let width = column_runs[next_run[column]].width;
+                    super::push_spaces(&mut buffer, width.saturating_sub(text_width(cell)));
                 }
             }
-            if line.end != LineEnd::Unterminated {
+            if end != LineEnd::Unterminated {
                 buffer.push('\n');
+            }
+            if buffer.len() >= WRITE_CHUNK {
+                out.write_all(buffer.as_bytes())?;
+                buffer.clear();
             }
         }
         out.write_all(buffer.as_bytes())
     }
 
-    /// Every line's column widths (one per tab-terminated cell), updating the remembered ones.
-    fn layout(&mut self, lines: &[Line<'_>]) -> Vec<Vec<usize>> {
-        let mut widths: Vec<Vec<usize>> = lines
-            .iter()
-            .map(|line| Vec::with_capacity(line.columns()))
-            .collect();
-        let columns = lines.iter().map(Line::columns).max().unwrap_or(0);
-        let Settings {
-            min_width,
-            padding,
-            remember_widths,
-        } = self.settings;
-        for column in 0..columns {
-            let mut width = self.remembered.get(column).copied().unwrap_or(min_width);
-            let mut start = 0;
-            while start < lines.len() {
-                if lines[start].columns() <= column {
-                    start += 1;
-                    continue;
-                }
-                if !remember_widths {
-                    // Plain Go: every run of a column is as wide as its own widest cell.
-                    width = min_width;
-                }
-                let mut end = start;
-                while end < lines.len() && lines[end].columns() > column {
-                    width = width.max(lines[end].cells[column].chars().count() + padding);
-                    end += 1;
-                    if lines[end - 1].end == LineEnd::FormFeed {
-                        break;
-                    }
-                }
-                for line_widths in &mut widths[start..end] {
-                    line_widths.push(width);
-                }
-                start = end;
+    /// Every column's runs, in order, with the width each gets; the remembered widths updated.
+    fn layout<S: AsRef<str>>(
+        &mut self,
+        lines: impl Iterator<Item = (S, LineEnd)>,
+    ) -> Vec<Vec<Run>> {
+        let mut columns = Columns {
+            settings: self.settings,
+            runs: Vec::new(),
+            open: Vec::new(),
+            carried: std::mem::take(&mut self.remembered),
+        };
+        let mut count = 0;
+        for (at, (line, end)) in lines.enumerate() {
+            let line = line.as_ref();
+            let cells = columns_of(line, end);
+            // A line with fewer cells ends the runs of the columns it lacks.
+            columns.close_from(cells, at);
+            for (column, cell) in line.split(CELL_ENDS).take(cells).enumerate() {
+                columns.widen(column, text_width(cell));
             }
-            match self.remembered.get_mut(column) {
-                Some(remembered) => *remembered = width,
-                None => self.remembered.push(width),
+            count = at + 1;
+            if end == LineEnd::FormFeed {
+                columns.close_from(0, count);
             }
         }
-        widths
+        columns.close_from(0, count);
+        self.remembered = columns.carried;
+        columns.runs
     }
+}
+
+/// The columns' runs as the lines are read.
+struct Columns {
+    settings: Settings,
+    /// Each column's closed runs, in order.
+    runs: Vec<Vec<Run>>,
+    /// Each column's open run: its widest cell so far, padding included.
+    open: Vec<Option<usize>>,
+    /// The width each column's next run starts from when widths are remembered: the last
+    /// run's (or the width remembered from earlier writes).
+    carried: Vec<usize>,
+}
+
+impl Columns {
+    /// A cell `width` wide in `column`, on the line being read.
+    fn widen(&mut self, column: usize, width: usize) {
+        if self.open.len() <= column {
+            self.open.resize(column + 1, None);
+            self.runs.resize_with(column + 1, Vec::new);
+        }
+        let widest = self.open[column].get_or_insert(0);
+        *widest = (*widest).max(width + self.settings.padding);
+    }
+
+    /// Ends the open runs of the columns from `first` on, before line `end`.
+    fn close_from(&mut self, first: usize, end: usize) {
+        let Settings {
+            min_width,
+            remember_widths,
+            ..
+        } = self.settings;
+        for column in first..self.open.len() {
+            let Some(widest) = self.open[column].take() else {
+                continue;
+            };
+            if self.carried.len() <= column {
+                self.carried.resize(column + 1, min_width);
+            }
+            let from = if remember_widths {
+                self.carried[column]
+            } else {
+                min_width
+            };
+            let width = from.max(widest);
+            self.carried[column] = width;
+            self.runs[column].push(Run { end, width });
+        }
+    }
+}
+
+/// How much of the output is gathered before it is written.
+const WRITE_CHUNK: usize = 64 * 1024;
+
+/// A run of a column: consecutive lines with a cell in it, up to line `end` (excluded).
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    end: usize,
+    width: usize,
 }
 
 /// How a line ended.
@@ -156,48 +237,53 @@ enum LineEnd {
     Unterminated,
 }
 
-/// One line of input: its cells, the last one not tab-terminated.
-#[derive(Debug)]
-struct Line<'t> {
-    cells: Vec<&'t str>,
-    end: LineEnd,
-}
+const CELL_ENDS: [char; 2] = ['\t', '\u{0B}'];
 
-impl Line<'_> {
-    /// How many of the line's cells belong to a column (all but the last).
-    fn columns(&self) -> usize {
-        self.cells.len().saturating_sub(1)
+/// How many of a line's cells belong to a column: all but the last, and (after the last line
+/// break) not an empty one after a final tab either.
+fn columns_of(line: &str, end: LineEnd) -> usize {
+    let terminated = line.matches(CELL_ENDS).count();
+    if end == LineEnd::Unterminated && line.ends_with(CELL_ENDS) {
+        terminated - 1
+    } else {
+        terminated
     }
 }
 
-const CELL_ENDS: [char; 2] = ['\t', '\u{0B}'];
+/// A cell's width as Go's tabwriter counts it: in runes.
+fn text_width(cell: &str) -> usize {
+    if cell.is_ascii() {
+        cell.len()
+    } else {
+        cell.chars().count()
+    }
+}
 
-fn split_lines(text: &str) -> Vec<Line<'_>> {
-    let mut lines = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find(['\n', '\u{0C}']) {
-        let end = if rest[at..].starts_with('\n') {
+/// The lines of a text, with how each ended.
+struct TextLines<'t> {
+    rest: &'t str,
+}
+
+impl<'t> Iterator for TextLines<'t> {
+    type Item = (&'t str, LineEnd);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let Some(at) = self.rest.find(['\n', '\u{0C}']) else {
+            let line = std::mem::take(&mut self.rest);
+            return Some((line, LineEnd::Unterminated));
+        };
+        let end = if self.rest.as_bytes()[at] == b'\n' {
             LineEnd::Newline
         } else {
             LineEnd::FormFeed
         };
-        lines.push(Line {
-            cells: rest[..at].split(CELL_ENDS).collect(),
-            end,
-        });
-        rest = &rest[at + 1..];
+        let line = &self.rest[..at];
+        self.rest = &self.rest[at + 1..];
+        Some((line, end))
     }
-    if !rest.is_empty() {
-        let mut cells: Vec<&str> = rest.split(CELL_ENDS).collect();
-        if cells.last() == Some(&"") {
-            cells.pop();
-        }
-        lines.push(Line {
-            cells,
-            end: LineEnd::Unterminated,
-        });
-    }
-    lines
 }
 
 #[cfg(test)]
@@ -310,6 +396,52 @@ mod tests {
         assert_eq!(
             layout(&["a\tb\u{0C}longer-cell\tc\n"]),
             "a     b\nlonger-cell   c\n"
+        );
+    }
+
+    /// Lines handed over one by one lay out as their joined text does, past the size at
+    /// which the output is written in chunks, with the widest cell last.
+    #[test]
+    fn lines_lay_out_as_their_text_does() {
+        let mut lines: Vec<String> = (0..5000)
+            .map(|i| format!("name-{i}\t{}\tx\ty", "v".repeat(i % 7)))
+            .collect();
+        lines.insert(2500, "short".to_owned());
+        lines.push("the-widest-name-of-all\t日本語\t\t".to_owned());
+        let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+        assert!(text.len() > WRITE_CHUNK);
+        let mut joined = Vec::new();
+        TabWriter::new().write(&text, &mut joined).expect("write");
+        let mut one_by_one = Vec::new();
+        TabWriter::new()
+            .write_lines(|| lines.iter(), &mut one_by_one)
+            .expect("write");
+        let one_by_one = String::from_utf8(one_by_one).expect("utf-8");
+        assert_eq!(one_by_one, String::from_utf8(joined).expect("utf-8"));
+        // Every line is there. The one-cell line ends the first column's run: before it the
+        // column is 12 wide (`name-2499` and 3), after it 25 (the widest cell and 3).
+        let printed: Vec<&str> = one_by_one.lines().collect();
+        assert_eq!(printed.len(), lines.len());
+        for (at, (line, given)) in printed.iter().zip(&lines).enumerate() {
+            let Some((name, _)) = given.split_once('\t') else {
+                assert_eq!(*line, "short");
+                continue;
+            };
+            let width = if at < 2500 { 12 } else { 25 };
+            assert!(line.starts_with(&format!("{name:<width$}")), "{line:?}");
+            let empty_second_cell = given.contains("\t\t");
+            assert!(
+                empty_second_cell || !line[width..].starts_with(' '),
+                "{line:?}"
+            );
+        }
+        let mut out = Vec::new();
+        TabWriter::new()
+            .write_lines(|| ["a\tb", "longer\tc"].into_iter(), &mut out)
+            .expect("write");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "a        b\nlonger   c\n"
         );
     }
 
