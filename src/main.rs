@@ -50,7 +50,14 @@ fn parse_args() -> Cli {
     let parsed = kz::cli::command_for(&arg0)
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches));
-    parsed.unwrap_or_else(|err| exit_for_usage(err))
+    parsed.unwrap_or_else(|err| {
+        let args: Vec<String> = std::env::args_os()
+            .skip(1)
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect();
+        let command = kz::cli::command_for(&arg0);
+        exit_for_usage(kz::cli::suggest::with_suggestions(err, &command, &args))
+    })
 }
 
 /// Help and version go to stdout with success; usage errors to stderr with exit code 1, as

@@ -14,6 +14,7 @@ mod plugin;
 mod print;
 pub mod rollout;
 mod scale;
+pub mod suggest;
 mod targets;
 mod values;
 

@@ -23,6 +23,42 @@ fn unknown_flag_fails_with_usage_and_kubectls_exit_code() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--no-such-flag"));
 }
 
+/// A mistyped command gets kubectl's suggestions (commands within two edits, or starting with
+/// what was typed), where kubectl names the same command.
+#[test]
+fn a_mistyped_command_suggests_what_kubectl_suggests() {
+    for (typed, suggested) in [
+        ("gte", "tip: a similar subcommand exists: 'get'"),
+        ("confg", "tip: a similar subcommand exists: 'config'"),
+        (
+            "des",
+            "tip: some similar subcommands exist: 'get', 'describe'",
+        ),
+    ] {
+        let out: Run = kz().args([typed, "pods"]).output().expect("run kz").into();
+        assert_eq!(out.code, Some(1), "{typed}");
+        assert!(out.stdout.is_empty(), "{typed}");
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: unrecognized subcommand '{typed}'\n\n  {suggested}\n"
+            )),
+            "{typed}: {}",
+            out.stderr
+        );
+        let Some(kubectl) = Sandbox::new().kubectl() else {
+            continue;
+        };
+        let kubectl = run(kubectl, &[typed]);
+        let first = suggested.split('\'').nth(1).expect("a name");
+        assert!(
+            kubectl.stderr.contains("Did you mean this?")
+                && kubectl.stderr.contains(&format!("\t{first}\n")),
+            "kubectl {typed}: {}",
+            kubectl.stderr
+        );
+    }
+}
+
 /// Runs `command` with `args` and a stderr nobody reads: a pipe whose read end is already
 /// closed, so every write to it fails with a broken pipe.
 #[cfg(unix)]
