@@ -239,7 +239,7 @@ fn parse_output(stdout: &[u8]) -> Result<Map<String, Value>> {
     };
     let yaml = std::str::from_utf8(stdout)
         .ok()
-        .and_then(|text| crate::yaml::from_str::<Value>(text).ok());
+        .and_then(|text| crate::yaml::from_str(text).ok());
     match yaml {
         Some(Value::Object(object)) => Ok(object),
         _ => bail!("decoding stdout: {}", syntax_only(&json_error)),
@@ -289,7 +289,7 @@ mod tests {
     use secrecy::ExposeSecret as _;
 
     fn config(yaml: &str) -> ExecConfig {
-        crate::yaml::from_str(yaml).unwrap()
+        serde_json::from_value(crate::yaml::from_str(yaml).unwrap()).unwrap()
     }
 
     fn cluster() -> ClusterInfo<'static> {

@@ -42,8 +42,12 @@ pub fn go_number(n: &Number, mode: NumberMode) -> GoNumber {
 /// The shortest decimal digits of `f` and the position of the decimal point:
 /// `f == 0.DIGITS × 10^point`, sign not included.
 fn shortest_digits(f: f64) -> (String, i32) {
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    digits_of(&format!("{:e}", f.abs()))
+}
+
+/// The digits and point of a number in Rust's shortest `{:e}` form (`1.5e3`).
+fn digits_of(sci: &str) -> (String, i32) {
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci, "0"));
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let exponent: i32 = exponent.parse().unwrap_or(0);
     (digits, exponent + 1)
@@ -53,12 +57,11 @@ fn sign(f: f64) -> &'static str {
     if f.is_sign_negative() { "-" } else { "" }
 }
 
-/// Go's `strconv.FormatFloat(f, 'e', -1, 64)`: `1e+06`, `1.5e-07`.
-fn format_exponent(f: f64) -> String {
-    let (digits, point) = shortest_digits(f);
+/// Go's `strconv.FormatFloat(f, 'e', -1, 64)`: `1e+06`, `1.5e-07`, from `f`'s shortest digits.
+fn format_exponent(negative: &str, digits: &str, point: i32) -> String {
     let exp = point - 1;
     let (first, rest) = digits.split_at(1);
-    let mut out = format!("{}{first}", sign(f));
+    let mut out = format!("{negative}{first}");
     if !rest.is_empty() {
         out.push('.');
         out.push_str(rest);
@@ -69,17 +72,16 @@ fn format_exponent(f: f64) -> String {
 }
 
 /// Go's `strconv.FormatFloat(f, 'f', -1, 64)`: shortest digits, never an exponent.
-fn format_fixed_shortest(f: f64) -> String {
-    let (digits, point) = shortest_digits(f);
-    let mut out = sign(f).to_string();
+fn format_fixed_shortest(negative: &str, digits: &str, point: i32) -> String {
+    let mut out = negative.to_string();
     if point <= 0 {
         out.push_str("0.");
         out.push_str(&"0".repeat(point.unsigned_abs() as usize));
-        out.push_str(&digits);
+        out.push_str(digits);
     } else {
         let point = point as usize;
         if point >= digits.len() {
-            out.push_str(&digits);
+            out.push_str(digits);
             out.push_str(&"0".repeat(point - digits.len()));
         } else {
             out.push_str(&digits[..point]);
@@ -90,6 +92,16 @@ fn format_fixed_shortest(f: f64) -> String {
     out
 }
 
+/// `strconv.FormatFloat(f, 'g', -1, bits)` of a finite `f` whose shortest digits are these.
+fn format_general(zero: bool, negative: &str, digits: &str, point: i32) -> String {
+    let exp = point - 1;
+    if !zero && !(-4..6).contains(&exp) {
+        format_exponent(negative, digits, point)
+    } else {
+        format_fixed_shortest(negative, digits, point)
+    }
+}
+
 /// Go's `fmt.Print` of a `float64` (`%v`): `2`, `2.5`, `1e+06`, `1.5e-05`.
 pub fn format_float(f: f64) -> String {
     if f.is_nan() {
@@ -98,27 +110,31 @@ pub fn format_float(f: f64) -> String {
     if f.is_infinite() {
         return format!("{}Inf", if f < 0.0 { '-' } else { '+' });
     }
-    let (_, point) = shortest_digits(f);
-    let exp = point - 1;
-    if f != 0.0 && !(-4..6).contains(&exp) {
-        format_exponent(f)
-    } else {
-        format_fixed_shortest(f)
-    }
+    let (digits, point) = shortest_digits(f);
+    format_general(f == 0.0, sign(f), &digits, point)
+}
+
+/// `strconv.FormatFloat(f, 'g', -1, 32)` of a finite `f`: the shortest digits that read back
+/// as the same `float32` (`3.1415927`), as go-yaml turns a float map key into text.
+pub fn format_float32(f: f64) -> String {
+    let single = f as f32;
+    let (digits, point) = digits_of(&format!("{:e}", single.abs()));
+    format_general(single == 0.0, sign(f), &digits, point)
 }
 
 /// `encoding/json`'s text for a `float64`: fixed notation between 1e-6 and 1e21.
 pub fn format_json_float(f: f64) -> String {
     let abs = f.abs();
+    let (digits, point) = shortest_digits(f);
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let text = format_exponent(f);
+        let text = format_exponent(sign(f), &digits, point);
         // encoding/json trims `e-07` to `e-7` (but keeps `e+21`).
         match text.split_once("e-0") {
             Some((mantissa, exp)) => format!("{mantissa}e-{exp}"),
             None => text,
         }
     } else {
-        format_fixed_shortest(f)
+        format_fixed_shortest(sign(f), &digits, point)
     }
 }
 
@@ -503,6 +519,22 @@ mod tests {
         ];
         for (f, want) in cases {
             assert_eq!(format_float(f), want, "{f}");
+        }
+    }
+
+    #[test]
+    fn float32s_format_like_strconv() {
+        let cases = [
+            (std::f64::consts::PI, "3.1415927"),
+            (0.1, "0.1"),
+            (1000.0, "1000"),
+            (1e6, "1e+06"),
+            (1e-5, "1e-05"),
+            (-2.5, "-2.5"),
+            (0.0, "0"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(format_float32(f), want, "{f}");
         }
     }
 

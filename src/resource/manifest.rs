@@ -152,7 +152,7 @@ fn yaml_documents(text: &str, source: &str) -> Vec<Document> {
     let mut documents = Vec::new();
     let mut number = 0;
     for (start, chunk) in split_yaml(text) {
-        match crate::yaml::from_str::<Value>(chunk) {
+        match crate::yaml::from_str(chunk) {
             Ok(Value::Null) => {}
             Ok(value) => {
                 number += 1;

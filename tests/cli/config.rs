@@ -159,7 +159,7 @@ contexts:
 current-context: c1
 extensions:
 - name: top
-  extension: {z: 1, w: "<&>"}
+  extension: {z: 1, y: "<&>"}
 "#;
 
 #[test]

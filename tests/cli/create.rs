@@ -256,6 +256,27 @@ fn yaml_prints_the_created_objects() {
     );
 }
 
+/// kubectl reads YAML 1.1 as go-yaml does and then makes every map key text: a plain `on` or
+/// `y` key is the boolean true, so it becomes `"true"`, `0x1F` becomes `"31"`; quoted keys stay.
+/// The same manifest must make the same object with either client.
+#[test]
+fn keys_that_yaml_reads_as_booleans_and_numbers_are_created_as_kubectl_creates_them() {
+    let twins = Twins::start();
+    let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\n  labels: {on: a, 'off': b}\ndata:\n  y: one\n  \"n\": two\n  0x1F: three\n  1e3: four\n  1_000x: five\n";
+    twins.write("keys.yaml", manifest);
+    let run = twins.create(&["-f", "keys.yaml", "--dry-run=client", "-o", "json"], None);
+    let created: serde_json::Value = serde_json::from_str(run.success()).expect("JSON");
+    assert_eq!(
+        created["data"],
+        serde_json::json!({"true": "one", "n": "two", "31": "three", "1000": "four", "1_000x": "five"})
+    );
+    assert_eq!(
+        created["metadata"]["labels"],
+        serde_json::json!({"true": "a", "off": "b"})
+    );
+    twins.create(&["-f", "keys.yaml", "-o", "name"], None);
+}
+
 #[test]
 fn refusals_name_their_source() {
     let twins = Twins::with(&User::named("dev"), |server| {

@@ -6,26 +6,35 @@
 //! nesting is an error at the place that breached the limit, in a few milliseconds, and never
 //! a crash or an unbounded allocation.
 
+mod document;
+
 use anyhow::{Context as _, Result};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde_json::Value;
 use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::options::AliasLimits;
 use serde_saphyr::{Budget, Error, Location};
+
+use document::Document;
 
 /// The most events that aliases may add to a text. Real manifests use a few aliases, if any;
 /// an alias bomb needs millions.
 const MAX_REPLAYED_EVENTS: usize = 100_000;
 
-/// Parses every document in `text`. Errors are one line with the position ("line 2 column
+/// Parses every document in `text` as kubectl reads YAML ([`document`]: keys such as `on` and
+/// `0x1F` become `"true"` and `"31"`). Errors are one line with the position ("line 2 column
 /// 11: unclosed bracket '['"), for messages that already name the file.
-pub fn from_multiple<T: DeserializeOwned>(text: &str) -> Result<Vec<T>, Error> {
-    serde_saphyr::from_multiple_with_options(text, parse_options()).map_err(explain_limits)
+pub fn from_multiple(text: &str) -> Result<Vec<Value>, Error> {
+    let documents: Vec<Document> =
+        serde_saphyr::from_multiple_with_options(text, parse_options()).map_err(explain_limits)?;
+    Ok(documents.into_iter().map(|document| document.0).collect())
 }
 
 /// Parses a single document; see `from_multiple`.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
-    serde_saphyr::from_str_with_options(text, parse_options()).map_err(explain_limits)
+pub fn from_str(text: &str) -> Result<Value, Error> {
+    let document: Document =
+        serde_saphyr::from_str_with_options(text, parse_options()).map_err(explain_limits)?;
+    Ok(document.0)
 }
 
 fn parse_options() -> serde_saphyr::Options {
@@ -141,7 +150,7 @@ mod tests {
 
     #[test]
     fn parse_errors_are_one_line_with_a_position() {
-        let err = from_str::<serde_json::Value>("apiVersion: v1\nclusters: [\n").unwrap_err();
+        let err = from_str("apiVersion: v1\nclusters: [\n").unwrap_err();
         let text = err.to_string();
         assert!(!text.contains('\n'), "{text}");
         assert!(text.contains("line 2"), "{text}");
@@ -150,7 +159,7 @@ mod tests {
     #[test]
     fn limits_are_errors_in_kz_words_where_they_were_breached() {
         let nodes = format!("[{}]", vec!["1"; 250_001].join(","));
-        let err = from_str::<serde_json::Value>(&nodes).unwrap_err();
+        let err = from_str(&nodes).unwrap_err();
         assert_eq!(
             err.to_string(),
             "more than kz's limit of 250000 nodes at line 1, column 500000"
@@ -161,7 +170,7 @@ mod tests {
             vec!["1"; 60_000].join(","),
             vec!["1"; 180_000].join(",")
         );
-        let err = from_str::<serde_json::Value>(&nodes_by_alias).unwrap_err();
+        let err = from_str(&nodes_by_alias).unwrap_err();
         assert_eq!(
             err.to_string(),
             "aliases expand the document to more than kz's limit of 250000 nodes at line 3, column 4"
