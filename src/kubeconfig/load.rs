@@ -96,17 +96,101 @@ pub fn parse(text: &str) -> Result<Kubeconfig> {
     let documents: Vec<Value> = crate::yaml::from_multiple(text)?;
     let documents = documents
         .into_iter()
-        .map(|mut document| {
-            fill_required_fields(&mut document);
-            serde_json::from_value::<Kubeconfig>(document)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|document| read_document(&document))
+        .collect::<Result<Vec<_>>>()?;
     let mut merged = merge(documents)?;
     // Empty strings mean "not set" to kubectl.
     if merged.current_context.as_deref() == Some("") {
         merged.current_context = None;
     }
     Ok(merged)
+}
+
+/// One document as kube's `Kubeconfig`; a value of the wrong type is named by its path
+/// (`users[0].user.password: invalid type: boolean `true`, expected a string`).
+fn read_document(document: &Value) -> Result<Kubeconfig> {
+    let read = |document: &Value| {
+        let mut document = document.clone();
+        fill_required_fields(&mut document);
+        serde_json::from_value::<Kubeconfig>(document)
+    };
+    read(document).map_err(|err| {
+        let message = err.to_string();
+        match locate(document, |trial| {
+            read(trial).err().map(|err| err.to_string())
+        }) {
+            Some(path) => anyhow!("{path}: {message}"),
+            None => anyhow!(message),
+        }
+    })
+}
+
+/// One step into a JSON value.
+enum Step {
+    Field(String),
+    Item(usize),
+}
+
+/// The path to the part of `document` that makes `read` fail as it does: the smallest part
+/// whose removal makes that error go away (`users[1].user.exec.env[0].value`). A value's
+/// error is raised where it is read, so removing any other part leaves the same error.
+/// `None` when no part alone causes it.
+fn locate(document: &Value, read: impl Fn(&Value) -> Option<String>) -> Option<String> {
+    let target = read(document)?;
+    let mut path: Vec<Step> = Vec::new();
+    loop {
+        let mut node = document;
+        for step in &path {
+            node = match step {
+                Step::Field(key) => &node[key.as_str()],
+                Step::Item(at) => &node[*at],
+            };
+        }
+        let steps: Vec<Step> = match node {
+            Value::Object(fields) => fields.keys().cloned().map(Step::Field).collect(),
+            Value::Array(items) => (0..items.len()).map(Step::Item).collect(),
+            _ => break,
+        };
+        let culprit = steps.into_iter().find(|step| {
+            let mut trial = document.clone();
+            let mut parent = &mut trial;
+            for step in &path {
+                parent = match step {
+                    Step::Field(key) => &mut parent[key.as_str()],
+                    Step::Item(at) => &mut parent[*at],
+                };
+            }
+            match (parent, step) {
+                (Value::Object(fields), Step::Field(key)) => {
+                    fields.remove(key);
+                }
+                (Value::Array(items), Step::Item(at)) => {
+                    items.remove(*at);
+                }
+                _ => return false,
+            }
+            read(&trial).as_ref() != Some(&target)
+        });
+        match culprit {
+            Some(step) => path.push(step),
+            None => break,
+        }
+    }
+    if path.is_empty() {
+        return None;
+    }
+    let mut text = String::new();
+    for step in &path {
+        match step {
+            Step::Field(key) if text.is_empty() => text.push_str(key),
+            Step::Field(key) => {
+                text.push('.');
+                text.push_str(key);
+            }
+            Step::Item(at) => text.push_str(&format!("[{at}]")),
+        }
+    }
+    Some(text)
 }
 
 /// kube's types require a context's `cluster`, which kubectl treats as optional (and writes as
@@ -174,6 +258,32 @@ mod tests {
     fn contexts_without_a_cluster_are_accepted() {
         let config = parse("contexts:\n- name: bare\n  context:\n    namespace: x\n").unwrap();
         assert_eq!(config.contexts[0].context.as_ref().unwrap().cluster, "");
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_named_by_its_path() {
+        let cases = [
+            (
+                "users:\n- name: u\n  user: {token: t, password: yes}\n",
+                "users[0].user.password: invalid type: boolean `true`, expected a string",
+            ),
+            (
+                "clusters:\n- name: a\n  cluster: {server: x}\n- name: b\n  cluster:\n    server: [1]\n",
+                "clusters[1].cluster.server: invalid type: sequence, expected a string",
+            ),
+            (
+                "users:\n- name: u\n  user:\n    exec: {command: x, env: [{name: a, value: 1}]}\n",
+                "users[0].user.exec.env[0].value: invalid type: integer `1`, expected a string",
+            ),
+            (
+                "clusters: {a: 1}\n",
+                "clusters: invalid type: map, expected a sequence",
+            ),
+        ];
+        for (text, want) in cases {
+            let err = parse(text).expect_err(text);
+            assert_eq!(err.to_string(), want, "{text}");
+        }
     }
 
     #[test]

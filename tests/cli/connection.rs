@@ -64,6 +64,35 @@ fn malformed_yaml_names_the_file_and_line() {
     );
 }
 
+/// kubectl names the Go struct field ("json: cannot unmarshal bool into Go struct field
+/// AuthInfo.users.user.password of type string"); kz names the place in the file.
+#[test]
+fn a_value_of_the_wrong_type_names_its_place_and_fails_like_kubectl() {
+    let sandbox = Sandbox::new();
+    fs::write(
+        &sandbox.kubeconfig,
+        "apiVersion: v1\nusers:\n- name: u\n  user:\n    password: no\n",
+    )
+    .expect("write");
+    let out = run(sandbox.kz(), &["config", "view"]);
+    assert_eq!(
+        out.failure(),
+        format!(
+            "error: invalid kubeconfig {}: users[0].user.password: invalid type: boolean `false`, expected a string\n",
+            sandbox.kubeconfig.display()
+        )
+    );
+    if let Some(kubectl) = sandbox.kubectl() {
+        let kubectl = run(kubectl, &["config", "view"]);
+        assert_eq!(kubectl.code, out.code);
+        assert!(
+            kubectl.stderr.contains("AuthInfo.users.user.password"),
+            "{}",
+            kubectl.stderr
+        );
+    }
+}
+
 #[test]
 fn unknown_contexts_clusters_and_users_are_named() {
     let server = TestServer::builder().frozen().start();
