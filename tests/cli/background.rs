@@ -54,6 +54,15 @@ impl Background {
         );
     }
 
+    /// Reads until stderr has `wanted` in it; fails after `PATIENCE`.
+    #[track_caller]
+    pub fn until_err(&mut self, wanted: &str) {
+        self.until(
+            |this| String::from_utf8_lossy(&this.stderr).contains(wanted),
+            wanted,
+        );
+    }
+
     #[track_caller]
     fn until(&mut self, done: impl Fn(&Self) -> bool, wanted: &str) {
         let deadline = Instant::now() + PATIENCE;

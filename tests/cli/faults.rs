@@ -907,6 +907,47 @@ fn rollout_status_outlives_a_restart_of_the_server() {
     );
 }
 
+/// The API server restarts while `delete --wait` waits for a finalizer: the wait rides out
+/// the refused connections and ends once the object is gone, as kubectl's watch does.
+#[test]
+fn delete_wait_outlives_a_restart_of_the_server() {
+    let (server, sandbox) = cluster();
+    server
+        .create("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: shop, finalizers: [example.com/hold]}\n")
+        .expect("create held");
+    // -v=6 traces each look, so the test knows one was refused while the server was away
+    // (the first meets the closed connection, which the request layer retries).
+    let mut delete = Background::start(
+        sandbox.kz(),
+        &[
+            "delete",
+            "configmap",
+            "held",
+            "-n",
+            "shop",
+            "--wait",
+            "-v=6",
+        ],
+    );
+    delete.until_out("configmap \"held\" deleted\n");
+    server.go_down();
+    delete.until_err("was refused");
+    // The finalizer's owner lets go while the API server is away.
+    server
+        .store()
+        .delete(&ObjectKey::new("", "configmaps", "shop", "held"))
+        .expect("finalized");
+    server.come_up();
+    let exit = delete.wait();
+    let stderr = String::from_utf8_lossy(&delete.stderr);
+    assert_eq!(exit.code(), Some(0), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("GET ") && last.contains("/configmaps/held 404 Not Found"),
+        "{stderr}"
+    );
+}
+
 /// The API server restarts while `logs -f` follows: the lines written while it was down and
 /// after come, each once, in order.
 #[test]

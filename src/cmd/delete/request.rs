@@ -2,7 +2,7 @@
 //! propagation policy, the grace period and the dry run; and the wait until a deleted object
 //! is gone (NotFound, or another object of the same name, with another uid).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 use http::Request;
@@ -20,6 +20,10 @@ use super::Options;
 
 /// The longest pause between two looks at an object that is going away.
 const MAX_POLL: Duration = Duration::from_secs(1);
+
+/// How long the wait rides out a server that does not answer (restarting, or a dropped
+/// connection) before it gives up: kubectl's watch retries until its timeout.
+const UNANSWERED_FOR: Duration = Duration::from_secs(30);
 
 /// `--cascade`: what happens to the object's dependents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +156,8 @@ pub async fn wait_gone(
 ) -> Result<Result<()>> {
     let mut pause = Duration::from_millis(50);
     let mut told = false;
+    // When the server stopped answering, if it has.
+    let mut unanswered_since: Option<Instant> = None;
     loop {
         match get_object(
             client,
@@ -162,12 +168,17 @@ pub async fn wait_gone(
         .await
         {
             Ok(object) => {
+                unanswered_since = None;
                 let current = object["metadata"]["uid"].as_str();
                 if uid.is_some() && current != uid {
                     return Ok(Ok(()));
                 }
             }
             Err(err) if error::reason(&err) == Some(Reason::NotFound) => return Ok(Ok(())),
+            Err(err)
+                if is_unanswered(&err)
+                    && unanswered_since.get_or_insert_with(Instant::now).elapsed()
+                        < UNANSWERED_FOR => {}
             Err(err) => return Ok(Err(err)),
         }
         if let Some(stderr) = progress
@@ -179,6 +190,21 @@ pub async fn wait_gone(
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(MAX_POLL);
     }
+}
+
+/// Whether `err` says the server gave no answer that asking again could change: refused,
+/// cut off or timed out (not an untrusted certificate, not an unknown host).
+fn is_unanswered(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<error::ConnectError>())
+        .any(|connect| {
+            matches!(
+                connect.cause,
+                error::ConnectCause::Refused
+                    | error::ConnectCause::Timeout(_)
+                    | error::ConnectCause::Other(_)
+            )
+        })
 }
 
 /// The line a terminal sees while an object is still there.
