@@ -233,34 +233,18 @@ pub fn view_document(
     } else {
         config.clone()
     };
-    // kubectl keeps these as maps, so it prints them sorted by name.
-    let mut clusters: Vec<NamedCluster> = config
-        .clusters
-        .iter()
-        .map(|named| NamedCluster {
-            name: named.name.clone(),
-            cluster: view_cluster(named.cluster.as_ref(), options.raw),
-        })
-        .collect();
-    clusters.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut users: Vec<NamedUser> = config
-        .auth_infos
-        .iter()
-        .map(|named| NamedUser {
-            name: named.name.clone(),
-            user: view_user(named.auth_info.as_ref(), options.raw),
-        })
-        .collect();
-    users.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut contexts: Vec<NamedContext> = config
-        .contexts
-        .iter()
-        .map(|named| NamedContext {
-            name: named.name.clone(),
-            context: view_context(named.context.as_ref()),
-        })
-        .collect();
-    contexts.sort_by(|a, b| a.name.cmp(&b.name));
+    let clusters = config.clusters.iter().map(|named| NamedCluster {
+        name: named.name.clone(),
+        cluster: view_cluster(named.cluster.as_ref(), options.raw),
+    });
+    let users = config.auth_infos.iter().map(|named| NamedUser {
+        name: named.name.clone(),
+        user: view_user(named.auth_info.as_ref(), options.raw),
+    });
+    let contexts = config.contexts.iter().map(|named| NamedContext {
+        name: named.name.clone(),
+        context: view_context(named.context.as_ref()),
+    });
     let preferences = config.preferences.as_ref();
     Ok(ViewDocument {
         kind: "Config",
@@ -269,12 +253,19 @@ pub fn view_document(
             colors: preferences.and_then(|p| p.colors).unwrap_or_default(),
             extensions: extensions(preferences.and_then(|p| p.extensions.as_ref())),
         },
-        clusters: (!clusters.is_empty()).then_some(clusters),
-        users: (!users.is_empty()).then_some(users),
-        contexts: (!contexts.is_empty()).then_some(contexts),
+        clusters: by_name(clusters, |entry| &entry.name),
+        users: by_name(users, |entry| &entry.name),
+        contexts: by_name(contexts, |entry| &entry.name),
         current_context: config.current_context.clone().unwrap_or_default(),
         extensions: extensions(config.extensions.as_ref()),
     })
+}
+
+/// Entries sorted by name, as kubectl keeps them in maps; `None` (Go's nil slice) for none.
+fn by_name<T>(entries: impl Iterator<Item = T>, name: impl Fn(&T) -> &String) -> Option<Vec<T>> {
+    let mut entries: Vec<T> = entries.collect();
+    entries.sort_by(|a, b| name(a).cmp(name(b)));
+    (!entries.is_empty()).then_some(entries)
 }
 
 fn view_cluster(cluster: Option<&Cluster>, raw: bool) -> ViewCluster {

@@ -21,8 +21,8 @@ use super::Options;
 /// The longest pause between two looks at an object that is going away.
 const MAX_POLL: Duration = Duration::from_secs(1);
 
-/// How long the wait rides out a server that does not answer (restarting, or a dropped
-/// connection) before it gives up: kubectl's watch retries until its timeout.
+/// How long the wait rides out a server that refuses connections (restarting) before it
+/// gives up: kubectl's watch retries until its timeout.
 const UNANSWERED_FOR: Duration = Duration::from_secs(30);
 
 /// `--cascade`: what happens to the object's dependents.
@@ -156,7 +156,7 @@ pub async fn wait_gone(
 ) -> Result<Result<()>> {
     let mut pause = Duration::from_millis(50);
     let mut told = false;
-    // When the server stopped answering, if it has.
+    // When the server started refusing connections, if it has.
     let mut unanswered_since: Option<Instant> = None;
     loop {
         match get_object(
@@ -192,19 +192,13 @@ pub async fn wait_gone(
     }
 }
 
-/// Whether `err` says the server gave no answer that asking again could change: refused,
-/// cut off or timed out (not an untrusted certificate, not an unknown host).
+/// Whether `err` says the server is away (its port refused the connection, as while it
+/// restarts). Answers that broke off were retried by the request layer already, and a
+/// `--request-timeout` is the user's bound: those end the wait.
 fn is_unanswered(err: &anyhow::Error) -> bool {
     err.chain()
         .filter_map(|cause| cause.downcast_ref::<error::ConnectError>())
-        .any(|connect| {
-            matches!(
-                connect.cause,
-                error::ConnectCause::Refused
-                    | error::ConnectCause::Timeout(_)
-                    | error::ConnectCause::Other(_)
-            )
-        })
+        .any(|connect| connect.cause == error::ConnectCause::Refused)
 }
 
 /// The line a terminal sees while an object is still there.
