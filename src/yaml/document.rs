@@ -41,7 +41,14 @@ impl<'de> Visitor<'de> for DocumentVisitor {
         Ok(Value::Number(n.into()))
     }
 
+    /// A float with no fraction is an integer in JSON, as Go's `json.Marshal` writes a
+    /// `float64` (and `-0` reads back as the integer 0): `replicas: 1.0` and `replicas: 1e1`
+    /// reach the server as `1` and `10`.
     fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+        const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every integer below is exact
+        if f.fract() == 0.0 && f.abs() < EXACT {
+            return Ok(Value::Number((f as i64).into()));
+        }
         Number::from_f64(f)
             .map(Value::Number)
             .ok_or_else(|| E::custom(format!("{f} has no JSON form")))
@@ -159,6 +166,7 @@ mod tests {
             ("1_000", "1000"),
             ("+5", "5"),
             ("0o17", "15"),
+            ("010", "8"),
             ("123456789", "123456789"),
             ("plain", "plain"),
         ];
@@ -172,11 +180,14 @@ mod tests {
 
     #[test]
     fn values_are_read_as_before() {
-        let value = super::super::from_str("a: [1, -2, 2.5, true, null, text]\nb: {c: d}\n")
-            .expect("parsed");
+        let value = super::super::from_str(
+            "a: [1, -2, 2.5, true, null, text]\nb: {c: d}\nc: [1.0, 1e3, 010, 0o17, 0x1F, 1e30, -0.0]\n",
+        )
+        .expect("parsed");
+        // kubectl v1.32's `create --dry-run=client -o json` of the same text.
         assert_eq!(
             value,
-            json!({"a": [1, -2, 2.5, true, null, "text"], "b": {"c": "d"}})
+            json!({"a": [1, -2, 2.5, true, null, "text"], "b": {"c": "d"}, "c": [1, 1000, 8, 15, 31, 1e30, 0]})
         );
     }
 }

@@ -43,6 +43,8 @@ fn parse_options() -> serde_saphyr::Options {
         // serde-saphyr's defaults: 250,000 nodes, 64 levels of nesting, 64 MiB of text.
         budget: Some(Budget::default()),
         alias_limits: alias_limits(),
+        // go-yaml reads YAML 1.1, where `010` is 8.
+        legacy_octal_numbers: true,
     }
 }
 
