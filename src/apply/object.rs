@@ -52,7 +52,7 @@ impl Validation {
     }
 
     /// The `fieldValidation` query value.
-    fn query_value(self) -> &'static str {
+    pub fn query_value(self) -> &'static str {
         match self {
             Validation::Strict => "Strict",
             Validation::Warn => "Warn",

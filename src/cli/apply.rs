@@ -74,18 +74,8 @@ pub struct ApplyArgs {
     #[arg(long, default_value = "true")]
     pub server_side: bool,
 
-    /// How the server treats fields the type does not have: strict (refuse the object),
-    /// warn (apply it and print a warning per field) or ignore (drop them silently).
-    /// true means strict, false ignore.
-    #[arg(
-        long,
-        value_name = "MODE",
-        default_value = "strict",
-        num_args = 0..=1,
-        default_missing_value = "strict",
-        require_equals = true
-    )]
-    pub validate: String,
+    #[command(flatten)]
+    pub validate: super::ValidateArg,
 
     /// After applying, wait until Deployments, StatefulSets and DaemonSets are rolled out and
     /// every other object exists.

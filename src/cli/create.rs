@@ -27,6 +27,9 @@ pub struct CreateArgs {
     #[command(flatten)]
     pub dry_run: super::DryRunArg,
 
+    #[command(flatten)]
+    pub validate: super::ValidateArg,
+
     /// Positional arguments: kubectl refuses them (its subcommands are not part of kz).
     #[arg(hide = true)]
     pub args: Vec<String>,

@@ -16,6 +16,7 @@ pub mod rollout;
 mod scale;
 pub mod suggest;
 mod targets;
+mod validate;
 mod values;
 
 use std::path::PathBuf;
@@ -38,6 +39,7 @@ pub use print::PrintArgs;
 pub use rollout::RolloutCommand;
 pub use scale::ScaleArgs;
 pub use targets::ObjectArgs;
+pub use validate::ValidateArg;
 pub use values::{
     parse_go_bool, parse_go_duration, parse_request_timeout, parse_signed_duration, parse_timeout,
 };

@@ -71,7 +71,7 @@ impl Options {
     pub fn from_args(args: ApplyArgs) -> Result<Options> {
         refuse_client_side(args.server_side)?;
         let (dry_run, dry_run_warning) = args.dry_run.parse()?;
-        let validation = Validation::parse(&args.validate)?;
+        let validation = Validation::parse(&args.validate.value)?;
         let print = args.print.to_options()?;
         let (print, names_only) = match print.format {
             OutputFormat::Table => (None, false),

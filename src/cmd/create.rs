@@ -17,6 +17,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use crate::api::{JSON_ACCEPT, Query, collection_path};
+use crate::apply::Validation;
 use crate::cli::{CreateArgs, DryRun};
 use crate::client::ApiClient;
 use crate::context::Context;
@@ -34,6 +35,8 @@ pub struct Options {
     pub plan: Plan,
     pub field_manager: String,
     pub dry_run: DryRun,
+    /// `--validate`: the server's `fieldValidation`.
+    pub validation: Validation,
     /// kubectl's warning for a deprecated `--dry-run` spelling.
     pub dry_run_warning: Option<String>,
     /// `-o`: print the created objects instead of `… created` lines.
@@ -44,6 +47,7 @@ impl Options {
     /// Checks the flags in kubectl's order: the dry run, the printer, then the files.
     pub fn from_args(args: CreateArgs) -> Result<Options> {
         let (dry_run, dry_run_warning) = args.dry_run.parse()?;
+        let validation = Validation::parse(&args.validate.value)?;
         let print = args.print.to_options()?;
         let print = match print.format {
             OutputFormat::Table => None,
@@ -62,6 +66,7 @@ impl Options {
             plan,
             field_manager: args.field_manager,
             dry_run,
+            validation,
             dry_run_warning,
             print,
         })
@@ -177,7 +182,7 @@ async fn create_all(
 }
 
 /// The collection to POST an object to, with kubectl's query: the dry run, the field
-/// manager, and strict field validation (kubectl's default `--validate=strict`).
+/// manager, and the field validation `--validate` asks for.
 fn create_path(rt: &ResourceType, manifest: &Manifest, options: &Options) -> String {
     let path = collection_path(rt, manifest.namespace.as_deref());
     let query = Query::new()
@@ -186,7 +191,7 @@ fn create_path(rt: &ResourceType, manifest: &Manifest, options: &Options) -> Str
             (options.dry_run == DryRun::Server).then_some("All"),
         )
         .pair("fieldManager", Some(&options.field_manager))
-        .pair("fieldValidation", Some("Strict"));
+        .pair("fieldValidation", Some(options.validation.query_value()));
     format!("{path}{query}")
 }
 

@@ -277,6 +277,50 @@ fn keys_that_yaml_reads_as_booleans_and_numbers_are_created_as_kubectl_creates_t
     twins.create(&["-f", "keys.yaml", "-o", "name"], None);
 }
 
+/// `--validate`: strict (the default) refuses a field the type does not have, warn creates
+/// the object and prints the server's warning, ignore drops the field without a word; a
+/// value kubectl does not know is its error.
+#[test]
+fn validate_says_what_the_server_does_with_unknown_fields_like_kubectl() {
+    let manifest = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\ncolour: red\ndata: {{a: '1'}}\n"
+        )
+    };
+    let twins = Twins::start();
+    for (name, validate) in [
+        ("strict", None),
+        ("warned", Some("--validate=warn")),
+        ("ignored", Some("--validate=false")),
+    ] {
+        twins.write(&format!("{name}.yaml"), &manifest(name));
+        let file = format!("{name}.yaml");
+        let mut args = vec!["-f", file.as_str()];
+        args.extend(validate);
+        let run = twins.create(&args, None);
+        match validate {
+            None => assert_eq!(
+                run.failure(),
+                "Error from server (BadRequest): error when creating \"strict.yaml\": ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"colour\"\n"
+            ),
+            Some(_) => assert_eq!(run.stdout, format!("configmap/{name} created\n")),
+        }
+        let warned = validate == Some("--validate=warn");
+        assert_eq!(
+            run.stderr == "Warning: unknown field \"colour\"\n",
+            warned,
+            "{run:?}"
+        );
+        twins.both(|side| assert_eq!(side.holds("", "configmaps", name), validate.is_some()));
+    }
+    let run = twins.create(&["-f", "strict.yaml", "--validate=maybe"], None);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains("invalid - validate option \"maybe\""),
+        "{run:?}"
+    );
+}
+
 #[test]
 fn refusals_name_their_source() {
     let twins = Twins::with(&User::named("dev"), |server| {
