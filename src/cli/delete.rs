@@ -12,6 +12,14 @@ pub struct DeleteArgs {
     #[command(flatten)]
     pub objects: super::ObjectArgs,
 
+    /// Field selector (=, ==, !=), e.g. status.phase=Failed.
+    #[arg(long, value_name = "SELECTOR")]
+    pub field_selector: Option<String>,
+
+    /// Select across all namespaces (with --all or a selector).
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
     /// Delete all resources, in the namespace, of the specified resource types.
     #[arg(long)]
     pub all: bool,
@@ -44,6 +52,11 @@ pub struct DeleteArgs {
     /// Wait until the objects are gone before returning.
     #[arg(long, default_value_t = true)]
     pub wait: bool,
+
+    /// How long to wait for each object to be gone before giving up (e.g. 30s, 5m); 0 waits
+    /// for a week, as kubectl does.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = super::parse_timeout)]
+    pub timeout: std::time::Duration,
 
     /// An object that does not exist is not an error.
     #[arg(long)]

@@ -8,8 +8,9 @@
 mod request;
 
 use std::io::Write as _;
+use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 
 use crate::api::{ListQuery, list_objects};
 use crate::cli::{DeleteArgs, DryRun};
@@ -24,6 +25,9 @@ use request::{Propagation, Subject};
 /// kubectl's warning for `--force` with a grace period of 0.
 const FORCE_WARNING: &str = "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.";
 
+/// kubectl's wait when `--timeout` is 0.
+const A_WEEK: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
 /// `delete`'s validated options.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
@@ -32,6 +36,8 @@ pub struct Options {
     /// `None`: the object's own grace period (kubectl's -1).
     pub grace_period: Option<i64>,
     pub wait: bool,
+    /// `--timeout`: how long each object may take to be gone.
+    pub wait_timeout: Duration,
     /// Whether a NotFound from a named object is no error.
     pub ignore_not_found: bool,
     pub dry_run: DryRun,
@@ -63,13 +69,15 @@ impl Options {
         if args.force && grace_period < 0 {
             grace_period = 0;
         }
-        let collection = args.all
-            || args
-                .objects
-                .selector
-                .as_deref()
-                .is_some_and(|s| !s.is_empty());
-        let plan = args.objects.builder(Verb::Delete).all(args.all).parse()?;
+        let given = |selector: &Option<String>| selector.as_deref().is_some_and(|s| !s.is_empty());
+        let collection = args.all || given(&args.objects.selector) || given(&args.field_selector);
+        let plan = args
+            .objects
+            .builder(Verb::Delete)
+            .field_selector(args.field_selector.as_deref())
+            .all_namespaces(args.all_namespaces)
+            .all(args.all)
+            .parse()?;
         if args.force {
             if grace_period > 0 {
                 bail!("--force and --grace-period greater than 0 cannot be specified together");
@@ -81,6 +89,10 @@ impl Options {
             propagation,
             grace_period: (grace_period >= 0).then_some(grace_period),
             wait: args.wait && dry_run == DryRun::None,
+            // kubectl's 0: a week.
+            wait_timeout: Some(args.timeout)
+                .filter(|timeout| !timeout.is_zero())
+                .unwrap_or(A_WEEK),
             // kubectl ignores NotFound for selections unless told otherwise.
             ignore_not_found: args.ignore_not_found || collection,
             dry_run,
@@ -164,8 +176,16 @@ pub fn run(args: DeleteArgs, ctx: &mut Context) -> Result<()> {
         let waits = async {
             let mut failed = Vec::new();
             for (subject, uid) in &deleted {
-                let gone =
-                    request::wait_gone(&client, subject, uid.as_deref(), progress.as_ref()).await;
+                let gone = request::wait_gone(&client, subject, uid.as_deref(), progress.as_ref());
+                let Ok(gone) = tokio::time::timeout(options.wait_timeout, gone).await else {
+                    // kubectl stops waiting at the first object that outlasts the timeout.
+                    failed.push(anyhow!(
+                        "timed out waiting for the condition on {}/{}",
+                        subject.rt.resource,
+                        subject.name
+                    ));
+                    break;
+                };
                 if let Err(err) = gone? {
                     failed.push(err);
                 }
@@ -186,6 +206,17 @@ async fn subjects(client: &ApiClient, target: Target) -> Result<Vec<Subject>> {
         name: name.to_owned(),
         source,
     };
+    // Listed across every namespace (`-A`), each object is deleted in its own.
+    let listed = |object: &serde_json::Value| {
+        let metadata = &object["metadata"];
+        Subject {
+            namespace: metadata["namespace"]
+                .as_str()
+                .map(str::to_owned)
+                .or_else(|| target.namespace.clone()),
+            ..subject(metadata["name"].as_str().unwrap_or(""), None)
+        }
+    };
     Ok(match &target.objects {
         Objects::Names(names) => names.iter().map(|name| subject(name, None)).collect(),
         Objects::Collection(selectors) => {
@@ -197,7 +228,7 @@ async fn subjects(client: &ApiClient, target: Target) -> Result<Vec<Subject>> {
             list_objects(client, &target.rt, target.namespace.as_deref(), query)
                 .await?
                 .iter()
-                .map(|object| subject(object["metadata"]["name"].as_str().unwrap_or(""), None))
+                .map(listed)
                 .collect()
         }
         Objects::Manifest(manifest) => {

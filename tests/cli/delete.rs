@@ -311,3 +311,81 @@ fn foreground_deletion_waits_until_the_object_is_gone() {
         assert!(!side.has("", "pods", "batch-x1"));
     });
 }
+
+/// `-A` with a selector deletes across namespaces, each object in its own; a field selector
+/// picks as a label selector does; a name with `-A` is kubectl's error.
+#[test]
+fn all_namespaces_and_field_selectors_select_like_kubectl() {
+    let twins = Twins::with(&User::admin(), |server| {
+        server
+            .create("apiVersion: v1\nkind: Pod\nmetadata: {name: gamma, namespace: default, labels: {suite: del}}\nspec: {containers: [{name: main, image: busybox:1.36}]}\n")
+            .expect("a pod in default");
+    });
+    let by_field = twins.delete(&["pods", "--field-selector=metadata.name=alpha"]);
+    assert_eq!(by_field.success(), "pod \"alpha\" deleted\n");
+    // Without -n: kubectl refuses -A together with an explicit -n once it lists ("the
+    // namespace from the provided object \"default\" does not match the namespace \"\"").
+    let across = ["delete", "pods", "-A", "-l", "suite=del", "-o", "name"];
+    let sorted = |out: Run| {
+        let mut names: Vec<String> = out.success().lines().map(str::to_owned).collect();
+        names.sort_unstable();
+        names
+    };
+    assert_eq!(
+        sorted(run(twins.kz.sandbox.kz(), &across)),
+        ["pod/beta", "pod/gamma"]
+    );
+    if let Some(side) = &twins.kubectl {
+        let kubectl = side.sandbox.kubectl().expect("kubectl");
+        assert_eq!(sorted(run(kubectl, &across)), ["pod/beta", "pod/gamma"]);
+    }
+    twins.both(|side| {
+        assert!(!side.has("", "pods", "beta"));
+        let gamma = ObjectKey::new("", "pods", "default", "gamma");
+        assert!(
+            side.server.store().get(&gamma).is_none(),
+            "deleted in its own namespace"
+        );
+    });
+    let named = twins.delete(&["pod/batch-x1", "-A"]);
+    assert_eq!(
+        named.failure(),
+        "error: a resource cannot be retrieved by name across all namespaces\n"
+    );
+}
+
+/// `--timeout` bounds the wait for each object: kubectl's message for the first object that
+/// outlasts it, exit 1, and the object stays deleted (marked) as the server has it.
+#[test]
+fn timeout_ends_the_wait_like_kubectl() {
+    let held = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: shop, finalizers: [example.com/hold]}\n";
+    let kz = Side::start(&User::admin());
+    kz.server.create(held).expect("held");
+    let mut command = kz.sandbox.kz();
+    command.current_dir(kz.sandbox.path(""));
+    let args = ["delete", "cm/held", "-n", "shop", "--timeout=1s"];
+    let out = run(command, &args);
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (
+            Some(1),
+            "configmap \"held\" deleted\n",
+            "error: timed out waiting for the condition on configmaps/held\n"
+        )
+    );
+    // kubectl on a twin cluster of its own.
+    let other = Side::start(&User::admin());
+    other.server.create(held).expect("held");
+    let Some(kubectl) = other.sandbox.kubectl() else {
+        return;
+    };
+    let theirs = run(kubectl, &args);
+    assert_eq!(theirs.code, out.code);
+    assert_eq!(theirs.stdout, out.stdout);
+    // kubectl's reflector may log the watch it cut short before the error line.
+    assert_eq!(
+        theirs.stderr.lines().last(),
+        out.stderr.lines().last(),
+        "{theirs:?}"
+    );
+}
