@@ -395,9 +395,8 @@ pub struct ConfigViewArgs {
     #[arg(long)]
     pub flatten: bool,
 
-    /// One of 'yaml' (default) or 'json'.
-    #[arg(short, long, value_enum, value_name = "FORMAT")]
-    pub output: Option<StructuredOutput>,
+    #[command(flatten)]
+    pub print: PrintArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -23,6 +23,7 @@ use crate::client::ApiClient;
 use crate::context::Context;
 use crate::discovery::ResourceType;
 use crate::error;
+use crate::print::format::NotAnObjectFormat;
 use crate::print::{EachObject, OutputFormat, PrintOptions, kind_label};
 use crate::resource::{Builder, Manifest, Objects, Plan, Scope, Target, Verb};
 
@@ -51,11 +52,7 @@ impl Options {
         let print = args.print.to_options()?;
         let print = match print.format {
             OutputFormat::Table => None,
-            OutputFormat::Wide => {
-                return Err(anyhow!(
-                    "unable to match a printer suitable for the output format \"wide\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
-                ));
-            }
+            OutputFormat::Wide => return Err(NotAnObjectFormat("wide".to_owned()).into()),
             _ => Some(print),
         };
         let plan = Builder::new(Verb::Create)

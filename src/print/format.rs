@@ -38,7 +38,39 @@ pub struct OutputArg {
 )]
 pub struct UnknownFormat(pub String);
 
+/// The formats of kubectl's object printers, no table among them: what `create -o` and
+/// `config view -o` take.
+pub const OBJECT_FORMAT_NAMES: [&str; 10] = [
+    "go-template",
+    "go-template-file",
+    "json",
+    "jsonpath",
+    "jsonpath-as-json",
+    "jsonpath-file",
+    "name",
+    "template",
+    "templatefile",
+    "yaml",
+];
+
+/// kubectl's words for a table format (`wide`, `custom-columns=…`) where only an object
+/// printer will do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unable to match a printer suitable for the output format {0:?}, allowed formats are: {allowed}",
+    allowed = OBJECT_FORMAT_NAMES.join(",")
+)]
+pub struct NotAnObjectFormat(pub String);
+
 impl OutputArg {
+    /// The argument as typed: `custom-columns=NAME:.metadata.name`.
+    pub fn text(&self) -> String {
+        match &self.value {
+            Some(value) => format!("{}={value}", self.name),
+            None => self.name.to_owned(),
+        }
+    }
+
     pub fn parse(text: &str) -> Result<OutputArg, UnknownFormat> {
         let (name, value) = match text.split_once('=') {
             Some((name, value)) => (name, Some(value.to_string())),

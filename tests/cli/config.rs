@@ -190,6 +190,57 @@ fn view_prints_every_kubeconfig_field_like_kubectl() {
     );
 }
 
+/// Scripts read kubeconfig through `config view -o jsonpath=…` (the server of the current
+/// cluster, a user's token): every object printer kubectl has, and its refusal of tables.
+#[test]
+fn view_prints_through_every_object_printer_like_kubectl() {
+    let sandbox = Sandbox::new();
+    fs::write(&sandbox.kubeconfig, EVERY_FIELD).expect("write kubeconfig");
+    let server = like_kubectl(
+        &sandbox,
+        &[
+            "config",
+            "view",
+            "--minify",
+            "-o",
+            "jsonpath={.clusters[0].cluster.server}",
+        ],
+    );
+    assert_eq!(server, "https://b.example:6443/?a=1&b=<2>");
+    let token = like_kubectl(
+        &sandbox,
+        &[
+            "config",
+            "view",
+            "--raw",
+            "-o",
+            r#"jsonpath={.users[?(@.name=="u1")].user.token}"#,
+        ],
+    );
+    assert_eq!(token, "abc");
+    for output in [
+        "jsonpath-as-json={.contexts[*].name}",
+        "go-template={{range .users}}{{.name}} {{end}}",
+        "template={{index .contexts 0}}",
+        "jsonpath={.users[0].user}",
+        "name",
+    ] {
+        like_kubectl(&sandbox, &["config", "view", "-o", output]);
+    }
+    for output in ["wide", "custom-columns=N:.kind"] {
+        let refused = run(sandbox.kz(), &["config", "view", "-o", output]);
+        assert!(
+            refused
+                .failure()
+                .starts_with("error: unable to match a printer suitable for the output format"),
+            "{refused:?}"
+        );
+        if let Some(kubectl) = sandbox.kubectl() {
+            assert_eq!(refused, run(kubectl, &["config", "view", "-o", output]));
+        }
+    }
+}
+
 #[test]
 fn get_contexts_reports_unknown_names_after_the_known_ones() {
     let server = TestServer::start();

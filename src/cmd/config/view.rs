@@ -18,10 +18,12 @@ use secrecy::ExposeSecret as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::{ConfigViewArgs, StructuredOutput};
+use crate::cli::{ConfigViewArgs, PrintArgs};
 use crate::context::Context;
+use crate::discovery::ResourceType;
 use crate::kubeconfig;
-use crate::print;
+use crate::print::format::{NotAnObjectFormat, OutputArg};
+use crate::print::{self, EachObject, OutputFormat, PrintOptions};
 
 const DATA_OMITTED: &str = "DATA+OMITTED";
 const REDACTED: &str = "REDACTED";
@@ -30,15 +32,14 @@ const REDACTED: &str = "REDACTED";
 pub struct ViewOptions {
     pub raw: bool,
     pub minify: bool,
-    pub output: Option<StructuredOutput>,
 }
 
 pub fn view(args: ConfigViewArgs, ctx: &mut Context) -> Result<()> {
+    let print = print_options(&args.print)?;
     let options = ViewOptions {
         // kubectl's --flatten prints the credentials it embeds.
         raw: args.raw || args.flatten,
         minify: args.minify,
-        output: args.output,
     };
     let context_flag = ctx.global.context.clone();
     let kubeconfigs = ctx.kubeconfigs()?;
@@ -47,21 +48,61 @@ pub fn view(args: ConfigViewArgs, ctx: &mut Context) -> Result<()> {
         flatten(&mut config, kubeconfigs)?;
     }
     let document = view_document(&config, &options, context_flag.as_deref())?;
-    write_document(&mut ctx.out, &document, options.output)
+    write_document(&mut ctx.out, &document, &print)
 }
 
-/// Prints `document` in `output` (YAML when none is asked for).
+/// `-o`: kubectl's object printers, YAML when none is asked for; no table.
+fn print_options(args: &PrintArgs) -> Result<PrintOptions> {
+    let mut print = args.to_options()?;
+    match print.format {
+        OutputFormat::Table => print.format = OutputFormat::Yaml,
+        OutputFormat::Wide | OutputFormat::CustomColumns { .. } => {
+            let typed = args
+                .output
+                .as_ref()
+                .map(OutputArg::text)
+                .unwrap_or_default();
+            return Err(NotAnObjectFormat(typed).into());
+        }
+        _ => {}
+    }
+    Ok(print)
+}
+
+/// Prints `document` as `print` says.
 pub fn write_document(
     out: &mut impl std::io::Write,
     document: &ViewDocument,
-    output: Option<StructuredOutput>,
+    print: &PrintOptions,
 ) -> Result<()> {
-    match output {
-        Some(StructuredOutput::Json) => print::write_json(out, document, 4),
+    match print.format {
+        // client-go's structs, in their fields' order.
+        OutputFormat::Json => print::write_json(out, document, 4),
         // kubectl turns its JSON into YAML, which sorts every object's keys; a Value does too.
-        None | Some(StructuredOutput::Yaml) => {
-            print::write_yaml(out, &serde_json::to_value(document)?)
+        OutputFormat::Yaml => print::write_yaml(out, &serde_json::to_value(document)?),
+        // A Config has no name: kubectl's name printer says so.
+        OutputFormat::Name => {
+            writeln!(out, "config/<unknown>")?;
+            Ok(())
         }
+        // Templates read the document as kubectl's do, as decoded JSON.
+        _ => EachObject::new(print).print(&config_type(), serde_json::to_value(document)?, out),
+    }
+}
+
+/// The type a kubeconfig document would have in discovery, for the object printers.
+fn config_type() -> ResourceType {
+    ResourceType {
+        group: String::new(),
+        version: "v1".to_owned(),
+        resource: "config".to_owned(),
+        singular: "config".to_owned(),
+        kind: "Config".to_owned(),
+        namespaced: false,
+        verbs: Vec::new(),
+        short_names: Vec::new(),
+        categories: Vec::new(),
+        subresources: Vec::new(),
     }
 }
 
@@ -503,11 +544,15 @@ mod tests {
     use crate::cmd::config::tests::CONFIG;
     use crate::kubeconfig::parse;
 
-    fn render_view(options: ViewOptions, context: Option<&str>) -> String {
+    fn render(options: ViewOptions, format: OutputFormat, context: Option<&str>) -> String {
         let document = view_document(&parse(CONFIG).unwrap(), &options, context).unwrap();
         let mut out = Vec::new();
-        write_document(&mut out, &document, options.output).unwrap();
+        write_document(&mut out, &document, &PrintOptions::new(format)).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    fn render_view(options: ViewOptions, context: Option<&str>) -> String {
+        render(options, OutputFormat::Yaml, context)
     }
 
     /// `kubectl config view` (v1.32) on CONFIG.
@@ -601,10 +646,9 @@ users:
 "#;
         let options = ViewOptions {
             minify: true,
-            output: Some(StructuredOutput::Json),
             ..ViewOptions::default()
         };
-        assert_eq!(render_view(options, None), expected);
+        assert_eq!(render(options, OutputFormat::Json, None), expected);
     }
 
     #[test]
@@ -631,7 +675,7 @@ users:
         let document =
             view_document(&Kubeconfig::default(), &ViewOptions::default(), None).unwrap();
         let mut out = Vec::new();
-        write_document(&mut out, &document, None).unwrap();
+        write_document(&mut out, &document, &PrintOptions::new(OutputFormat::Yaml)).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "apiVersion: v1\nclusters: null\ncontexts: null\ncurrent-context: \"\"\nkind: Config\npreferences: {}\nusers: null\n"
