@@ -20,6 +20,15 @@ pub struct CreateArgs {
     #[arg(short = 'R', long)]
     pub recursive: bool,
 
+    /// Only the objects of the files whose labels match this selector (e.g. app=web).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Record each object's configuration in its last-applied-configuration annotation, so
+    /// that a later client-side `kubectl apply` knows what was applied.
+    #[arg(long)]
+    pub save_config: bool,
+
     /// Name of the manager recorded for the fields this creates.
     #[arg(long, value_name = "NAME", default_value = "kubectl-create")]
     pub field_manager: String,

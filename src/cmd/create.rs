@@ -10,14 +10,14 @@
 use std::io::Write as _;
 use std::sync::Arc;
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Context as _, Result, anyhow, bail};
 use http::Request;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use crate::api::{JSON_ACCEPT, Query, collection_path};
-use crate::apply::Validation;
+use crate::apply::{Validation, last_applied};
 use crate::cli::{CreateArgs, DryRun};
 use crate::client::ApiClient;
 use crate::context::Context;
@@ -26,6 +26,7 @@ use crate::error;
 use crate::print::format::NotAnObjectFormat;
 use crate::print::{EachObject, OutputFormat, PrintOptions, kind_label};
 use crate::resource::{Builder, Manifest, Objects, Plan, Scope, Target, Verb};
+use crate::selector::LabelSelector;
 
 /// How many objects are created at once.
 const CONCURRENT_OBJECTS: usize = 8;
@@ -38,6 +39,10 @@ pub struct Options {
     pub dry_run: DryRun,
     /// `--validate`: the server's `fieldValidation`.
     pub validation: Validation,
+    /// `-l`: only the objects whose labels match.
+    pub selector: Option<LabelSelector>,
+    /// `--save-config`: the last-applied-configuration annotation on each object.
+    pub save_config: bool,
     /// kubectl's warning for a deprecated `--dry-run` spelling.
     pub dry_run_warning: Option<String>,
     /// `-o`: print the created objects instead of `… created` lines.
@@ -49,6 +54,7 @@ impl Options {
     pub fn from_args(args: CreateArgs) -> Result<Options> {
         let (dry_run, dry_run_warning) = args.dry_run.parse()?;
         let validation = Validation::parse(&args.validate.value)?;
+        let selector = crate::apply::input::selector(args.selector.as_deref())?;
         let print = args.print.to_options()?;
         let print = match print.format {
             OutputFormat::Table => None,
@@ -64,6 +70,8 @@ impl Options {
             field_manager: args.field_manager,
             dry_run,
             validation,
+            selector,
+            save_config: args.save_config,
             dry_run_warning,
             print,
         })
@@ -95,13 +103,25 @@ pub fn run(args: CreateArgs, ctx: &mut Context) -> Result<()> {
     for target in targets {
         match target {
             Ok(Target {
-                rt,
                 objects: Objects::Manifest(manifest),
                 ..
-            }) => pending.push(Pending {
+            }) if options
+                .selector
+                .as_ref()
+                .is_some_and(|selector| !selector.matches_object(&manifest.body)) => {}
+            Ok(Target {
                 rt,
-                manifest: *manifest,
-            }),
+                objects: Objects::Manifest(mut manifest),
+                ..
+            }) => {
+                if options.save_config {
+                    manifest.body = last_applied::annotate(&manifest.body);
+                }
+                pending.push(Pending {
+                    rt,
+                    manifest: *manifest,
+                })
+            }
             // `-f` only ever gives manifest objects; anything else is not create's to send.
             Ok(target) => errors.push(anyhow!(
                 "create takes objects from files only, not {}",
@@ -109,6 +129,9 @@ pub fn run(args: CreateArgs, ctx: &mut Context) -> Result<()> {
             )),
             Err(err) => errors.push(err),
         }
+    }
+    if pending.is_empty() && errors.is_empty() {
+        bail!("no objects passed to create");
     }
     let outcomes = ctx.block_on(create_all(&client, &options, &pending))??;
 

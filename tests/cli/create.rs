@@ -321,6 +321,46 @@ fn validate_says_what_the_server_does_with_unknown_fields_like_kubectl() {
     );
 }
 
+/// `-l` creates only the objects whose labels match (none matching is kubectl's error, as an
+/// empty file is), and `--save-config` records each object's configuration for a later
+/// client-side apply, in kubectl's encoding.
+#[test]
+fn selectors_pick_objects_and_save_config_records_them_like_kubectl() {
+    let twins = Twins::start();
+    twins.write("labelled.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c1, labels: {app: a}}\ndata: {k: '<v>'}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c2, labels: {app: b}}\n");
+    twins.write("empty.yaml", "");
+    let none = twins.create(&["-f", "labelled.yaml", "-l", "app=none"], None);
+    assert_eq!(none.failure(), "error: no objects passed to create\n");
+    let empty = twins.create(&["-f", "empty.yaml"], None);
+    assert_eq!(empty.failure(), "error: no objects passed to create\n");
+    let picked = twins.create(
+        &["-f", "labelled.yaml", "-l", "app=a", "--save-config"],
+        None,
+    );
+    assert_eq!(picked.success(), "configmap/c1 created\n");
+    let saved = std::cell::RefCell::new(Vec::new());
+    twins.both(|side| {
+        assert!(!side.holds("", "configmaps", "c2"));
+        let key = ObjectKey::new("", "configmaps", "shop", "c1");
+        let c1 = side.server.store().get(&key).expect("c1");
+        let annotation =
+            &c1["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"];
+        assert!(annotation.is_string(), "{c1}");
+        assert_eq!(
+            annotation.as_str().map(|text| text.ends_with('\n')),
+            Some(true)
+        );
+        saved.borrow_mut().push(annotation.clone());
+    });
+    let saved = saved.into_inner();
+    // Both clients wrote the same annotation.
+    assert!(saved.windows(2).all(|pair| pair[0] == pair[1]), "{saved:?}");
+    assert_eq!(
+        saved[0],
+        "{\"apiVersion\":\"v1\",\"data\":{\"k\":\"\\u003cv\\u003e\"},\"kind\":\"ConfigMap\",\"metadata\":{\"annotations\":{},\"labels\":{\"app\":\"a\"},\"name\":\"c1\",\"namespace\":\"shop\"}}\n"
+    );
+}
+
 #[test]
 fn refusals_name_their_source() {
     let twins = Twins::with(&User::named("dev"), |server| {
