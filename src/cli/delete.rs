@@ -62,6 +62,10 @@ pub struct DeleteArgs {
     #[arg(long)]
     pub ignore_not_found: bool,
 
+    /// List the objects and delete them only when the answer is y.
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+
     #[command(flatten)]
     pub dry_run: super::DryRunArg,
 

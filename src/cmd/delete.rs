@@ -10,7 +10,7 @@ mod request;
 use std::io::Write as _;
 use std::time::Duration;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
 
 use crate::api::{ListQuery, list_objects};
 use crate::cli::{DeleteArgs, DryRun};
@@ -45,6 +45,8 @@ pub struct Options {
     pub warnings: Vec<String>,
     /// `-o name`: `pod/web-0` instead of `pod "web-0" deleted`.
     pub names_only: bool,
+    /// `-i`: list the objects and ask before deleting them.
+    pub interactive: bool,
 }
 
 impl Options {
@@ -98,6 +100,7 @@ impl Options {
             dry_run,
             warnings,
             names_only: args.output.is_some(),
+            interactive: args.interactive,
         })
     }
 
@@ -136,38 +139,39 @@ pub fn run(args: DeleteArgs, ctx: &mut Context) -> Result<()> {
     let targets =
         ctx.block_on(plan.resolve(&mut discovery, &scope, &mut std::io::stdin().lock()))??;
 
+    let mut errors = Vec::new();
+    let mut found = Vec::new();
+    for target in targets {
+        match target {
+            Ok(target) => found.extend(ctx.block_on(subjects(&client, target))??),
+            Err(err) => errors.push(err),
+        }
+    }
+    if options.interactive && !found.is_empty() && !confirmed(ctx, &found)? {
+        writeln!(ctx.out, "deletion is cancelled")?;
+        return Ok(());
+    }
+
     // Listening before the first `deleted` line: a Ctrl-C that answers it stops the wait.
     let mut ctrl_c = match options.wait {
         true => Some(ctx.block_on(async { CtrlC::listen() })?),
         false => None,
     };
-    let mut errors = Vec::new();
-    let mut found = 0;
+    let nothing_found = found.is_empty();
     let mut deleted = Vec::new();
-    for target in targets {
-        let subjects = match target {
-            Ok(target) => ctx.block_on(subjects(&client, target))??,
-            Err(err) => {
-                errors.push(err);
-                continue;
+    for subject in found {
+        match ctx.block_on(request::delete(&client, &subject, &options))?? {
+            Ok(uid) => {
+                writeln!(ctx.out, "{}", options.line(&subject))?;
+                ctx.flush()?;
+                deleted.push((subject, uid));
             }
-        };
-        for subject in subjects {
-            found += 1;
-            match ctx.block_on(request::delete(&client, &subject, &options))?? {
-                Ok(uid) => {
-                    writeln!(ctx.out, "{}", options.line(&subject))?;
-                    ctx.flush()?;
-                    deleted.push((subject, uid));
-                }
-                Err(err)
-                    if options.ignore_not_found
-                        && error::reason(&err) == Some(Reason::NotFound) => {}
-                Err(err) => errors.push(subject.with_source(err)),
-            }
+            Err(err)
+                if options.ignore_not_found && error::reason(&err) == Some(Reason::NotFound) => {}
+            Err(err) => errors.push(subject.with_source(err)),
         }
     }
-    if found == 0 && errors.is_empty() {
+    if nothing_found && errors.is_empty() {
         writeln!(ctx.out, "No resources found")?;
     }
     ctx.flush()?;
@@ -195,6 +199,31 @@ pub fn run(args: DeleteArgs, ctx: &mut Context) -> Result<()> {
         errors.extend(ctx.block_on(ctrl_c.stop(waits))??);
     }
     super::report_errors(&ctx.err, errors)
+}
+
+/// `--interactive`: lists what is about to be deleted and asks, as kubectl does (on stdout);
+/// only `y` (or `Y`) goes ahead, anything else or no answer cancels.
+fn confirmed(ctx: &mut Context, subjects: &[Subject]) -> Result<bool> {
+    writeln!(
+        ctx.out,
+        "You are about to delete the following {} resource(s):",
+        subjects.len()
+    )?;
+    for subject in subjects {
+        writeln!(ctx.out, "{}/{}", kind_label(&subject.rt), subject.name)?;
+    }
+    write!(ctx.out, "Do you want to continue? (y/n): ")?;
+    ctx.flush()?;
+    // Go's fmt.Scan: the first word, past blank lines.
+    let mut answer = String::new();
+    for line in std::io::stdin().lines() {
+        let line = line.context("reading the answer")?;
+        if let Some(word) = line.split_whitespace().next() {
+            answer = word.to_owned();
+            break;
+        }
+    }
+    Ok(answer.eq_ignore_ascii_case("y"))
 }
 
 /// The objects a target names: names as given, a collection as listed now, a manifest's

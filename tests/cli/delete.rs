@@ -4,7 +4,7 @@
 
 use kz_testserver::{ObjectKey, TestServer, User};
 
-use crate::support::{Run, Sandbox, run};
+use crate::support::{Run, Sandbox, run, run_with_stdin};
 
 /// Objects of the tests' own in `shop`: two labelled pods, a config map, and a ReplicaSet.
 const OBJECTS: &str = "\
@@ -388,4 +388,37 @@ fn timeout_ends_the_wait_like_kubectl() {
         out.stderr.lines().last(),
         "{theirs:?}"
     );
+}
+
+/// `-i` lists what is about to go and asks on stdout: `y` deletes, anything else (or no
+/// answer) cancels and deletes nothing, as in kubectl.
+#[test]
+fn interactive_deletes_only_what_the_user_confirms_like_kubectl() {
+    let twins = Twins::start();
+    let ask = |answer: &str| {
+        let all = ["delete", "pods", "alpha", "beta", "-n", "shop", "-i"];
+        let kz = run_with_stdin(twins.kz.sandbox.kz(), &all, answer);
+        if let Some(side) = &twins.kubectl {
+            let kubectl = side.sandbox.kubectl().expect("kubectl");
+            assert_eq!(
+                kz,
+                run_with_stdin(kubectl, &all, answer),
+                "answer {answer:?}"
+            );
+        }
+        kz
+    };
+    let question = "You are about to delete the following 2 resource(s):\npod/alpha\npod/beta\nDo you want to continue? (y/n): ";
+    for answer in ["n\n", "yes\n", ""] {
+        assert_eq!(
+            ask(answer).success(),
+            format!("{question}deletion is cancelled\n")
+        );
+        twins.both(|side| assert!(side.has("", "pods", "alpha") && side.has("", "pods", "beta")));
+    }
+    assert_eq!(
+        ask("\nY\n").success(),
+        format!("{question}pod \"alpha\" deleted\npod \"beta\" deleted\n")
+    );
+    twins.both(|side| assert!(!side.has("", "pods", "alpha") && !side.has("", "pods", "beta")));
 }
