@@ -40,25 +40,20 @@ pub struct UnknownFormat(pub String);
 
 /// The formats of kubectl's object printers, no table among them: what `create -o` and
 /// `config view -o` take.
-pub const OBJECT_FORMAT_NAMES: [&str; 10] = [
-    "go-template",
-    "go-template-file",
-    "json",
-    "jsonpath",
-    "jsonpath-as-json",
-    "jsonpath-file",
-    "name",
-    "template",
-    "templatefile",
-    "yaml",
-];
+pub fn object_format_names() -> impl Iterator<Item = &'static str> {
+    const TABLES: [&str; 3] = ["custom-columns", "custom-columns-file", "wide"];
+    FORMAT_NAMES
+        .iter()
+        .copied()
+        .filter(|name| !TABLES.contains(name))
+}
 
 /// kubectl's words for a table format (`wide`, `custom-columns=…`) where only an object
 /// printer will do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unable to match a printer suitable for the output format {0:?}, allowed formats are: {allowed}",
-    allowed = OBJECT_FORMAT_NAMES.join(",")
+    allowed = object_format_names().collect::<Vec<_>>().join(",")
 )]
 pub struct NotAnObjectFormat(pub String);
 
