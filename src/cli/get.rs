@@ -87,4 +87,9 @@ pub struct GetArgs {
     /// Sort by a JSONPath expression, e.g. '{.metadata.name}' or .status.startTime.
     #[arg(long, value_name = "JSONPATH")]
     pub sort_by: Option<String>,
+
+    /// Ask the server for its table columns; false prints NAME and AGE from the objects, as
+    /// kubectl's --server-print=false does.
+    #[arg(long, default_value_t = true)]
+    pub server_print: bool,
 }

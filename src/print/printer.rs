@@ -761,8 +761,9 @@ impl Ord for SortKey {
     }
 }
 
-/// A NAME/AGE table for a server that answered plain JSON to a Table request.
-fn client_side_table(list: &Value) -> Value {
+/// A NAME/AGE table from plain objects: a server that answered JSON to a Table request, or
+/// `--server-print=false`. Each row keeps its object, for `--sort-by`.
+pub(super) fn client_side_table(list: &Value) -> Value {
     let now = jiff::Timestamp::now();
     let rows: Vec<Value> = list["items"]
         .as_array()
@@ -776,7 +777,7 @@ fn client_side_table(list: &Value) -> Value {
                 .unwrap_or_else(|| "<unknown>".to_string());
             serde_json::json!({
                 "cells": [item["metadata"]["name"].clone(), age],
-                "object": {"metadata": item["metadata"].clone()},
+                "object": item,
             })
         })
         .collect();

@@ -215,7 +215,7 @@ impl TableBuffer {
         let metadata = &row["object"]["metadata"];
         let mut out = Vec::new();
         if self.options.event_column {
-            out.push(event.unwrap_or_default().to_string());
+            out.push(event_cell(event.unwrap_or_default()).to_owned());
         }
         if self.options.namespace_column {
             out.push(
@@ -267,6 +267,17 @@ impl TableBuffer {
         };
         TabWriter::new().write_lines(lines, out)?;
         Ok(())
+    }
+}
+
+/// kubectl's EVENT cell (cli-runtime's `formatEventType`): the known types padded to the
+/// width of MODIFIED, so the column is as wide from the first ADDED on.
+fn event_cell(event: &str) -> &str {
+    match event {
+        "ADDED" => "ADDED   ",
+        "DELETED" => "DELETED ",
+        "ERROR" => "ERROR   ",
+        other => other,
     }
 }
 

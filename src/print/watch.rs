@@ -13,6 +13,7 @@ use super::format::OutputFormat;
 use super::go_template::GoTemplatePrinter;
 use super::jsonpath::JsonPathPrinter;
 use super::objects::{Arrangement, ObjectFormat, ObjectPrinter, list_items};
+use super::printer::client_side_table;
 use super::printer::{
     PrintOptions, custom_columns_printer, go_template_printer, jsonpath_printer, kind_label,
 };
@@ -87,6 +88,11 @@ impl WatchPrinter {
         if page["kind"] == "Table" {
             return self.event("ADDED", page, out);
         }
+        if self.wants_tables() {
+            // Plain objects (`--server-print=false`): the page as one table, as a server's
+            // Table page is, so its rows share their widths.
+            return self.event("ADDED", client_side_table(&page), out);
+        }
         for item in list_items(rt, page) {
             self.event("ADDED", item, out)?;
         }
@@ -104,6 +110,11 @@ impl WatchPrinter {
                 kind,
                 name_column,
             } => {
+                // A plain object (`--server-print=false`) gets the NAME and AGE row.
+                let object = match object["kind"] == "Table" {
+                    true => object,
+                    false => client_side_table(&serde_json::json!({ "items": [object] })),
+                };
                 buffer.add_table(&object, Some(event), |_| {});
                 let added = std::mem::take(&mut buffer.rows);
                 let mut text = String::new();

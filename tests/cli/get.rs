@@ -431,6 +431,41 @@ fn table_options_match_kubectl() {
             &["pods,deploy", "-n", "shop", "--show-kind=false"],
             &["pods", "-n", "shop", "--sort-by=.metadata.name"],
             &["pods", "-n", "shop", "--sort-by={.status.podIP}"],
+            // NAME and AGE from the objects, not the server's Table.
+            &["pods", "-n", "shop", "--server-print=false"],
+            &["deploy,svc", "-A", "--server-print=false", "-o", "wide"],
+            &[
+                "pods",
+                "-n",
+                "shop",
+                "--server-print=false",
+                "--sort-by=.status.podIP",
+            ],
+            &[
+                "pod",
+                "cache-0",
+                "-n",
+                "shop",
+                "--server-print=false",
+                "--show-labels",
+            ],
+            // A watch's list as events (the EVENT column as wide as MODIFIED), until the
+            // request timeout ends it.
+            &[
+                "pods",
+                "-n",
+                "shop",
+                "-w",
+                "--output-watch-events",
+                "--request-timeout=1s",
+            ],
+            &[
+                "pods",
+                "-A",
+                "-w",
+                "--server-print=false",
+                "--request-timeout=1s",
+            ],
             &["pods", "-A", "--sort-by=.spec.nodeName", "-o", "wide"],
             &[
                 "pods",

@@ -203,17 +203,18 @@ fn watch_only_prints_changes_with_their_event_types() {
             "app=cache",
         ],
     );
-    // The initial list comes as ADDED events.
+    // The initial list comes as ADDED events, the column as wide as MODIFIED from the start
+    // (kubectl pads the known event types to 8).
     let header = events.next();
-    assert!(header.starts_with("EVENT   NAME "), "{header}");
-    assert!(events.next().starts_with("ADDED "));
-    assert!(events.next().starts_with("ADDED "));
+    assert!(header.starts_with("EVENT      NAME "), "{header}");
+    assert!(events.next().starts_with("ADDED      cache-"));
+    assert!(events.next().starts_with("ADDED      cache-"));
 
     wait_for_watches(&server, 2);
     server.create(&pod("watched-a")).expect("create");
     // --watch-only: no list first, the header comes with the first change.
     let header = only.next();
-    assert!(header.starts_with("EVENT   NAME "), "{header}");
+    assert!(header.starts_with("EVENT      NAME "), "{header}");
     let added = only.next();
     assert_eq!(
         added.split_whitespace().take(2).collect::<Vec<_>>(),

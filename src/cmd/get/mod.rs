@@ -38,6 +38,8 @@ pub struct Options {
     pub subresource: Option<Subresource>,
     pub watch: bool,
     pub watch_only: bool,
+    /// `--server-print`: tables from the server's Table answers (else NAME and AGE).
+    pub server_print: bool,
     /// kubectl's `warning: …` lines about flags that will be ignored.
     pub warnings: Vec<&'static str>,
 }
@@ -116,6 +118,7 @@ impl Options {
             subresource,
             watch: args.watch || args.watch_only,
             watch_only: args.watch_only,
+            server_print: args.server_print,
             warnings,
         })
     }
@@ -267,7 +270,7 @@ async fn fetch_all(
     output: &mut Printer,
     out: &mut Box<dyn Write>,
 ) -> Result<Vec<anyhow::Error>> {
-    let accept = if output.wants_tables() {
+    let accept = if output.wants_tables() && options.server_print {
         TABLE_ACCEPT
     } else {
         JSON_ACCEPT

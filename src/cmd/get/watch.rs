@@ -72,7 +72,7 @@ async fn watch(
 ) -> Result<()> {
     let mut query = options.list.clone();
     query.field_selector = field_selector(options, request);
-    let accept = if printer.wants_tables() {
+    let accept = if printer.wants_tables() && options.server_print {
         TABLE_ACCEPT
     } else {
         JSON_ACCEPT
