@@ -152,10 +152,13 @@ impl Twins {
     }
 }
 
-/// A YAML line with the value of a uid or timestamp field replaced, and its newline.
+/// A YAML line with the value of a uid, timestamp or resourceVersion field replaced, and its
+/// newline. (kz scales several objects at once, so which of them the server wrote first, and
+/// gave the lower resourceVersion, is not the same from run to run.)
 fn mask_volatile(line: &str) -> String {
-    const VOLATILE: [&str; 5] = [
+    const VOLATILE: [&str; 6] = [
         "uid: ",
+        "resourceVersion: ",
         "creationTimestamp: ",
         "lastTransitionTime: ",
         "lastUpdateTime: ",
