@@ -318,7 +318,8 @@ fn object_name(kind: Option<&str>, api_version: Option<&str>, name: Option<&str>
         .and_then(|v| v.split_once('/'))
         .map(|(group, _)| group)
         .unwrap_or_default();
-    let name = name.unwrap_or_default();
+    // kubectl's NamePrinter: an object without a name (a kubeconfig) is `<unknown>`.
+    let name = name.filter(|name| !name.is_empty()).unwrap_or("<unknown>");
     if group.is_empty() {
         format!("{kind}/{name}")
     } else {
@@ -359,6 +360,22 @@ mod tests {
         }
         printer.finish(&mut out).expect("finish");
         String::from_utf8(out).expect("utf8")
+    }
+
+    #[test]
+    fn a_nameless_object_is_unknown_by_name_as_in_kubectl() {
+        assert_eq!(
+            object_name(Some("Config"), Some("v1"), None),
+            "config/<unknown>"
+        );
+        assert_eq!(
+            object_name(Some("Pod"), Some("v1"), Some("")),
+            "pod/<unknown>"
+        );
+        assert_eq!(
+            object_name(Some("Deployment"), Some("apps/v1"), Some("web")),
+            "deployment.apps/web"
+        );
     }
 
     #[test]

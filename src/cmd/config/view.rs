@@ -80,12 +80,7 @@ pub fn write_document(
         OutputFormat::Json => print::write_json(out, document, 4),
         // kubectl turns its JSON into YAML, which sorts every object's keys; a Value does too.
         OutputFormat::Yaml => print::write_yaml(out, &serde_json::to_value(document)?),
-        // A Config has no name: kubectl's name printer says so.
-        OutputFormat::Name => {
-            writeln!(out, "config/<unknown>")?;
-            Ok(())
-        }
-        // Templates read the document as kubectl's do, as decoded JSON.
+        // Names and templates read the document as kubectl's do, as decoded JSON.
         _ => EachObject::new(print).print(&config_type(), serde_json::to_value(document)?, out),
     }
 }
