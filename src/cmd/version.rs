@@ -106,7 +106,7 @@ pub fn print<W: Write>(
         }
         Some(StructuredOutput::Json) => print::write_json(out, report, 2),
         // kubectl's YAML has sorted keys.
-        Some(StructuredOutput::Yaml) => print::write_yaml(out, &serde_json::to_value(report)?),
+        Some(StructuredOutput::Yaml) => print::write_yaml(out, report),
     }
 }
 

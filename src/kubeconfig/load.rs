@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, anyhow};
 use kube::config::Kubeconfig;
+use serde::Deserialize as _;
 use serde_json::Value;
 
 use super::{KubeconfigFile, Kubeconfigs};
@@ -96,7 +97,7 @@ pub fn parse(text: &str) -> Result<Kubeconfig> {
     let documents: Vec<Value> = crate::yaml::from_multiple(text)?;
     let documents = documents
         .into_iter()
-        .map(|document| read_document(&document))
+        .map(read_document)
         .collect::<Result<Vec<_>>>()?;
     let mut merged = merge(documents)?;
     // Empty strings mean "not set" to kubectl.
@@ -107,16 +108,14 @@ pub fn parse(text: &str) -> Result<Kubeconfig> {
 }
 
 /// One document as kube's `Kubeconfig`; a value of the wrong type is named by its path
-/// (`users[0].user.password: invalid type: boolean `true`, expected a string`).
-fn read_document(document: &Value) -> Result<Kubeconfig> {
-    let read = |document: &Value| {
-        let mut document = document.clone();
-        fill_required_fields(&mut document);
-        serde_json::from_value::<Kubeconfig>(document)
-    };
-    read(document).map_err(|err| {
+/// (`users[0].user.password: invalid type: boolean `true`, expected a string`). Read from a
+/// borrow, so that only a failed read copies the document (to find the path).
+fn read_document(mut document: Value) -> Result<Kubeconfig> {
+    fill_required_fields(&mut document);
+    let read = |document: &Value| Kubeconfig::deserialize(document);
+    read(&document).map_err(|err| {
         let message = err.to_string();
-        match locate(document, |trial| {
+        match locate(&document, |trial| {
             read(trial).err().map(|err| err.to_string())
         }) {
             Some(path) => anyhow!("{path}: {message}"),

@@ -383,7 +383,7 @@ impl Printer {
             return self.table_page(page);
         }
         if self.wants_tables() {
-            return self.table_page(client_side_table(&page));
+            return self.table_page(client_side_table(page));
         }
         for item in list_items(rt, page) {
             self.list_item(item, skip_until, last_seen, out)?;
@@ -457,7 +457,7 @@ impl Printer {
         }
         if self.wants_tables() {
             let list = serde_json::json!({"items": [body]});
-            return self.table_page(client_side_table(&list));
+            return self.table_page(client_side_table(list));
         }
         self.held_or_printed(body, out)
     }
@@ -762,23 +762,27 @@ impl Ord for SortKey {
 }
 
 /// A NAME/AGE table from plain objects: a server that answered JSON to a Table request, or
-/// `--server-print=false`. Each row keeps its object, for `--sort-by`.
-pub(super) fn client_side_table(list: &Value) -> Value {
+/// `--server-print=false`. Each row keeps its object (moved, not copied), for `--sort-by`.
+pub(super) fn client_side_table(mut list: Value) -> Value {
     let now = jiff::Timestamp::now();
-    let rows: Vec<Value> = list["items"]
-        .as_array()
+    let items = match list["items"].take() {
+        Value::Array(items) => items,
+        _ => Vec::new(),
+    };
+    let rows: Vec<Value> = items
         .into_iter()
-        .flatten()
         .map(|item| {
             let age = item["metadata"]["creationTimestamp"]
                 .as_str()
                 .and_then(|t| t.parse::<jiff::Timestamp>().ok())
                 .map(|created| crate::print::age::human_duration(now.duration_since(created)))
                 .unwrap_or_else(|| "<unknown>".to_string());
-            serde_json::json!({
-                "cells": [item["metadata"]["name"].clone(), age],
-                "object": item,
-            })
+            let cells = serde_json::json!([item["metadata"]["name"], age]);
+            // Built by hand: `json!` would copy the object.
+            let mut row = serde_json::Map::new();
+            row.insert("cells".to_owned(), cells);
+            row.insert("object".to_owned(), item);
+            Value::Object(row)
         })
         .collect();
     serde_json::json!({

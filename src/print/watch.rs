@@ -91,7 +91,7 @@ impl WatchPrinter {
         if self.wants_tables() {
             // Plain objects (`--server-print=false`): the page as one table, as a server's
             // Table page is, so its rows share their widths.
-            return self.event("ADDED", client_side_table(&page), out);
+            return self.event("ADDED", client_side_table(page), out);
         }
         for item in list_items(rt, page) {
             self.event("ADDED", item, out)?;
@@ -113,7 +113,7 @@ impl WatchPrinter {
                 // A plain object (`--server-print=false`) gets the NAME and AGE row.
                 let object = match object["kind"] == "Table" {
                     true => object,
-                    false => client_side_table(&serde_json::json!({ "items": [object] })),
+                    false => client_side_table(serde_json::json!({ "items": [object] })),
                 };
                 buffer.add_table(&object, Some(event), |_| {});
                 let added = std::mem::take(&mut buffer.rows);

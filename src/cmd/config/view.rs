@@ -79,7 +79,7 @@ pub fn write_document(
         // client-go's structs, in their fields' order.
         OutputFormat::Json => print::write_json(out, document, 4),
         // kubectl turns its JSON into YAML, which sorts every object's keys; a Value does too.
-        OutputFormat::Yaml => print::write_yaml(out, &serde_json::to_value(document)?),
+        OutputFormat::Yaml => print::write_yaml(out, document),
         // Names and templates read the document as kubectl's do, as decoded JSON.
         _ => EachObject::new(print).print(&config_type(), serde_json::to_value(document)?, out),
     }
